@@ -1,0 +1,97 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every target is compiled with the same strict settings.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "luc-os",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "luc", targets: ["luc"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: Model and pure logic
+        /** Domain types and the server state machine. No I/O. */
+        .target(name: "CloudModel", swiftSettings: settings),
+        /** Host filters, weighers and the placement pipeline. Pure. */
+        .target(name: "Scheduling", dependencies: ["CloudModel"], swiftSettings: settings),
+
+        // MARK: State
+        /** Engine protocol, in-memory engine, stored records and typed repositories. */
+        .target(name: "StateStore", dependencies: ["CloudModel"], swiftSettings: settings),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        /** The embedded SQLite engine. */
+        .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite"], swiftSettings: settings),
+
+        // MARK: Hypervisors and agents
+        /** The driver contract every hypervisor driver fulfils. */
+        .target(name: "HypervisorDriver", swiftSettings: settings),
+        /** In-memory driver for tests and scale simulation. */
+        .target(name: "FakeHypervisorDriver", dependencies: ["HypervisorDriver"], swiftSettings: settings),
+        /** Messages and client protocols between controllers and compute agents. */
+        .target(name: "AgentProtocol", dependencies: ["HypervisorDriver"], swiftSettings: settings),
+        /** HTTP clients for the agent protocol, both directions. */
+        .target(name: "AgentHTTP", dependencies: ["AgentProtocol", httpClient, logging], swiftSettings: settings),
+        /** The compute agent: hosts' drivers behind an HTTP endpoint, registration, heartbeats, reconcile. */
+        .target(name: "ComputeAgent",
+                dependencies: ["AgentProtocol", "HypervisorDriver", hummingbird, logging], swiftSettings: settings),
+
+        // MARK: Control plane
+        /** Use cases: identity, compute, images, scheduling claims, background tasks and recovery. */
+        .target(name: "ControlPlane",
+                dependencies: ["CloudModel", "Scheduling", "StateStore", "AgentProtocol", "HypervisorDriver", logging,
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: settings),
+
+        // MARK: APIs
+        /** What every OpenStack API shares: request context, auth, errors, JSON. */
+        .target(name: "OpenStackHTTP", dependencies: ["ControlPlane", hummingbird, logging], swiftSettings: settings),
+        .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        .target(name: "ImageAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        /** Endpoints compute agents call. */
+        .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol"], swiftSettings: settings),
+        /** Builds a controller's HTTP application from its parts. */
+        .target(name: "Controller",
+                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "InternalAPI", "OpenStackHTTP"],
+                swiftSettings: settings),
+
+        // MARK: Commands
+        /** The `luc` commands; the only place that names concrete engines and drivers. */
+        .target(name: "Commands",
+                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "AgentHTTP",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
+                swiftSettings: settings),
+        .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),
+
+        // MARK: Tests
+        /** Conformance suites and fixtures shared by test targets. */
+        .target(name: "TestSupport", dependencies: ["StateStore", "HypervisorDriver"], path: "Tests/TestSupport",
+                swiftSettings: settings),
+        .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"], swiftSettings: settings),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: settings),
+        .testTarget(name: "StateStoreTests",
+                    dependencies: ["StateStore", "StateStoreEmbedded", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "APITests",
+                    dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: settings),
+    ]
+)

@@ -1,0 +1,41 @@
+import HypervisorDriver
+
+/// How the control plane reaches compute agents (the HTTP implementation lives in `AgentHTTP`;
+/// tests may call agents in process).
+public protocol AgentClient: Sendable {
+    func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo
+    func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws
+        -> MachineInfo
+    func destroy(machine: String, host: String, at agentURL: String) async throws
+    func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo?
+    func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String
+}
+
+/// How a compute agent reaches the controllers of its site.
+public protocol ControllerClient: Sendable {
+    func register(_ registration: HostRegistration, site: String) async throws -> HostRegistered
+    func heartbeat(_ beat: Heartbeat, host: String, site: String) async throws
+    func reconcile(_ report: ReconcileReport, host: String, site: String) async throws -> ReconcileOrders
+}
+
+/// Why an agent call failed, as seen by the caller.
+public struct AgentCallError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// The agent answered that the driver failed; `message` is the driver's.
+        case driver
+        /// The agent could not be reached or timed out.
+        case unreachable
+        /// The agent has no such machine.
+        case notFound
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A virtual machine a user asked for, from request to deletion.
+public struct Server: Sendable, Hashable {
+    public typealias ID = String
+    public var id: ID
+    public var name: String
+    public var projectID: String
+    public var userID: String
+    /// Home site (availability zone); fixed at creation.
+    public var site: Site.ID
+    /// The host the server is placed on, once scheduled.
+    public var hostID: ComputeHost.ID?
+    public var hostName: String?
+    public var flavor: Flavor
+    public var imageID: String
+    public var keyName: String?
+    public var metadata: [String: String]
+    public var userData: String?
+    public var accessIPv4: String
+    public var accessIPv6: String
+    public var vmState: VMState
+    public var taskState: TaskState?
+    public var powerState: PowerState
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var launchedAt: Date?
+    public var terminatedAt: Date?
+    public var fault: Fault?
+    /// The controller driving the current task, and when it must be done by.
+    public var taskOwner: String?
+    public var taskDeadline: Date?
+    /// Hosts a failed spawn already tried (rescheduling avoids them).
+    public var triedHosts: [ComputeHost.ID]
+    /// The request that created the server; also the instance-action request id.
+    public var requestID: String
+
+    public init(id: ID, name: String, projectID: String, userID: String, site: Site.ID, flavor: Flavor,
+                imageID: String, keyName: String?, metadata: [String: String], userData: String?,
+                accessIPv4: String = "", accessIPv6: String = "", createdAt: Date, requestID: String) {
+        self.id = id
+        self.name = name
+        self.projectID = projectID
+        self.userID = userID
+        self.site = site
+        self.hostID = nil
+        self.hostName = nil
+        self.flavor = flavor
+        self.imageID = imageID
+        self.keyName = keyName
+        self.metadata = metadata
+        self.userData = userData
+        self.accessIPv4 = accessIPv4
+        self.accessIPv6 = accessIPv6
+        self.vmState = .building
+        self.taskState = .scheduling
+        self.powerState = .noState
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.launchedAt = nil
+        self.terminatedAt = nil
+        self.fault = nil
+        self.taskOwner = nil
+        self.taskDeadline = nil
+        self.triedHosts = []
+        self.requestID = requestID
+    }
+
+    public var status: ServerStatus { ServerStatus(vmState: vmState, taskState: taskState) }
+
+    /// What the server counts against its project's quota.
+    public var usage: Usage { Usage(instances: 1, cores: flavor.vcpus, ramMB: flavor.ramMB) }
+}

@@ -1,0 +1,58 @@
+/// A validated request to boot one or more servers (decoded from the API's wire format).
+public struct CreateServerCommand: Sendable, Hashable {
+    public var name: String
+    public var flavorRef: String
+    public var imageRef: String
+    public var availabilityZone: String?
+    public var keyName: String?
+    public var metadata: [String: String]
+    public var userData: String?
+    public var accessIPv4: String
+    public var accessIPv6: String
+    public var minCount: Int
+    public var maxCount: Int
+
+    public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
+                keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
+                accessIPv4: String = "", accessIPv6: String = "", minCount: Int = 1, maxCount: Int = 1) {
+        self.name = name
+        self.flavorRef = flavorRef
+        self.imageRef = imageRef
+        self.availabilityZone = availabilityZone
+        self.keyName = keyName
+        self.metadata = metadata
+        self.userData = userData
+        self.accessIPv4 = accessIPv4
+        self.accessIPv6 = accessIPv6
+        self.minCount = minCount
+        self.maxCount = maxCount
+    }
+}
+
+/// Filters and paging of a server listing.
+public struct ServerQuery: Sendable, Hashable {
+    /// Nova matches names as a regular expression search; `^name$` is an exact match.
+    public var name: String?
+    public var status: String?
+    public var changesSince: String?
+    public var host: String?
+    public var allTenants: Bool
+    public var projectID: String?
+    public var limit: Int?
+    public var marker: String?
+    public var availabilityZone: String?
+
+    public init(name: String? = nil, status: String? = nil, changesSince: String? = nil, host: String? = nil,
+                allTenants: Bool = false, projectID: String? = nil, limit: Int? = nil, marker: String? = nil,
+                availabilityZone: String? = nil) {
+        self.name = name
+        self.status = status
+        self.changesSince = changesSince
+        self.host = host
+        self.allTenants = allTenants
+        self.projectID = projectID
+        self.limit = limit
+        self.marker = marker
+        self.availabilityZone = availabilityZone
+    }
+}

@@ -1,0 +1,113 @@
+import CloudModel
+import Crypto
+import Foundation
+import StateStore
+
+/// SSH keypairs of a user: import a public key, or generate an ed25519 pair (the private key is
+/// returned once and never stored).
+public struct KeypairService: Sendable {
+    let store: Store
+    let quotas: QuotaService
+
+    public init(store: Store, quotas: QuotaService) {
+        self.store = store
+        self.quotas = quotas
+    }
+
+    /// Creates a keypair; returns it and, when generated, the private key in OpenSSH format.
+    public func create(name: String, publicKey: String?, by principal: Principal) async throws -> (Keypair, String?) {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " ._-@"))
+        guard !name.isEmpty, name.count <= 255, name.unicodeScalars.allSatisfy({ allowed.contains($0) }),
+              name.first != " ", name.last != " "
+        else { throw ControlPlaneError.badRequest("Keypair data is invalid: Keypair name contains unsafe characters") }
+        let project = principal.projectID ?? ""
+        let limit = try await quotas.quota(for: project).keyPairs
+        if limit >= 0, try await store.keypairs.list(user: principal.userID).count >= limit {
+            throw ControlPlaneError(.overLimit, "Quota exceeded, too many key pairs.")
+        }
+        var privateKey: String? = nil
+        let key: String
+        if let publicKey {
+            key = publicKey.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            let generated = Curve25519.Signing.PrivateKey()
+            key = Self.openSSHPublicKey(generated.publicKey.rawRepresentation, comment: "Generated-by-LUC")
+            privateKey = Self.openSSHPrivateKey(generated, comment: "Generated-by-LUC")
+        }
+        let (type, blob) = try Self.parse(key)
+        let fingerprint = Insecure.MD5.hash(data: blob).map { String(format: "%02x", $0) }.joined(separator: ":")
+        let keypair = Keypair(name: name, userID: principal.userID, publicKey: key, fingerprint: fingerprint,
+                              type: type == "ssh-rsa" || type.hasPrefix("ssh-") || type.hasPrefix("ecdsa") ? "ssh" : "x509",
+                              createdAt: Date(), number: try await store.globalCounters.next("keypairs"))
+        var txn = Transaction()
+        store.keypairs.stageCreate(keypair, into: &txn)
+        do { try await store.commit(txn, in: .global) } catch let error as StoreError where error.code == .conflict {
+            throw ControlPlaneError.conflict("Key pair '\(name)' already exists.")
+        }
+        return (keypair, privateKey)
+    }
+
+    public func list(by principal: Principal) async throws -> [Keypair] {
+        try await store.keypairs.list(user: principal.userID).sorted { $0.name < $1.name }
+    }
+
+    public func get(_ name: String, by principal: Principal) async throws -> Keypair {
+        guard let keypair = try await store.keypairs.find(user: principal.userID, name: name)?.value else {
+            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(principal.userID)")
+        }
+        return keypair
+    }
+
+    public func delete(_ name: String, by principal: Principal) async throws {
+        guard let keypair = try await store.keypairs.find(user: principal.userID, name: name) else {
+            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(principal.userID)")
+        }
+        var txn = Transaction()
+        store.keypairs.stageDelete(keypair, into: &txn)
+        try await store.commit(txn, in: .global)
+    }
+
+    /// The key type and decoded blob of an OpenSSH public key line; 400 when it is not one.
+    static func parse(_ line: String) throws -> (String, Data) {
+        let invalid = ControlPlaneError.badRequest("Keypair data is invalid: failed to generate fingerprint")
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count >= 2, let blob = Data(base64Encoded: String(parts[1])), blob.count >= 4 else { throw invalid }
+        let length = Int(blob[0]) << 24 | Int(blob[1]) << 16 | Int(blob[2]) << 8 | Int(blob[3])
+        guard length > 0, blob.count >= 4 + length,
+              String(decoding: blob[4..<(4 + length)], as: UTF8.self) == parts[0]
+        else { throw invalid }
+        return (String(parts[0]), blob)
+    }
+
+    private static func sshString(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        let n = UInt32(bytes.count)
+        return [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + bytes
+    }
+
+    static func openSSHPublicKey(_ raw: Data, comment: String) -> String {
+        let blob = sshString(Array("ssh-ed25519".utf8)) + sshString(raw)
+        return "ssh-ed25519 \(Data(blob).base64EncodedString()) \(comment)"
+    }
+
+    static func openSSHPrivateKey(_ key: Curve25519.Signing.PrivateKey, comment: String) -> String {
+        let pub = Array(key.publicKey.rawRepresentation)
+        let pubBlob = sshString(Array("ssh-ed25519".utf8)) + sshString(pub)
+        let check = UInt32.random(in: 0...UInt32.max)
+        let checkBytes = [UInt8(check >> 24), UInt8(check >> 16 & 0xff), UInt8(check >> 8 & 0xff), UInt8(check & 0xff)]
+        var section = checkBytes + checkBytes + sshString(Array("ssh-ed25519".utf8)) + sshString(pub)
+            + sshString(Array(key.rawRepresentation) + pub) + sshString(Array(comment.utf8))
+        var pad: UInt8 = 1
+        while section.count % 8 != 0 { section.append(pad); pad += 1 }
+        let body = Array("openssh-key-v1".utf8) + [0] + sshString(Array("none".utf8)) + sshString(Array("none".utf8))
+            + sshString([UInt8]()) + [0, 0, 0, 1] + sshString(pubBlob) + sshString(section)
+        let text = Data(body).base64EncodedString()
+        var lines: [String] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let end = text.index(index, offsetBy: 70, limitedBy: text.endIndex) ?? text.endIndex
+            lines.append(String(text[index..<end]))
+            index = end
+        }
+        return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + lines.joined(separator: "\n") + "\n-----END OPENSSH PRIVATE KEY-----\n"
+    }
+}

@@ -1,0 +1,67 @@
+import CloudModel
+import StateStore
+
+/// Quotas and usage: limits per project in `global`, usage counted per site and summed.
+///
+/// Within one site a project's usage counter changes in the same transaction as its servers, so
+/// the check is exact there. Across sites the sum is read without a global lock: two sites
+/// booting for the same project at the same instant can overshoot by one request each. That is
+/// the price of creating servers without a global write.
+public struct QuotaService: Sendable {
+    let store: Store
+    let sites: SiteDirectory
+
+    public init(store: Store, sites: SiteDirectory) {
+        self.store = store
+        self.sites = sites
+    }
+
+    public func quota(for project: String) async throws -> Quota {
+        try await store.quotas.find(project: project)?.value ?? .defaults
+    }
+
+    /// The project's usage summed over every site.
+    public func usage(of project: String) async throws -> Usage {
+        var total = Usage()
+        for site in await sites.all() {
+            if let usage = try await store.usage(site.id).find(project: project)?.value { total = total + usage }
+        }
+        return total
+    }
+
+    /// How many of `wanted` servers of `flavor` fit (at least `minimum`), or the quota error.
+    func fit(_ wanted: Int, min minimum: Int, of flavor: Flavor, project: String, quota: Quota) async throws -> Int {
+        let used = try await usage(of: project)
+        var count = wanted
+        while count >= minimum {
+            let request = Usage(instances: count, cores: count * flavor.vcpus, ramMB: count * flavor.ramMB)
+            guard let resource = quota.exceeded(usage: used, adding: request) else { return count }
+            if count == minimum {
+                let (limit, have, need): (Int, Int, Int) = switch resource {
+                case "instances": (quota.instances, used.instances, request.instances)
+                case "cores": (quota.cores, used.cores, request.cores)
+                default: (quota.ramMB, used.ramMB, request.ramMB)
+                }
+                throw ControlPlaneError(.overLimit, "Quota exceeded for \(resource): Requested \(need), but already used \(have) of \(limit) \(resource)")
+            }
+            count -= 1
+        }
+        return minimum
+    }
+
+    /// Changes a project's quota (admin only).
+    public func update(project: String, by principal: Principal, _ change: @Sendable (inout Quota) -> Void) async throws
+        -> Quota
+    {
+        guard principal.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.") }
+        return try await retryOnConflict {
+            let current = try await store.quotas.find(project: project)
+            var quota = current?.value ?? .defaults
+            change(&quota)
+            var txn = Transaction()
+            store.quotas.stagePut(quota, project: project, expecting: current?.revision, into: &txn)
+            try await store.commit(txn, in: .global)
+            return quota
+        }
+    }
+}

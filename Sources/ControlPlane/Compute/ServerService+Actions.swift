@@ -1,0 +1,88 @@
+import AgentProtocol
+import CloudModel
+import Foundation
+import StateStore
+
+extension ServerService {
+    /// Starts `action` on a server: checks the lifecycle, records the task and the instance action
+    /// in one transaction, and hands the work to `ServerTasks`. Returns once accepted.
+    public func perform(_ action: ServerAction, on id: String, by principal: Principal, requestID: String) async throws {
+        try requireWrite(principal)
+        let server = try await retryOnConflict {
+            let current = try await get(id, by: principal)
+            var server = current.value
+            let task: TaskState
+            switch ServerLifecycle.begin(action, vmState: server.vmState, taskState: server.taskState) {
+            case let .success(next): task = next
+            case let .failure(refusal): throw ControlPlaneError.conflict(refusal.message.replacingOccurrences(of: "instance", with: "instance \(server.id)"))
+            }
+            let now = Date()
+            server.taskState = task
+            server.taskOwner = configuration.controllerID
+            server.taskDeadline = now.addingTimeInterval(configuration.actionDeadline.timeInterval)
+            server.requestID = requestID
+            server.updatedAt = now
+            var txn = Transaction()
+            store.servers(server.site).stageUpdate(server, from: current, into: &txn)
+            store.actions(server.site).stageRecord(
+                InstanceAction(serverID: server.id, action: action.name, requestID: requestID, userID: principal.userID,
+                               projectID: server.projectID, startTime: now), into: &txn)
+            try await store.commit(txn, in: .site(server.site))
+            return server
+        }
+        tasks.drive(server.id, site: server.site)
+    }
+
+    /// The last `lines` lines of the server's serial console (all when nil).
+    public func consoleOutput(_ id: String, lines: Int?, by principal: Principal) async throws -> String {
+        let server = try await get(id, by: principal).value
+        guard let hostID = server.hostID, server.vmState != .building || server.taskState == .spawning else {
+            throw ControlPlaneError.conflict("Instance \(server.id) is not ready yet: it has no console output.")
+        }
+        guard let host = try await store.hosts(server.site).find(hostID)?.value else {
+            throw ControlPlaneError(.unavailable, "The host of instance \(server.id) is not registered.")
+        }
+        do {
+            return try await tasks.agents.console(machine: server.id, lines: lines, host: host.id, at: host.agentURL)
+        } catch {
+            throw ControlPlaneError(.unavailable, "The console of instance \(server.id) cannot be read: \(error)")
+        }
+    }
+
+    /// The actions taken on a server, oldest first.
+    public func instanceActions(_ id: String, by principal: Principal) async throws -> [InstanceAction] {
+        let server = try await get(id, by: principal).value
+        return try await store.actions(server.site).list(server: server.id)
+    }
+
+    // MARK: metadata
+
+    public func metadata(_ id: String, by principal: Principal) async throws -> [String: String] {
+        try await get(id, by: principal).value.metadata
+    }
+
+    /// Replaces all metadata (`replace`), or merges `items` into it.
+    public func setMetadata(_ id: String, _ items: [String: String], replace: Bool, by principal: Principal)
+        async throws -> [String: String]
+    {
+        try requireWrite(principal)
+        let limit = try await quotas.quota(for: try requireProject(principal)).metadataItems
+        return try await mutate(id, by: principal) { server in
+            var merged = replace ? items : server.metadata.merging(items) { _, new in new }
+            if merged.isEmpty && !replace { merged = server.metadata }
+            try validateMetadata(merged, limit: limit)
+            server.metadata = merged
+            server.updatedAt = Date()
+        }.metadata
+    }
+
+    public func deleteMetadata(_ id: String, key: String, by principal: Principal) async throws {
+        try requireWrite(principal)
+        _ = try await mutate(id, by: principal) { server in
+            guard server.metadata.removeValue(forKey: key) != nil else {
+                throw ControlPlaneError.notFound("Metadata item was not found")
+            }
+            server.updatedAt = Date()
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import CloudModel
+import Foundation
+import StateStore
+
+/// Nova's server use cases: boot, list, show, update, delete, actions, metadata, console.
+///
+/// Every write is one compare-and-set transaction in the server's home-site keyspace; the
+/// long-running part of each operation is handed to `ServerTasks`.
+public struct ServerService: Sendable {
+    let store: Store
+    let sites: SiteDirectory
+    let configuration: ControllerConfiguration
+    let tasks: ServerTasks
+    let quotas: QuotaService
+    let locks: KeyedLock
+
+    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: ServerTasks,
+                quotas: QuotaService, locks: KeyedLock) {
+        self.store = store
+        self.sites = sites
+        self.configuration = configuration
+        self.tasks = tasks
+        self.quotas = quotas
+        self.locks = locks
+    }
+
+    // MARK: create
+
+    /// Validates, checks quota, writes the servers in `BUILD` and starts their boot; returns at once.
+    public func create(_ command: CreateServerCommand, by principal: Principal, requestID: String) async throws -> [Server] {
+        let projectID = try requireProject(principal)
+        try requireWrite(principal)
+        try validateName(command.name)
+        guard command.minCount >= 1, command.maxCount >= command.minCount, command.maxCount <= 1000 else {
+            throw ControlPlaneError.badRequest("min_count must be >= 1 and <= max_count (at most 1000).")
+        }
+        guard let flavor = try await store.flavors.find(command.flavorRef)?.value, !flavor.disabled else {
+            throw ControlPlaneError.badRequest("Flavor \(command.flavorRef) could not be found.")
+        }
+        guard let imageID = ResourceID.normalized(command.imageRef),
+              let image = try await store.images.find(imageID)?.value,
+              image.isVisible(to: projectID, isAdmin: principal.isAdmin)
+        else { throw ControlPlaneError.badRequest("Image \(command.imageRef) could not be found.") }
+        guard image.status == .active else {
+            throw ControlPlaneError.badRequest("Image \(image.id) is not active.")
+        }
+        guard flavor.ramMB >= image.minRamMB else {
+            throw ControlPlaneError.badRequest("Flavor's memory is too small for requested image.")
+        }
+        guard image.minDiskGB == 0 || flavor.diskGB >= image.minDiskGB else {
+            throw ControlPlaneError.badRequest("Flavor's disk is too small for requested image.")
+        }
+        if let key = command.keyName, try await store.keypairs.find(user: principal.userID, name: key) == nil {
+            throw ControlPlaneError.badRequest("Invalid key_name provided.")
+        }
+        let quota = try await quotas.quota(for: projectID)
+        try validateMetadata(command.metadata, limit: quota.metadataItems)
+        if let data = command.userData {
+            guard data.count <= 65535, Data(base64Encoded: data) != nil else {
+                throw ControlPlaneError.badRequest("User data needs to be valid base 64 of at most 65535 bytes.")
+            }
+        }
+        let site = try await chooseSite(zone: command.availabilityZone, flavor: flavor)
+        let lockKey = "usage/\(site.id)/\(projectID)"
+        let servers: [Server] = try await locks.withLock(lockKey) {
+            try await retryOnConflict {
+                let count = try await quotas.fit(command.maxCount, min: command.minCount, of: flavor, project: projectID, quota: quota)
+                let now = Date()
+                var txn = Transaction()
+                var created: [Server] = []
+                for i in 0..<count {
+                    let name = count > 1 ? "\(command.name)-\(i + 1)" : command.name
+                    var server = Server(id: ResourceID.make(siteIndex: site.index), name: name, projectID: projectID,
+                                        userID: principal.userID, site: site.id, flavor: flavor, imageID: image.id,
+                                        keyName: command.keyName, metadata: command.metadata, userData: command.userData,
+                                        accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
+                                        createdAt: now, requestID: requestID)
+                    server.taskOwner = configuration.controllerID
+                    server.taskDeadline = now.addingTimeInterval(configuration.bootDeadline.timeInterval)
+                    store.servers(site.id).stageCreate(server, into: &txn)
+                    store.actions(site.id).stageRecord(
+                        InstanceAction(serverID: server.id, action: "create", requestID: requestID,
+                                       userID: principal.userID, projectID: projectID, startTime: now), into: &txn)
+                    created.append(server)
+                }
+                let usage = try await store.usage(site.id).find(project: projectID)
+                let delta = Usage(instances: count, cores: count * flavor.vcpus, ramMB: count * flavor.ramMB)
+                store.usage(site.id).stageAdd(delta, project: projectID, current: usage, into: &txn)
+                try await store.commit(txn, in: .site(site.id))
+                return created
+            }
+        }
+        for server in servers { tasks.drive(server.id, site: site.id) }
+        return servers
+    }
+
+    /// The requested zone, or the receiving controller's site when it can take the flavor, else
+    /// the nearest site that can.
+    private func chooseSite(zone: String?, flavor: Flavor) async throws -> Site {
+        if let zone {
+            guard let site = await sites.site(zone) else {
+                throw ControlPlaneError.badRequest("The requested availability zone is not available")
+            }
+            return site
+        }
+        let ordered = await sites.byDistance(from: configuration.site)
+        guard let first = ordered.first else { throw ControlPlaneError(.unavailable, "No site is registered.") }
+        for site in ordered where try await tasks.schedulers.scheduler(for: site.id).canFit(flavor.resources) {
+            return site
+        }
+        return first
+    }
+
+    func validateName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 255,
+              name.trimmingCharacters(in: .whitespacesAndNewlines) == name,
+              !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else { throw ControlPlaneError.badRequest("Invalid input for field/attribute name: must be 1 to 255 printable characters without leading or trailing whitespace.") }
+    }
+
+    func validateMetadata(_ metadata: [String: String], limit: Int) throws {
+        if limit >= 0, metadata.count > limit {
+            throw ControlPlaneError(.overLimit, "Quota exceeded for metadata_items: at most \(limit) items.")
+        }
+        for (key, value) in metadata {
+            guard !key.isEmpty, key.count <= 255, value.count <= 255 else {
+                throw ControlPlaneError.badRequest("Metadata keys must be 1 to 255 characters and values at most 255.")
+            }
+        }
+    }
+
+    func requireProject(_ principal: Principal) throws -> String {
+        guard let project = principal.projectID else {
+            throw ControlPlaneError.unauthorized("A project-scoped token is required.")
+        }
+        return project
+    }
+
+    func requireWrite(_ principal: Principal) throws {
+        guard principal.canWrite else { throw ControlPlaneError.forbidden("Policy doesn't allow this operation: the reader role cannot change resources.") }
+    }
+
+    // MARK: read
+
+    /// The server with `id` if the caller may see it; 404 otherwise (also for non-UUIDs).
+    public func get(_ id: String, by principal: Principal) async throws -> Versioned<Server> {
+        let notFound = ControlPlaneError.notFound("Instance \(id) could not be found.")
+        guard let normalized = ResourceID.normalized(id), let site = await sites.home(of: normalized),
+              let server = try await store.servers(site.id).find(normalized),
+              principal.isAdmin || server.value.projectID == principal.projectID
+        else { throw notFound }
+        return server
+    }
+
+    /// Servers matching `query`, newest first, paginated by `marker`/`limit`.
+    public func list(_ query: ServerQuery, by principal: Principal) async throws -> [Server] {
+        let ownProject = try requireProject(principal)
+        let everyProject = principal.isAdmin && query.allTenants
+        let project = principal.isAdmin ? (query.projectID ?? (everyProject ? nil : ownProject)) : ownProject
+        if query.host != nil && !principal.isAdmin { return [] }
+        var zones = await sites.all()
+        if let zone = query.availabilityZone { zones = zones.filter { $0.id == zone } }
+        let exactName = query.name.flatMap(Self.exactName)
+        let nameMatcher = try query.name.map { try NSRegularExpression(pattern: $0) }
+        let since = try query.changesSince.map(parseTime)
+        let statuses = query.status.map { Set($0.uppercased().split(separator: ",").map(String.init)) }
+        var found: [Server] = try await withThrowingTaskGroup(of: [Server].self) { group in
+            for site in zones {
+                group.addTask {
+                    let repo = store.servers(site.id)
+                    let rows: [Versioned<Server>]
+                    if let host = query.host {
+                        rows = try await repo.list(host: host)
+                    } else if let project, let exactName {
+                        rows = try await repo.list(project: project, named: exactName)
+                    } else if let project {
+                        rows = try await repo.list(project: project, after: nil, limit: Int.max)
+                    } else {
+                        rows = try await repo.listAll(after: nil, limit: Int.max)
+                    }
+                    return rows.map(\.value)
+                }
+            }
+            var all: [Server] = []
+            for try await part in group { all += part }
+            return all
+        }
+        found = found.filter { server in
+            if let project, server.projectID != project { return false }
+            if let nameMatcher {
+                let range = NSRange(server.name.startIndex..., in: server.name)
+                if nameMatcher.firstMatch(in: server.name, range: range) == nil { return false }
+            }
+            if let since, server.updatedAt < since { return false }
+            if let statuses, !statuses.contains(server.status.rawValue) { return false }
+            return true
+        }
+        found.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        if let marker = query.marker {
+            guard let index = found.firstIndex(where: { $0.id == marker }) else {
+                throw ControlPlaneError.badRequest("marker [\(marker)] not found")
+            }
+            found.removeFirst(index + 1)
+        }
+        if let limit = query.limit { found = Array(found.prefix(limit)) }
+        return found
+    }
+
+    /// `^name$` without other regular-expression syntax names exactly one name: use the index.
+    static func exactName(_ pattern: String) -> String? {
+        guard pattern.hasPrefix("^"), pattern.hasSuffix("$"), pattern.count >= 2 else { return nil }
+        let inner = pattern.dropFirst().dropLast()
+        let special = Set("\\.^$|?*+()[]{}")
+        return inner.contains(where: { special.contains($0) }) ? nil : String(inner)
+    }
+
+    func parseTime(_ text: String) throws -> Date {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in ["yyyy-MM-dd'T'HH:mm:ss.SSSSSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSSSSS",
+                       "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        throw ControlPlaneError.badRequest("Invalid time '\(text)': use ISO 8601.")
+    }
+
+    // MARK: update
+
+    /// Renames a server or changes its access addresses.
+    public func update(_ id: String, name: String?, accessIPv4: String?, accessIPv6: String?, by principal: Principal)
+        async throws -> Server
+    {
+        try requireWrite(principal)
+        if let name { try validateName(name) }
+        return try await mutate(id, by: principal) { server in
+            if let name { server.name = name }
+            if let accessIPv4 { server.accessIPv4 = accessIPv4 }
+            if let accessIPv6 { server.accessIPv6 = accessIPv6 }
+            server.updatedAt = Date()
+        }
+    }
+
+    /// Reads, changes and writes back a server with compare-and-set, retrying lost races.
+    func mutate(_ id: String, by principal: Principal, _ change: @Sendable (inout Server) throws -> Void) async throws
+        -> Server
+    {
+        try await retryOnConflict {
+            let current = try await get(id, by: principal)
+            var server = current.value
+            try change(&server)
+            var txn = Transaction()
+            store.servers(server.site).stageUpdate(server, from: current, into: &txn)
+            try await store.commit(txn, in: .site(server.site))
+            return server
+        }
+    }
+}

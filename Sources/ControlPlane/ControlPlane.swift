@@ -1,0 +1,76 @@
+import AgentProtocol
+import CloudModel
+import Foundation
+import Logging
+import Scheduling
+import StateStore
+
+/// Everything one controller runs, assembled over a store and an agent client. The APIs call
+/// its services; `run()` keeps its background work going (leases, recovery, caches).
+public struct ControlPlane: Sendable {
+    public let configuration: ControllerConfiguration
+    public let store: Store
+    public let sites: SiteDirectory
+    public let identity: IdentityService
+    public let servers: ServerService
+    public let flavors: FlavorService
+    public let keypairs: KeypairService
+    public let quotas: QuotaService
+    public let usage: UsageService
+    public let hypervisors: HypervisorService
+    public let images: ImageService
+    public let hostRegistry: HostRegistry
+    public let tasks: ServerTasks
+    let revocations: RevocationCache
+    let logger: Logger
+
+    /// Builds a controller. The token key is read from the store (created at bootstrap).
+    public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
+                             logger: Logger) async throws -> ControlPlane {
+        let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
+        let sites = SiteDirectory(store: store)
+        try await sites.refresh()
+        let revocations = RevocationCache(store: store)
+        try await revocations.refresh()
+        return ControlPlane(configuration: configuration, store: store, sites: sites, tokenKey: tokenKey,
+                            revocations: revocations, agents: agents, logger: logger)
+    }
+
+    init(configuration: ControllerConfiguration, store: Store, sites: SiteDirectory, tokenKey: Data,
+         revocations: RevocationCache, agents: any AgentClient, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.sites = sites
+        self.revocations = revocations
+        self.logger = logger
+        identity = IdentityService(store: store, codec: TokenCodec(keyData: tokenKey), revocations: revocations,
+                                   tokenLifetime: configuration.tokenLifetime)
+        let schedulers = SchedulerPool(store: store)
+        tasks = ServerTasks(store: store, configuration: configuration, agents: agents, schedulers: schedulers, logger: logger)
+        quotas = QuotaService(store: store, sites: sites)
+        servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, quotas: quotas,
+                                locks: KeyedLock())
+        flavors = FlavorService(store: store)
+        keypairs = KeypairService(store: store, quotas: quotas)
+        usage = UsageService(store: store, sites: sites)
+        hypervisors = HypervisorService(sites: sites, schedulers: schedulers)
+        images = ImageService(store: store, configuration: configuration)
+        hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, logger: logger)
+    }
+
+    /// Runs the controller's background work until cancelled: its liveness lease, recovery of
+    /// orphaned tasks, and the refresh of the site and revocation caches.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await tasks.runMaintenance() }
+            group.addTask { await revocations.run(every: .seconds(1), logger: logger) }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    do { try await sites.refresh() } catch { logger.warning("site refresh failed: \(error)") }
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+}

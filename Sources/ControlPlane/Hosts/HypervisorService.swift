@@ -1,0 +1,36 @@
+import CloudModel
+import Scheduling
+import StateStore
+
+/// The admin view of hosts: Nova's os-hypervisors and the `luc status` summary.
+public struct HypervisorService: Sendable {
+    let sites: SiteDirectory
+    let schedulers: SchedulerPool
+
+    public init(sites: SiteDirectory, schedulers: SchedulerPool) {
+        self.sites = sites
+        self.schedulers = schedulers
+    }
+
+    /// Every host of every site with its liveness, ordered by hypervisor number.
+    public func all(by principal: Principal) async throws -> [HostSnapshot] {
+        guard principal.isAdmin else {
+            throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-hypervisors:list to be performed.")
+        }
+        return try await everyHost()
+    }
+
+    /// Every host of every site (no policy check: for internal status).
+    public func everyHost() async throws -> [HostSnapshot] {
+        var result: [HostSnapshot] = []
+        for site in await sites.all() {
+            result += try await schedulers.scheduler(for: site.id).hostStates(maxAge: .milliseconds(500))
+        }
+        return result.sorted { $0.host.number < $1.host.number }
+    }
+
+    /// Servers running per host, for the statistics (`running_vms`).
+    public func serverCount(on host: ComputeHost, store: Store) async throws -> Int {
+        try await store.servers(host.site).list(host: host.id).count
+    }
+}

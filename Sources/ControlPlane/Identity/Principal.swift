@@ -1,0 +1,26 @@
+import Foundation
+
+/// Who is calling, as proven by a validated token.
+public struct Principal: Sendable, Hashable {
+    public struct RoleRef: Sendable, Hashable, Codable {
+        public var id: String
+        public var name: String
+    }
+
+    public var userID: String
+    public var userName: String
+    public var domainID: String
+    /// The project the token is scoped to; nil for an unscoped token.
+    public var projectID: String?
+    public var projectName: String?
+    public var roles: [RoleRef]
+    public var methods: [String]
+    public var issuedAt: Date
+    public var expiresAt: Date
+    public var auditIDs: [String]
+
+    public var isAdmin: Bool { roles.contains { $0.name == "admin" } }
+    public var roleNames: [String] { roles.map(\.name) }
+    /// True when the token allows changes (member or admin), not only reads.
+    public var canWrite: Bool { roles.contains { $0.name == "admin" || $0.name == "member" } }
+}

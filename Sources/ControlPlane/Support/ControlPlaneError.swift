@@ -1,0 +1,59 @@
+import StateStore
+
+/// The one error type of the control plane. The API edge maps `code` to an HTTP status and the
+/// service's error body in one place.
+public struct ControlPlaneError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case badRequest, unauthorized, forbidden, notFound, conflict, overLimit, unavailable, internalError
+        }
+        private let value: Value
+        /// The request is malformed or names something invalid (400).
+        public static let badRequest = Code(value: .badRequest)
+        /// Missing, expired or revoked credentials (401).
+        public static let unauthorized = Code(value: .unauthorized)
+        /// Authenticated but not allowed (403).
+        public static let forbidden = Code(value: .forbidden)
+        /// No such resource visible to the caller (404).
+        public static let notFound = Code(value: .notFound)
+        /// The resource's state forbids the operation, or it exists already (409).
+        public static let conflict = Code(value: .conflict)
+        /// A quota would be exceeded (403 in Nova, 413 for some APIs).
+        public static let overLimit = Code(value: .overLimit)
+        /// A dependency (store, agent, site) is unavailable right now (503).
+        public static let unavailable = Code(value: .unavailable)
+        /// A bug (500).
+        public static let internalError = Code(value: .internalError)
+        public var description: String { value.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public static func badRequest(_ message: String) -> Self { Self(.badRequest, message) }
+    public static func notFound(_ message: String) -> Self { Self(.notFound, message) }
+    public static func conflict(_ message: String) -> Self { Self(.conflict, message) }
+    public static func forbidden(_ message: String) -> Self { Self(.forbidden, message) }
+    public static func unauthorized(_ message: String) -> Self { Self(.unauthorized, message) }
+
+    public var description: String { "\(code): \(message)" }
+
+    /// Maps errors of lower layers: a store that cannot be reached is "unavailable", a store
+    /// conflict that survived the retries is a 409.
+    public static func from(_ error: any Error) -> ControlPlaneError {
+        switch error {
+        case let error as ControlPlaneError: return error
+        case let error as StoreError where error.code == .conflict:
+            return .conflict("the resource was changed concurrently; retry the request")
+        case let error as StoreError where error.code == .unavailable:
+            return ControlPlaneError(.unavailable, "the state store is unavailable: \(error.message)")
+        default:
+            return ControlPlaneError(.internalError, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// A hypervisor on one host: creates, drives and removes virtual machines. Every driver passes
+/// `DriverConformance`.
+///
+/// Operations on a machine are idempotent where that makes sense: stopping a stopped machine,
+/// destroying a missing one, spawning one that already exists with the same ID all succeed.
+public protocol HypervisorDriver: Sendable {
+    var capabilities: DriverCapabilities { get }
+
+    /// Creates and starts the machine; returns once it is running (for real VMs: once the guest
+    /// says it is ready). If the machine exists already it is left as it is and reported.
+    /// - Throws: `DriverError.spawnFailed`; then nothing of the machine is left on the host.
+    func spawn(_ spec: MachineSpec) async throws -> MachineInfo
+
+    /// Removes the machine and everything it used. Succeeds when there is no such machine.
+    func destroy(_ serverID: String) async throws
+
+    /// Powers the machine off, gracefully first, forcibly after `grace`. Succeeds when already off.
+    func powerOff(_ serverID: String, grace: Duration) async throws -> MachineInfo
+
+    /// Powers a stopped machine on. Succeeds when already running.
+    func powerOn(_ serverID: String) async throws -> MachineInfo
+
+    /// Restarts the machine: a soft reboot asks the guest, a hard one resets it.
+    func reboot(_ serverID: String, hard: Bool) async throws -> MachineInfo
+
+    /// Freezes the vCPUs, keeping memory in place.
+    func pause(_ serverID: String) async throws -> MachineInfo
+    func unpause(_ serverID: String) async throws -> MachineInfo
+
+    /// Saves the machine's memory to disk and stops it; `resume` brings it back. Stronger than pause.
+    func suspend(_ serverID: String) async throws -> MachineInfo
+    func resume(_ serverID: String) async throws -> MachineInfo
+
+    /// The last `maxLines` lines of the serial console (all when nil).
+    func consoleOutput(_ serverID: String, maxLines: Int?) async throws -> String
+
+    /// The machine's state, or nil when the host has no such machine.
+    func inspect(_ serverID: String) async throws -> MachineInfo?
+
+    /// Every machine on the host, including ones found again after an agent restart.
+    func list() async throws -> [MachineInfo]
+}

@@ -1,0 +1,38 @@
+/// The one error type of the state store.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String, Sendable { case conflict, unavailable, corrupt, invalid }
+        private let value: Value
+        /// A transaction condition failed: someone else wrote first. Re-read and retry.
+        public static let conflict = Code(value: .conflict)
+        /// The engine cannot be reached or failed to do I/O.
+        public static let unavailable = Code(value: .unavailable)
+        /// A stored value could not be decoded.
+        public static let corrupt = Code(value: .corrupt)
+        /// The call itself was malformed (empty key, transaction too large, …).
+        public static let invalid = Code(value: .invalid)
+        public var description: String { value.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    public var cause: (any Error)?
+
+    public init(code: Code, message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public static func conflict(_ key: String) -> StoreError {
+        StoreError(code: .conflict, message: "key '\(key)' changed since it was read; re-read and retry")
+    }
+
+    public static func unavailable(_ message: String, cause: (any Error)? = nil) -> StoreError {
+        StoreError(code: .unavailable, message: message, cause: cause)
+    }
+
+    public var description: String {
+        "store \(code): \(message)" + (cause.map { " (cause: \($0))" } ?? "")
+    }
+}

@@ -1,0 +1,19 @@
+/// A versioned stored form of a domain value.
+protocol StoredRecord: Codable {
+    associatedtype Model: Sendable
+    init(_ model: Model)
+    var model: Model { get }
+}
+
+extension StoredServer: StoredRecord {}
+extension StoredFlavor: StoredRecord {}
+extension StoredHost: StoredRecord {}
+extension StoredImage: StoredRecord {}
+extension StoredProject: StoredRecord {}
+extension StoredUser: StoredRecord {}
+extension StoredRole: StoredRecord {}
+extension StoredSite: StoredRecord {}
+extension StoredKeypair: StoredRecord {}
+extension StoredQuota: StoredRecord {}
+extension StoredUsage: StoredRecord {}
+extension StoredInstanceAction: StoredRecord {}

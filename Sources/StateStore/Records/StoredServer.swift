@@ -1,0 +1,62 @@
+import CloudModel
+import Foundation
+
+/// Version 1 of the stored form of a `Server`.
+struct StoredServer: Codable {
+    var v = 1
+    var id: String
+    var name: String
+    var project: String
+    var user: String
+    var site: String
+    var host: String?
+    var hostName: String?
+    var flavor: StoredFlavor
+    var image: String
+    var key: String?
+    var meta: [String: String]
+    var userData: String?
+    var ip4: String
+    var ip6: String
+    var vm: VMState
+    var task: TaskState?
+    var power: PowerState
+    var created: Date
+    var updated: Date
+    var launched: Date?
+    var terminated: Date?
+    var fault: StoredFault?
+    var owner: String?
+    var deadline: Date?
+    var tried: [String]
+    var req: String
+
+    init(_ s: Server) {
+        id = s.id; name = s.name; project = s.projectID; user = s.userID; site = s.site
+        host = s.hostID; hostName = s.hostName; flavor = StoredFlavor(s.flavor); image = s.imageID
+        key = s.keyName; meta = s.metadata; userData = s.userData; ip4 = s.accessIPv4; ip6 = s.accessIPv6
+        vm = s.vmState; task = s.taskState; power = s.powerState; created = s.createdAt; updated = s.updatedAt
+        launched = s.launchedAt; terminated = s.terminatedAt; fault = s.fault.map(StoredFault.init)
+        owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; req = s.requestID
+    }
+
+    var model: Server {
+        var s = Server(id: id, name: name, projectID: project, userID: user, site: site, flavor: flavor.model,
+                       imageID: image, keyName: key, metadata: meta, userData: userData, accessIPv4: ip4,
+                       accessIPv6: ip6, createdAt: created, requestID: req)
+        s.hostID = host; s.hostName = hostName; s.vmState = vm; s.taskState = task; s.powerState = power
+        s.updatedAt = updated; s.launchedAt = launched; s.terminatedAt = terminated; s.fault = fault?.model
+        s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried
+        return s
+    }
+}
+
+/// Version 1 of the stored form of a `Fault`.
+struct StoredFault: Codable {
+    var code: Int
+    var message: String
+    var created: Date
+
+    init(_ f: Fault) { code = f.code; message = f.message; created = f.created }
+    var model: Fault { Fault(code: code, message: message, created: created) }
+}

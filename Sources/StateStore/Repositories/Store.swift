@@ -1,0 +1,36 @@
+import CloudModel
+
+/// The typed entry point to the cloud's state: one repository per entity, over any engine.
+public struct Store: Sendable {
+    public let engine: any KeyValueEngine
+
+    public init(engine: any KeyValueEngine) {
+        self.engine = engine
+    }
+
+    // global
+    public var sites: SiteRepository { SiteRepository(engine: engine) }
+    public var flavors: FlavorRepository { FlavorRepository(engine: engine) }
+    public var images: ImageRepository { ImageRepository(engine: engine) }
+    public var keypairs: KeypairRepository { KeypairRepository(engine: engine) }
+    public var identity: IdentityRepository { IdentityRepository(engine: engine) }
+    public var quotas: QuotaRepository { QuotaRepository(engine: engine) }
+    public var secrets: SecretRepository { SecretRepository(engine: engine) }
+    public var globalCounters: CounterRepository { CounterRepository(engine: engine, keyspace: .global) }
+
+    // per site
+    public func servers(_ site: Site.ID) -> ServerRepository { ServerRepository(engine: engine, keyspace: .site(site)) }
+    public func hosts(_ site: Site.ID) -> HostRepository { HostRepository(engine: engine, keyspace: .site(site)) }
+    public func usage(_ site: Site.ID) -> UsageRepository { UsageRepository(engine: engine, keyspace: .site(site)) }
+    public func leases(_ site: Site.ID) -> LeaseRepository { LeaseRepository(engine: engine, keyspace: .site(site)) }
+    public func actions(_ site: Site.ID) -> InstanceActionRepository {
+        InstanceActionRepository(engine: engine, keyspace: .site(site))
+    }
+    public func counters(_ site: Site.ID) -> CounterRepository { CounterRepository(engine: engine, keyspace: .site(site)) }
+
+    /// Commits `txn` to `keyspace`.
+    @discardableResult
+    public func commit(_ txn: Transaction, in keyspace: Keyspace) async throws -> Int64 {
+        try await engine.commit(txn, in: keyspace)
+    }
+}
