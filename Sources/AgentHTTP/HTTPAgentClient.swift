@@ -1,0 +1,47 @@
+import AgentProtocol
+import Foundation
+import HypervisorDriver
+import NIOHTTP1
+
+/// The control plane's `AgentClient` over HTTP.
+public struct HTTPAgentClient: AgentClient {
+    let http: InternalHTTP
+
+    public init(http: InternalHTTP) {
+        self.http = http
+    }
+
+    func url(_ base: String, _ host: String, _ rest: String = "") -> String {
+        "\(base)/agent/v1/hosts/\(host)/machines\(rest)"
+    }
+
+    public func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .POST, url(agentURL, host), body: spec)
+    }
+
+    public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws
+        -> MachineInfo
+    {
+        try await http.json(MachineInfo.self, .POST, url(agentURL, host, "/\(machine)/\(operation.rawValue)"))
+    }
+
+    public func destroy(machine: String, host: String, at agentURL: String) async throws {
+        let (status, data) = try await http.call(.DELETE, url(agentURL, host, "/\(machine)"))
+        if status == 404 { return }
+        try InternalHTTP.check(status, data, agentURL)
+    }
+
+    public func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo? {
+        do {
+            return try await http.json(MachineInfo.self, .GET, url(agentURL, host, "/\(machine)"))
+        } catch let error as AgentCallError where error.kind == .notFound {
+            return nil
+        }
+    }
+
+    public func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String {
+        let (status, data) = try await http.call(.GET, url(agentURL, host, "/\(machine)/console" + (lines.map { "?lines=\($0)" } ?? "")))
+        try InternalHTTP.check(status, data, agentURL)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

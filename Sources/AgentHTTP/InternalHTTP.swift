@@ -1,0 +1,70 @@
+import AgentProtocol
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP client for internal calls (controller → agent, agent → controller), with the
+/// cluster secret on every request and errors mapped to `AgentCallError`.
+public final class InternalHTTP: Sendable {
+    let client: HTTPClient
+    let secret: String
+    let timeout: TimeAmount
+
+    public init(secret: String, timeout: TimeAmount = .seconds(60)) {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.timeout = .init(connect: .seconds(2), read: timeout)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.secret = secret
+        self.timeout = timeout
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Sends a request and returns the status and body. Transport failures are `.unreachable`.
+    func call(_ method: HTTPMethod, _ url: String, body: Data? = nil) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: AgentProtocol.secretHeader, value: secret)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let buffer = try await response.body.collect(upTo: 16 << 20)
+            return (Int(response.status.code), Data(buffer.readableBytesView))
+        } catch {
+            throw AgentCallError(kind: .unreachable, message: "\(method) \(url): \(error)")
+        }
+    }
+
+    /// `call`, then decode a 2xx body as `T`; other statuses become `.notFound` or `.driver`.
+    func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ url: String, body: (some Encodable)? = Optional<Int>.none)
+        async throws -> T
+    {
+        let (status, data) = try await call(method, url, body: try body.map { try JSONEncoder().encode($0) })
+        try Self.check(status, data, url)
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw AgentCallError(kind: .driver, message: "malformed answer from \(url): \(error)")
+        }
+    }
+
+    static func check(_ status: Int, _ data: Data, _ url: String) throws {
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONDecoder().decode(ErrorBody.self, from: data))?.error.message
+                ?? String(decoding: data.prefix(500), as: UTF8.self)
+            throw AgentCallError(kind: status == 404 ? .notFound : (status >= 502 ? .unreachable : .driver), message: message)
+        }
+    }
+
+    struct ErrorBody: Decodable {
+        struct Inner: Decodable { var message: String }
+        var error: Inner
+    }
+}

@@ -1,0 +1,213 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Synchronization
+
+/// `luc bench`: boots servers through the public API across the sites, waits for ACTIVE, then
+/// measures show and list, and deletes them. Prints throughput and latency percentiles.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark boots, shows, lists and deletes.")
+
+    @OptionGroup var session: SessionOptions
+    @Flag(help: "Start a fresh demo cloud (4 sites × 3 fake hosts) for the run, and stop it afterwards.") var demo = false
+    @Option(help: "With --demo: number of sites.") var sites: Int = 4
+    @Option(help: "With --demo: hosts per site.") var hostsPerSite: Int = 3
+    @Option(help: "With --demo: first controller port.") var port: Int = 5301
+    @Option(help: "Servers to boot.") var servers: Int = 500
+    @Option(help: "Requests in flight at once.") var concurrency: Int = 64
+    @Option(help: "Flavor name.") var flavor: String = "m1.nano"
+    @Option(help: "Image name.") var image: String = DemoCluster.imageName
+    @Option(help: "Server shows to time.") var shows: Int = 1000
+    @Option(help: "Detail lists of all the servers to time.") var lists: Int = 10
+    @Flag(help: "Leave the servers in place.") var keep = false
+
+    func validate() throws {
+        guard servers >= 1, concurrency >= 1 else { throw ValidationError("--servers and --concurrency must be positive") }
+    }
+
+    func run() async throws {
+        var cluster: DemoCluster? = nil
+        var stateDir: String? = nil
+        if demo {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-bench-\(getpid())").path
+            stateDir = dir
+            print("starting a demo cloud: \(sites) sites × \(hostsPerSite) hosts in \(dir)")
+            cluster = try await DemoCluster.start(stateDir: dir, sites: sites, hostsPerSite: hostsPerSite, controllersPerSite: 1,
+                                                  port: port, spawnDelayMS: 0, fresh: true)
+        }
+        let client = OpenStackSession.makeClient(connections: concurrency)
+        do {
+            let api: OpenStackSession
+            if let cluster { api = try await cluster.adminSession(client: client) } else { api = try await session.login(client: client) }
+            try await Bench(api: api, servers: servers, concurrency: concurrency, flavorName: flavor, imageName: image,
+                            shows: shows, lists: lists, keep: keep, controllerPIDs: cluster?.supervisor.pids ?? []).run()
+        } catch {
+            try? await client.shutdown()
+            await cluster?.stop()
+            throw error
+        }
+        try await client.shutdown()
+        await cluster?.stop()
+        if let stateDir { try? FileManager.default.removeItem(atPath: stateDir) }
+    }
+}
+
+/// One benchmark run against a cloud.
+struct Bench {
+    let api: OpenStackSession
+    let servers: Int
+    let concurrency: Int
+    let flavorName: String
+    let imageName: String
+    let shows: Int
+    let lists: Int
+    let keep: Bool
+    let controllerPIDs: [Int32]
+
+    /// Runs `count` jobs with at most `concurrency` in flight.
+    func parallel(_ count: Int, _ job: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let next = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(concurrency, count) {
+                group.addTask {
+                    while true {
+                        let i = next.increment() - 1
+                        guard i < count else { return }
+                        try await job(i)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    func run() async throws {
+        let project = api.projectID
+        try await api.send(.PUT, "compute", "/os-quota-sets/\(project)",
+                           json: ["quota_set": ["instances": -1, "cores": -1, "ram": -1]])
+        let flavors = try await api.object(.GET, "compute", "/flavors/detail")["flavors"] as? [[String: Any]] ?? []
+        guard let flavorID = flavors.first(where: { $0["name"] as? String == flavorName })?["id"] as? String else {
+            throw CommandError("no flavor named \(flavorName)")
+        }
+        let images = try await api.object(.GET, "image", "/v2/images?name=\(imageName)")["images"] as? [[String: Any]] ?? []
+        guard let imageID = images.first?["id"] as? String else { throw CommandError("no image named \(imageName)") }
+        let zones = (try await api.object(.GET, "compute", "/os-availability-zone")["availabilityZoneInfo"] as? [[String: Any]] ?? [])
+            .compactMap { $0["zoneName"] as? String }
+        let prefix = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        print("booting \(servers) servers (\(flavorName)) across \(zones.count) sites, \(concurrency) requests in flight")
+
+        // create
+        let createLatency = LatencyRecorder()
+        let submitted = Mutex<[String: Date]>([:])
+        let progress = ProgressBar(total: servers, label: "create")
+        let start = ContinuousClock.now
+        try await parallel(servers) { i in
+            let began = ContinuousClock.now, wall = Date()
+            let body = try await api.object(.POST, "compute", "/servers", json: ["server": [
+                "name": "\(prefix)-\(i)", "flavorRef": flavorID, "imageRef": imageID,
+                "availability_zone": zones.isEmpty ? nil : zones[i % zones.count],
+            ].compactMapValues { $0 }])
+            createLatency.record(ContinuousClock.now - began)
+            guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered no id") }
+            let done = submitted.withLock { $0[id] = wall; return $0.count }
+            if done % 50 == 0 { progress.show(done) }
+        }
+        progress.finish()
+        let created = ContinuousClock.now - start
+
+        // wait for ACTIVE
+        let waitBar = ProgressBar(total: servers, label: "active")
+        var building = servers
+        while building > 0 {
+            let list = try await api.object(.GET, "compute", "/servers?status=BUILD&name=^\(prefix)-")
+            building = (list["servers"] as? [[String: Any]])?.count ?? 0
+            waitBar.show(servers - building)
+            if building > 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        waitBar.finish()
+        let allActive = ContinuousClock.now - start
+
+        // boot-to-ACTIVE from the servers' own launch times
+        let listLatency = LatencyRecorder()
+        let listStart = ContinuousClock.now
+        let detail = try await api.object(.GET, "compute", "/servers/detail?name=^\(prefix)-")["servers"] as? [[String: Any]] ?? []
+        listLatency.record(ContinuousClock.now - listStart)
+        let launchFormat = DateFormatter()
+        launchFormat.locale = Locale(identifier: "en_US_POSIX")
+        launchFormat.timeZone = TimeZone(identifier: "UTC")
+        launchFormat.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS"
+        let bootLatency = LatencyRecorder()
+        let sent = submitted.withLock { $0 }
+        var statuses: [String: Int] = [:]
+        for server in detail {
+            statuses[server["status"] as? String ?? "?", default: 0] += 1
+            if let id = server["id"] as? String, let launched = (server["OS-SRV-USG:launched_at"] as? String).flatMap(launchFormat.date),
+               let began = sent[id] {
+                bootLatency.record(milliseconds: launched.timeIntervalSince(began) * 1000)
+            }
+        }
+        let ids = Array(sent.keys)
+
+        // show and list
+        let showLatency = LatencyRecorder()
+        try await parallel(shows) { _ in
+            let began = ContinuousClock.now
+            try await api.send(.GET, "compute", "/servers/\(ids.randomElement()!)")
+            showLatency.record(ContinuousClock.now - began)
+        }
+        for _ in 0..<lists {
+            let began = ContinuousClock.now
+            try await api.send(.GET, "compute", "/servers/detail")
+            listLatency.record(ContinuousClock.now - began)
+        }
+        let memory = controllerPIDs.compactMap(Self.rssMB)
+
+        // delete
+        var deleted: Duration = .zero
+        if !keep {
+            let deleteStart = ContinuousClock.now
+            let deleteBar = ProgressBar(total: ids.count, label: "delete")
+            let done = Counter()
+            try await parallel(ids.count) { i in
+                try await api.send(.DELETE, "compute", "/servers/\(ids[i])")
+                let n = done.increment()
+                if n % 50 == 0 { deleteBar.show(n) }
+            }
+            var remaining = ids.count
+            while remaining > 0 {
+                remaining = (try await api.object(.GET, "compute", "/servers?name=^\(prefix)-")["servers"] as? [Any])?.count ?? 0
+                if remaining > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            deleteBar.finish()
+            deleted = ContinuousClock.now - deleteStart
+        }
+
+        print("""
+
+        servers            \(servers) (\(statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+        all ACTIVE after   \(String(format: "%.2f s", seconds(allActive)))  →  \(String(format: "%.1f", Double(servers) / seconds(allActive))) servers/s (creates sent in \(String(format: "%.2f s", seconds(created))))
+        create             \(createLatency.summary())
+        boot-to-ACTIVE     \(bootLatency.summary())
+        show               \(showLatency.summary())
+        detail list (\(servers))  \(listLatency.summary())
+        """)
+        if !memory.isEmpty {
+            print("controller RSS     " + memory.map { String(format: "%.0f MB", $0) }.joined(separator: ", "))
+        }
+        if !keep {
+            print("deleted in         \(String(format: "%.2f s", seconds(deleted)))  →  \(String(format: "%.1f", Double(ids.count) / seconds(deleted))) servers/s")
+        }
+    }
+
+    /// Resident memory of a process in MB, from /proc.
+    static func rssMB(_ pid: Int32) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kb / 1024
+    }
+}

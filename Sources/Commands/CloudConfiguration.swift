@@ -1,0 +1,83 @@
+import CloudModel
+import Foundation
+
+/// The cloud's configuration file (JSON), shared by every process of a deployment.
+///
+/// ```json
+/// {"region": "RegionOne", "secret": "…", "store": {"engine": "embedded", "path": "/var/lib/luc/store"},
+///  "dataPath": "/var/lib/luc/data",
+///  "sites": [{"id": "rennes", "index": 1, "name": "Rennes", "latitude": 48.11, "longitude": -1.68}],
+///  "accounts": [{"user": "admin", "password": "…", "project": "admin", "role": "admin"}]}
+/// ```
+struct CloudConfiguration: Codable {
+    struct StoreSettings: Codable {
+        /// `embedded` (SQLite files in `path`) or `memory` (tests; one process only).
+        var engine: String
+        var path: String?
+    }
+
+    struct SiteSettings: Codable {
+        var id: String
+        var index: UInt16
+        var name: String
+        var latitude: Double
+        var longitude: Double
+
+        var site: Site { Site(id: id, index: index, name: name, latitude: latitude, longitude: longitude) }
+    }
+
+    struct AccountSettings: Codable {
+        var user: String
+        var password: String
+        var project: String
+        var role: String
+    }
+
+    var region: String
+    /// Authenticates internal traffic between controllers and agents.
+    var secret: String
+    var store: StoreSettings
+    /// Where controllers keep image bytes (one folder per site below it).
+    var dataPath: String
+    var sites: [SiteSettings]
+    var accounts: [AccountSettings]
+
+    static func load(_ path: String) throws -> CloudConfiguration {
+        do {
+            return try JSONDecoder().decode(CloudConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw CommandError("cannot read the configuration \(path): \(error)")
+        }
+    }
+
+    func save(_ path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+
+    func site(_ id: String) throws -> SiteSettings {
+        guard let site = sites.first(where: { $0.id == id }) else {
+            throw CommandError("site '\(id)' is not in the configuration (sites: \(sites.map(\.id).joined(separator: ", ")))")
+        }
+        return site
+    }
+
+    /// Demo sites: PoPs of the French research network, as in the DISCOVERY paper.
+    static let demoSites: [SiteSettings] = [
+        SiteSettings(id: "rennes", index: 1, name: "Rennes", latitude: 48.117, longitude: -1.678),
+        SiteSettings(id: "nantes", index: 2, name: "Nantes", latitude: 47.218, longitude: -1.554),
+        SiteSettings(id: "lyon", index: 3, name: "Lyon", latitude: 45.764, longitude: 4.836),
+        SiteSettings(id: "grenoble", index: 4, name: "Grenoble", latitude: 45.188, longitude: 5.724),
+        SiteSettings(id: "lille", index: 5, name: "Lille", latitude: 50.629, longitude: 3.057),
+        SiteSettings(id: "nancy", index: 6, name: "Nancy", latitude: 48.692, longitude: 6.184),
+        SiteSettings(id: "sophia", index: 7, name: "Sophia Antipolis", latitude: 43.616, longitude: 7.055),
+        SiteSettings(id: "toulouse", index: 8, name: "Toulouse", latitude: 43.604, longitude: 1.444),
+    ]
+}
+
+/// A failure of a command, printed to the user as is.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ControlPlane
+import Controller
+import Foundation
+import Hummingbird
+import InternalAPI
+import Logging
+import AgentHTTP
+import StateStore
+import StateStoreEmbedded
+
+/// `luc controller`: one controller of one site (all APIs, scheduling, task recovery).
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "controller", abstract: "Run a controller of a site.")
+
+    @Option(help: "The cloud configuration file.") var config: String
+    @Option(help: "The site this controller belongs to.") var site: String
+    @Option(help: "Address to listen on, host:port.") var listen: String = "127.0.0.1:5000"
+    @Option(help: "URL users reach this controller at (default: http://<listen>).") var publicURL: String?
+    @Option(help: "A stable ID for this controller (default: <site>-<port>).") var id: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "notice"
+    @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
+
+    func run() async throws {
+        let cloudConfig = try CloudConfiguration.load(config)
+        _ = try cloudConfig.site(site)
+        let (host, port) = try parseAddress(listen)
+        var logger = Logger(label: "luc.controller.\(site)")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        let store = try openStore(cloudConfig)
+        try await Bootstrap.ensure(store: store, sites: cloudConfig.sites.map(\.site),
+                                   accounts: cloudConfig.accounts.map { .init(user: $0.user, password: $0.password, project: $0.project, role: $0.role) })
+        let http = InternalHTTP(secret: cloudConfig.secret)
+        let configuration = ControllerConfiguration(
+            controllerID: id ?? "\(site)-\(port)", site: site, publicURL: publicURL ?? "http://\(listen)",
+            region: cloudConfig.region,
+            dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
+        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
+                                                 logger: logger)
+        let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret)),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "luc-controller"),
+                              logger: logger)
+        logger.notice("controller serving", metadata: ["site.id": "\(site)", "url": "\(configuration.publicURL)"])
+        try await runUntilStopped(app: app, background: { await cloud.run() }, parentPID: parentPID)
+        try await http.shutdown()
+    }
+}
+
+/// Opens the engine the configuration names.
+func openStore(_ config: CloudConfiguration) throws -> Store {
+    switch config.store.engine {
+    case "embedded":
+        guard let path = config.store.path else { throw CommandError("the embedded store needs store.path") }
+        return Store(engine: try EmbeddedEngine(directory: URL(fileURLWithPath: path)))
+    case "memory":
+        return Store(engine: InMemoryEngine())
+    default:
+        throw CommandError("unknown store engine '\(config.store.engine)' (known: embedded, memory)")
+    }
+}
+
+func parseAddress(_ text: String) throws -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+        throw CommandError("'\(text)' is not host:port")
+    }
+    return (String(text[..<colon]), port)
+}
+
+/// Runs the HTTP application and a background job until SIGINT/SIGTERM, or until the parent
+/// process is gone.
+func runUntilStopped(app: some ApplicationProtocol, background: @escaping @Sendable () async -> Void,
+                     parentPID: Int32?) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService() }
+        group.addTask { await background() }
+        if let parentPID {
+            group.addTask {
+                while !Task.isCancelled, getppid() == parentPID { try await Task.sleep(for: .milliseconds(500)) }
+                if !Task.isCancelled { exit(0) }  // the supervisor is gone (even killed -9): so are we
+            }
+        }
+        do {
+            try await group.next()
+        } catch {}
+        group.cancelAll()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

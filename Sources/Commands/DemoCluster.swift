@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A cloud of real `luc` processes on this machine, used by `luc demo`, `luc bench --demo` and
+/// the integration tests.
+final class DemoCluster: Sendable {
+    let configuration: CloudConfiguration
+    let configPath: String
+    let controllerURLs: [String: [String]]
+    let supervisor: ProcessSupervisor
+    let hostsPerSite: Int
+
+    static let adminPassword = "admin"
+    static let demoPassword = "demo"
+
+    private init(configuration: CloudConfiguration, configPath: String, controllerURLs: [String: [String]],
+                 supervisor: ProcessSupervisor, hostsPerSite: Int) {
+        self.configuration = configuration
+        self.configPath = configPath
+        self.controllerURLs = controllerURLs
+        self.supervisor = supervisor
+        self.hostsPerSite = hostsPerSite
+    }
+
+    var firstURL: String { controllerURLs[configuration.sites[0].id]![0] }
+
+    static func start(stateDir: String, sites: Int, hostsPerSite: Int, controllersPerSite: Int, port: Int,
+                      spawnDelayMS: Int, fresh: Bool, quiet: Bool = false) async throws -> DemoCluster {
+        let root = URL(fileURLWithPath: stateDir).standardizedFileURL
+        if fresh { try? FileManager.default.removeItem(at: root) }
+        let logs = root.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let configPath = root.appendingPathComponent("cloud.json").path
+        var config: CloudConfiguration
+        if FileManager.default.fileExists(atPath: configPath) {
+            config = try CloudConfiguration.load(configPath)
+            guard config.sites.count == sites else {
+                throw CommandError("\(configPath) describes \(config.sites.count) sites, not \(sites): use --fresh or another --state-dir")
+            }
+        } else {
+            config = CloudConfiguration(
+                region: "RegionOne",
+                secret: (0..<4).map { _ in UUID().uuidString }.joined().replacingOccurrences(of: "-", with: ""),
+                store: .init(engine: "embedded", path: root.appendingPathComponent("store").path),
+                dataPath: root.appendingPathComponent("data").path,
+                sites: Array(CloudConfiguration.demoSites.prefix(sites)),
+                accounts: [.init(user: "admin", password: adminPassword, project: "admin", role: "admin"),
+                           .init(user: "demo", password: demoPassword, project: "demo", role: "member")])
+            try config.save(configPath)
+        }
+        let supervisor = ProcessSupervisor(logDirectory: logs)
+        var urls: [String: [String]] = [:]
+        for (i, site) in config.sites.enumerated() {
+            for c in 0..<controllersPerSite {
+                let listen = "127.0.0.1:\(port + i + c * 10)"
+                urls[site.id, default: []].append("http://\(listen)")
+                try supervisor.start("controller-\(site.id)-\(c + 1)",
+                                     ["controller", "--config", configPath, "--site", site.id, "--listen", listen])
+                if i == 0 && c == 0 { try await waitHealthy("http://\(listen)") }  // bootstraps the store first
+            }
+        }
+        for (i, site) in config.sites.enumerated() {
+            try supervisor.start("compute-\(site.id)",
+                                 ["compute", "--config", configPath, "--site", site.id, "--listen", "127.0.0.1:\(port + 100 + i)",
+                                  "--hosts", String(hostsPerSite), "--spawn-delay-ms", String(spawnDelayMS)]
+                                     + urls[site.id]!.flatMap { ["--controller", $0] })
+        }
+        let cluster = DemoCluster(configuration: config, configPath: configPath, controllerURLs: urls, supervisor: supervisor,
+                                  hostsPerSite: hostsPerSite)
+        do {
+            for list in urls.values { for url in list { try await waitHealthy(url) } }
+            try await cluster.waitForHosts(sites * hostsPerSite)
+            try await cluster.ensureImage()
+        } catch {
+            await cluster.stop()
+            throw CommandError("the demo cloud did not come up (\(error)); see the logs in \(logs.path)")
+        }
+        return cluster
+    }
+
+    static func waitHealthy(_ url: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        while ContinuousClock.now < deadline {
+            if let response = try? await client.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(2)),
+               response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandError("\(url) did not become healthy")
+    }
+
+    func adminSession(client: HTTPClient) async throws -> OpenStackSession {
+        try await OpenStackSession.login(authURL: firstURL + "/identity/v3", user: "admin", password: Self.adminPassword,
+                                         project: "admin", client: client)
+    }
+
+    private func waitForHosts(_ count: Int) async throws {
+        let client = OpenStackSession.makeClient()
+        defer { _ = client.shutdown() }
+        let session = try await adminSession(client: client)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let body = try await session.object(.GET, "compute", "/os-hypervisors")
+            let up = (body["hypervisors"] as? [[String: Any]] ?? []).filter { $0["state"] as? String == "up" }.count
+            if up >= count { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CommandError("only some of the \(count) hosts came up")
+    }
+
+    static let imageName = "cirros-tiny"
+
+    /// A tiny public raw image so that servers can be booted at once.
+    private func ensureImage() async throws {
+        let client = OpenStackSession.makeClient()
+        defer { _ = client.shutdown() }
+        let session = try await adminSession(client: client)
+        let list = try await session.object(.GET, "image", "/v2/images?name=\(Self.imageName)")
+        if let images = list["images"] as? [[String: Any]], images.contains(where: { $0["status"] as? String == "active" }) { return }
+        let image = try await session.object(.POST, "image", "/v2/images", json: [
+            "name": Self.imageName, "disk_format": "raw", "container_format": "bare", "visibility": "public",
+        ])
+        guard let id = image["id"] as? String else { throw CommandError("image create answered without an id") }
+        var bytes = [UInt8](repeating: 0, count: 64 * 1024)
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 13) }
+        try await session.send(.PUT, "image", "/v2/images/\(id)/file", bytes: bytes)
+    }
+
+    func banner() -> String {
+        let sites = configuration.sites.map { "\($0.id) (\(controllerURLs[$0.id]!.joined(separator: ", ")))" }
+        return """
+        LUC OS demo cloud is up: \(configuration.sites.count) sites × \(hostsPerSite) simulated hosts, embedded store.
+          sites (availability zones): \(sites.joined(separator: "; "))
+          state: \(URL(fileURLWithPath: configPath).deletingLastPathComponent().path) (logs in logs/)
+
+        Use it with the openstack CLI (any controller serves every site):
+
+          export OS_AUTH_URL=\(firstURL)/identity/v3
+          export OS_USERNAME=demo OS_PASSWORD=\(Self.demoPassword) OS_PROJECT_NAME=demo
+          export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=RegionOne
+          openstack server create --flavor m1.tiny --image \(Self.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
+
+        Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
+        Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).
+        """
+    }
+
+    func stop() async {
+        await supervisor.stopAll()
+    }
+}

@@ -1,0 +1,139 @@
+import CloudModel
+import ControlPlane
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenStackHTTP
+import StateStore
+
+/// `/servers`: boot, list, show, update, delete, actions, metadata, instance actions, ips.
+struct ServerRoutes: Sendable {
+    let cloud: ControlPlane
+    var views: ServerViews { ServerViews(links: Links(base: cloud.configuration.publicURL)) }
+    var servers: ServerService { cloud.servers }
+
+    func register(on v21: RouterGroup<APIRequestContext>) {
+        v21.post("servers", use: create)
+        v21.get("servers") { request, context in
+            let p = try context.requirePrincipal()
+            let (list, next) = try await page(request, p)
+            return Response.json(collection(list.map(views.brief), next: next, request: request, path: "servers"))
+        }
+        v21.get("servers/detail") { request, context in
+            let p = try context.requirePrincipal()
+            let (list, next) = try await page(request, p)
+            return Response.json(collection(list.map { views.detail($0, admin: p.isAdmin) }, next: next, request: request,
+                                            path: "servers/detail"))
+        }
+        v21.get("servers/:id") { _, context in
+            let p = try context.requirePrincipal()
+            let server = try await servers.get(try context.parameters.require("id"), by: p).value
+            return Response.json(.object([("server", views.detail(server, admin: p.isAdmin))]))
+        }
+        v21.put("servers/:id") { request, context in
+            let p = try context.requirePrincipal()
+            let body = try await request.json(context: context)
+            guard let change = body["server"], let members = change.members else {
+                throw APIError.badRequest("Invalid input for field/attribute server: 'server' is a required property.")
+            }
+            let allowed: Set<String> = ["name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig"]
+            if let unknown = members.map(\.0).first(where: { !allowed.contains($0) }) {
+                throw APIError.badRequest("Additional properties are not allowed ('\(unknown)' was unexpected)")
+            }
+            for key in ["name", "accessIPv4", "accessIPv6"] where change[key] != nil && change[key]?.string == nil {
+                throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.")
+            }
+            let server = try await servers.update(try context.parameters.require("id"), name: change["name"]?.string,
+                                                  accessIPv4: change["accessIPv4"]?.string,
+                                                  accessIPv6: change["accessIPv6"]?.string, by: p)
+            return Response.json(.object([("server", views.common(server))]))
+        }
+        v21.delete("servers/:id") { _, context in
+            let p = try context.requirePrincipal()
+            try await servers.perform(.delete, on: try context.parameters.require("id"), by: p, requestID: context.requestID)
+            return Response.empty(.noContent)
+        }
+        v21.post("servers/:id/action") { request, context in
+            let p = try context.requirePrincipal()
+            let id = try context.parameters.require("id")
+            switch try ServerActionRequest(try await request.json(context: context)) {
+            case let .lifecycle(action):
+                try await servers.perform(action, on: id, by: p, requestID: context.requestID)
+                return Response.empty(.accepted)
+            case let .consoleOutput(lines):
+                let output = try await servers.consoleOutput(id, lines: lines, by: p)
+                return Response.json(.object([("output", .string(output))]))
+            }
+        }
+        v21.get("servers/:id/ips") { _, context in
+            _ = try await servers.get(try context.parameters.require("id"), by: try context.requirePrincipal())
+            return Response.json(.object([("addresses", .object([]))]))
+        }
+        v21.get("servers/:id/os-instance-actions") { _, context in
+            let p = try context.requirePrincipal()
+            let actions = try await servers.instanceActions(try context.parameters.require("id"), by: p)
+            let compute = ComputeViews(links: views.links)
+            return Response.json(.object([("instanceActions", .array(actions.reversed().map { compute.instanceAction($0, events: false, admin: p.isAdmin) }))]))
+        }
+        v21.get("servers/:id/os-instance-actions/:request") { _, context in
+            let p = try context.requirePrincipal()
+            let wanted = try context.parameters.require("request")
+            let actions = try await servers.instanceActions(try context.parameters.require("id"), by: p)
+            guard let action = actions.first(where: { $0.requestID == wanted }) else {
+                throw APIError.notFound("Action \(wanted) not found")
+            }
+            return Response.json(.object([("instanceAction", ComputeViews(links: views.links).instanceAction(action, events: true, admin: p.isAdmin))]))
+        }
+        MetadataRoutes(servers: servers).register(on: v21)
+    }
+
+    @Sendable func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let p = try context.requirePrincipal()
+        let wire = try CreateServerRequest(try await request.json(context: context))
+        let created = try await servers.create(wire.command, by: p, requestID: context.requestID)
+        if wire.returnReservationID {
+            return Response.json(.object([("reservation_id", .string("r-" + context.requestID.dropFirst(4).prefix(8)))]), status: .accepted)
+        }
+        let first = created[0]
+        let password = String((0..<12).map { _ in "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
+        var headers = HTTPFields()
+        headers[.location] = "\(cloud.configuration.publicURL)/compute/v2.1/servers/\(first.id)"
+        return Response.json(.object([("server", .object([
+            ("id", .string(first.id)), ("links", views.links.links("servers", first.id)), ("OS-DCF:diskConfig", "MANUAL"),
+            ("security_groups", [.object([("name", "default")])]), ("adminPass", .string(password)),
+        ]))]), status: .accepted, headers: headers)
+    }
+
+    /// One page of servers and whether there is a next one.
+    func page(_ request: Request, _ p: Principal) async throws -> ([Server], String?) {
+        let q = request.query
+        let limit = try q.int("limit")
+        var query = ServerQuery(name: q["name"], status: q["status"], changesSince: q["changes-since"], host: q["host"],
+                                allTenants: try q.bool("all_tenants") ?? (q["all_tenants"] == "" ? true : false),
+                                projectID: q["project_id"] ?? q["tenant_id"], limit: limit.map { $0 + 1 }, marker: q["marker"],
+                                availabilityZone: q["availability_zone"])
+        if q["deleted"].map({ $0.lowercased() == "true" }) == true { return ([], nil) }
+        if let status = query.status, ServerStatus(rawValue: status.uppercased()) == nil {
+            if p.isAdmin { throw APIError.badRequest("Invalid status value") }
+            query.status = "__none__"
+        }
+        var list = try await servers.list(query, by: p)
+        var next: String? = nil
+        if let limit, list.count > limit {
+            list = Array(list.prefix(limit))
+            next = list.last?.id
+        }
+        return (list, next)
+    }
+
+    func collection(_ items: [JSON], next: String?, request: Request, path: String) -> JSON {
+        var members: [(String, JSON)] = [("servers", .array(items))]
+        if let next {
+            var pairs = request.query.pairs.filter { $0.0 != "marker" }
+            pairs.append(("marker", next))
+            let query = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }.joined(separator: "&")
+            members.append(("servers_links", [.object([("href", .string("\(cloud.configuration.publicURL)/compute/v2.1/\(path)?\(query)")), ("rel", "next")])]))
+        }
+        return .object(members)
+    }
+}

@@ -1,0 +1,103 @@
+import CloudModel
+import ControlPlane
+import Crypto
+import Foundation
+import OpenStackHTTP
+
+/// Nova's server views at microversion 2.1 (tempest's schema is the exact allowed set).
+struct ServerViews {
+    let links: Links
+
+    /// `{id, name, links}` of `GET /servers`.
+    func brief(_ s: Server) -> JSON {
+        .object([("id", .string(s.id)), ("name", .string(s.name)), ("links", links.links("servers", s.id))])
+    }
+
+    /// Nova's hostId: an opaque hash of project and host, empty until placed.
+    static func hostID(_ s: Server) -> String {
+        guard let host = s.hostName else { return "" }
+        return SHA256.hash(data: Data((s.projectID + host).utf8)).map { String(format: "%02x", $0) }.joined().prefix(56).description
+    }
+
+    static let progressStatuses: Set<ServerStatus> = [.build, .active]
+
+    /// The full view of `GET /servers/{id}` and `/servers/detail`.
+    func detail(_ s: Server, admin: Bool) -> JSON {
+        var m: [(String, JSON)] = [
+            ("id", .string(s.id)),
+            ("name", .string(s.name)),
+            ("status", .string(s.status.rawValue)),
+            ("tenant_id", .string(s.projectID)),
+            ("user_id", .string(s.userID)),
+            ("metadata", .object(s.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("hostId", .string(Self.hostID(s))),
+            ("image", .object([("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))])),
+            ("flavor", .object([("id", .string(s.flavor.id)), ("links", links.bookmark("flavors", s.flavor.id))])),
+            ("created", .string(Timestamps.seconds(s.createdAt))),
+            ("updated", .string(Timestamps.seconds(s.updatedAt))),
+            ("addresses", .object([])),
+            ("accessIPv4", .string(s.accessIPv4)),
+            ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))),
+            ("links", links.links("servers", s.id)),
+            ("key_name", JSON(s.keyName)),
+            ("OS-DCF:diskConfig", "MANUAL"),
+            ("OS-EXT-AZ:availability_zone", .string(s.site)),
+            ("OS-EXT-STS:power_state", .int(s.powerState.rawValue)),
+            ("OS-EXT-STS:task_state", JSON(s.taskState?.rawValue)),
+            ("OS-EXT-STS:vm_state", .string(s.vmState.rawValue)),
+            ("OS-SRV-USG:launched_at", JSON(s.launchedAt.map(Timestamps.micros))),
+            ("OS-SRV-USG:terminated_at", JSON(s.terminatedAt.map(Timestamps.micros))),
+            ("os-extended-volumes:volumes_attached", []),
+            ("security_groups", [.object([("name", "default")])]),
+            ("config_drive", ""),
+        ]
+        if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
+        if s.status == .error, let fault = s.fault {
+            m.append(("fault", .object([("code", .int(fault.code)), ("created", .string(Timestamps.seconds(fault.created))),
+                                        ("message", .string(fault.message))])))
+        }
+        if admin {
+            m.append(("OS-EXT-SRV-ATTR:host", JSON(s.hostName)))
+            m.append(("OS-EXT-SRV-ATTR:hypervisor_hostname", JSON(s.hostName)))
+            m.append(("OS-EXT-SRV-ATTR:instance_name", .string("instance-" + s.id.prefix(8))))
+        }
+        return .object(m)
+    }
+
+    /// The common view `PUT /servers/{id}` answers with (no extension attributes).
+    func common(_ s: Server) -> JSON {
+        var m: [(String, JSON)] = [
+            ("id", .string(s.id)), ("name", .string(s.name)), ("status", .string(s.status.rawValue)),
+            ("tenant_id", .string(s.projectID)), ("user_id", .string(s.userID)),
+            ("metadata", .object(s.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("hostId", .string(Self.hostID(s))),
+            ("image", .object([("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))])),
+            ("flavor", .object([("id", .string(s.flavor.id)), ("links", links.bookmark("flavors", s.flavor.id))])),
+            ("created", .string(Timestamps.seconds(s.createdAt))), ("updated", .string(Timestamps.seconds(s.updatedAt))),
+            ("addresses", .object([])), ("accessIPv4", .string(s.accessIPv4)),
+            ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))), ("links", links.links("servers", s.id)),
+        ]
+        if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
+        return .object(m)
+    }
+
+    /// `0000:0000:…:babe:220.12.22.2` → `::babe:dc0c:1602`, as Nova returns it.
+    static func compressIPv6(_ text: String) -> String {
+        guard text.contains(":") else { return text }
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, text, &address) == 1 else { return text }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return text }
+        let printed = String(cString: buffer)
+        // inet_ntop may print an embedded IPv4 tail; Nova prints hex groups.
+        guard let lastColon = printed.lastIndex(of: ":"), printed[lastColon...].contains(".") else { return printed }
+        let parts = printed[printed.index(after: lastColon)...].split(separator: ".").compactMap { UInt16($0) }
+        guard parts.count == 4 else { return printed }
+        let high = String(parts[0] << 8 | parts[1], radix: 16), low = String(parts[2] << 8 | parts[3], radix: 16)
+        return printed[...lastColon] + high + ":" + low
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,42 @@
+import CloudModel
+import OpenStackHTTP
+
+/// `POST /servers/{id}/action` body: exactly one action.
+enum ServerActionRequest {
+    case lifecycle(ServerAction)
+    case consoleOutput(lines: Int?)
+
+    init(_ body: JSON) throws {
+        guard let members = body.members, members.count == 1, let (name, argument) = members.first else {
+            throw APIError.badRequest("The action body must be an object with exactly one action.")
+        }
+        switch name {
+        case "os-stop": self = .lifecycle(.stop)
+        case "os-start": self = .lifecycle(.start)
+        case "pause": self = .lifecycle(.pause)
+        case "unpause": self = .lifecycle(.unpause)
+        case "suspend": self = .lifecycle(.suspend)
+        case "resume": self = .lifecycle(.resume)
+        case "reboot":
+            switch argument["type"]?.string?.uppercased() {
+            case "HARD": self = .lifecycle(.reboot(hard: true))
+            case "SOFT": self = .lifecycle(.reboot(hard: false))
+            default: throw APIError.badRequest("Invalid input for field/attribute type: must be 'SOFT' or 'HARD'.")
+            }
+        case "os-getConsoleOutput":
+            guard argument.isNull || argument.members != nil else {
+                throw APIError.badRequest("Invalid input for field/attribute os-getConsoleOutput: must be an object.")
+            }
+            switch argument["length"] {
+            case nil, .null?: self = .consoleOutput(lines: nil)
+            case let value?:
+                guard let n = value.int ?? value.string.flatMap({ Int($0) }), n >= -1 else {
+                    throw APIError.badRequest("Invalid input for field/attribute length: must be an integer >= -1.")
+                }
+                self = .consoleOutput(lines: n == -1 ? nil : n)
+            }
+        default:
+            throw APIError.badRequest("There is no such action: \(name)")
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import HypervisorDriver
+
+/// One hypervisor host served by an agent process: its driver and what it offers.
+public struct AgentHost: Sendable {
+    public var name: String
+    public var driver: any HypervisorDriver
+    public var vcpus: Int
+    public var ramMB: Int
+    public var diskGB: Int
+    public var hostIP: String
+
+    public init(name: String, driver: any HypervisorDriver, vcpus: Int, ramMB: Int, diskGB: Int, hostIP: String = "127.0.0.1") {
+        self.name = name
+        self.driver = driver
+        self.vcpus = vcpus
+        self.ramMB = ramMB
+        self.diskGB = diskGB
+        self.hostIP = hostIP
+    }
+}

@@ -1,0 +1,105 @@
+import AgentProtocol
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HypervisorDriver
+import NIOCore
+import NIOFoundationEssentialsCompat
+
+/// The agent's HTTP endpoint: machine operations on its hosts, for controllers only.
+public enum AgentRoutes {
+    struct Failure: HTTPResponseError {
+        var status: HTTPResponse.Status
+        var message: String
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let body = try JSONEncoder().encode(["error": ["code": "\(status.code)", "message": message]])
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    static func fail(_ error: any Error) -> Failure {
+        guard let error = error as? DriverError else { return Failure(status: .internalServerError, message: "\(error)") }
+        switch error.code {
+        case .notFound: return Failure(status: .notFound, message: error.message)
+        case .invalidState: return Failure(status: .conflict, message: error.message)
+        case .unavailable: return Failure(status: .serviceUnavailable, message: error.message)
+        default: return Failure(status: .internalServerError, message: error.message)
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+    }
+
+    public static func router(agent: ComputeAgent, secret: String) -> Router<BasicRequestContext> {
+        let router = Router()
+        let header = HTTPField.Name(AgentProtocol.secretHeader)!
+        let group = router.group("/agent/v1/hosts/:host/machines")
+        @Sendable func driver(_ request: Request, _ context: BasicRequestContext) throws -> any HypervisorDriver {
+            guard let presented = request.headers[header], presented.utf8.elementsEqual(secret.utf8) else {
+                throw Failure(status: .unauthorized, message: "missing or wrong cluster secret")
+            }
+            guard let host = context.parameters.get("host"), let driver = agent.driver(forHost: host) else {
+                throw Failure(status: .notFound, message: "no such host on this agent")
+            }
+            return driver
+        }
+        group.post("") { request, context in
+            let driver = try driver(request, context)
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let spec: MachineSpec
+            do { spec = try JSONDecoder().decode(MachineSpec.self, from: Data(buffer: body)) } catch {
+                throw Failure(status: .badRequest, message: "malformed machine spec: \(error)")
+            }
+            do { return try json(try await driver.spawn(spec)) } catch { throw fail(error) }
+        }
+        group.get(":id") { request, context in
+            let driver = try driver(request, context)
+            guard let info = try await driver.inspect(try context.parameters.require("id")) else {
+                throw Failure(status: .notFound, message: "no such machine")
+            }
+            return try json(info)
+        }
+        group.delete(":id") { request, context in
+            let driver = try driver(request, context)
+            do { try await driver.destroy(try context.parameters.require("id")) } catch { throw fail(error) }
+            return Response(status: .noContent)
+        }
+        group.get(":id/console") { request, context in
+            let driver = try driver(request, context)
+            let lines = request.uri.queryParameters["lines"].flatMap { Int($0) }
+            do {
+                let text = try await driver.consoleOutput(try context.parameters.require("id"), maxLines: lines)
+                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: text)))
+            } catch { throw fail(error) }
+        }
+        group.post(":id/:operation") { request, context in
+            let driver = try driver(request, context)
+            let id = try context.parameters.require("id")
+            guard let operation = MachineOperation(rawValue: try context.parameters.require("operation")) else {
+                throw Failure(status: .notFound, message: "no such operation")
+            }
+            do {
+                let info: MachineInfo = switch operation {
+                case .stop: try await driver.powerOff(id, grace: .seconds(30))
+                case .start: try await driver.powerOn(id)
+                case .pause: try await driver.pause(id)
+                case .unpause: try await driver.unpause(id)
+                case .suspend: try await driver.suspend(id)
+                case .resume: try await driver.resume(id)
+                case .reboot: try await driver.reboot(id, hard: false)
+                case .rebootHard: try await driver.reboot(id, hard: true)
+                }
+                return try json(info)
+            } catch { throw fail(error) }
+        }
+        router.get("/healthz") { _, _ in "ok" }
+        return router
+    }
+}

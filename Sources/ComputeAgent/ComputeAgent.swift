@@ -1,0 +1,102 @@
+import AgentProtocol
+import Foundation
+import HypervisorDriver
+import Logging
+import Synchronization
+
+/// A compute agent: serves one or more hosts' drivers to the controllers of its site, registers
+/// the hosts, keeps their liveness leases through heartbeats and reconciles their machines with
+/// the store (through the controllers; the agent holds no store credentials).
+public final class ComputeAgent: Sendable {
+    let site: String
+    let hosts: [AgentHost]
+    let controllers: any ControllerClient
+    let agentURL: String
+    let logger: Logger
+    let reconcileInterval: Duration
+    /// Host name → ID given by the controllers at registration.
+    private let ids = Mutex<[String: String]>([:])
+    /// Host ID → driver, for the HTTP endpoint.
+    private let drivers = Mutex<[String: any HypervisorDriver]>([:])
+
+    public init(site: String, hosts: [AgentHost], controllers: any ControllerClient, agentURL: String, logger: Logger,
+                reconcileInterval: Duration = .seconds(10)) {
+        self.site = site
+        self.hosts = hosts
+        self.controllers = controllers
+        self.agentURL = agentURL
+        self.logger = logger
+        self.reconcileInterval = reconcileInterval
+    }
+
+    /// The driver of the host with controller-given `id`, once registered.
+    public func driver(forHost id: String) -> (any HypervisorDriver)? {
+        drivers.withLock { $0[id] }
+    }
+
+    /// Registers every host (retrying until a controller answers), then heartbeats and reconciles
+    /// until cancelled.
+    public func run(heartbeatInterval: Duration = .seconds(2)) async {
+        await withTaskGroup(of: Void.self) { group in
+            for host in hosts {
+                group.addTask { await self.runHost(host, heartbeatInterval: heartbeatInterval) }
+            }
+        }
+    }
+
+    private func register(_ host: AgentHost) async -> String {
+        var delay = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                let registered = try await controllers.register(
+                    HostRegistration(name: host.name, vcpus: host.vcpus, ramMB: host.ramMB, diskGB: host.diskGB,
+                                     hypervisorType: host.driver.capabilities.hypervisorType, hostIP: host.hostIP,
+                                     agentURL: agentURL), site: site)
+                ids.withLock { $0[host.name] = registered.hostID }
+                drivers.withLock { $0[registered.hostID] = host.driver }
+                return registered.hostID
+            } catch {
+                logger.warning("registration failed; retrying", metadata: ["host": "\(host.name)", "error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+        return ""
+    }
+
+    private func runHost(_ host: AgentHost, heartbeatInterval: Duration) async {
+        var id = await register(host)
+        guard !Task.isCancelled else { return }
+        logger.info("host serving", metadata: ["host": "\(host.name)", "host.id": "\(id)"])
+        await reconcile(host, id: id)
+        var lastReconcile = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: heartbeatInterval)
+            do {
+                try await controllers.heartbeat(Heartbeat(machines: try await host.driver.list().count), host: id, site: site)
+            } catch let error as AgentCallError where error.kind == .notFound {
+                id = await register(host)  // the controllers lost the host: register again
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["host": "\(host.name)", "error": "\(error)"])
+            }
+            if ContinuousClock.now - lastReconcile >= reconcileInterval {
+                lastReconcile = .now
+                await reconcile(host, id: id)
+            }
+        }
+    }
+
+    /// Reports the host's machines and destroys those no server owns.
+    func reconcile(_ host: AgentHost, id: String) async {
+        do {
+            let machines = try await host.driver.list()
+            let orders = try await controllers.reconcile(ReconcileReport(machines: machines), host: id, site: site)
+            for orphan in orders.destroy {
+                logger.notice("destroying orphan machine", metadata: ["host": "\(host.name)", "server.id": "\(orphan)"])
+                try await host.driver.destroy(orphan)
+            }
+        } catch {
+            logger.warning("reconcile failed", metadata: ["host": "\(host.name)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import AgentProtocol
+import ControlPlane
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOFoundationEssentialsCompat
+import OpenStackHTTP
+
+/// Endpoints compute agents call: registration, heartbeat, reconcile. Authenticated by the
+/// cluster secret, never by user tokens.
+public struct InternalRoutes: Sendable {
+    let cloud: ControlPlane
+    let secret: ClusterSecret
+    static let header = HTTPField.Name(AgentProtocol.secretHeader)!
+
+    public init(cloud: ControlPlane, secret: ClusterSecret) {
+        self.cloud = cloud
+        self.secret = secret
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: APIRequestContext) async throws -> T {
+        guard secret.matches(request.headers[Self.header]) else {
+            throw APIError(status: 401, message: "Internal endpoint: missing or wrong cluster secret.")
+        }
+        let buffer = try await request.body.collect(upTo: 4 << 20)
+        do {
+            return try JSONDecoder().decode(type, from: Data(buffer: buffer))
+        } catch {
+            throw APIError.badRequest("Malformed \(type) body: \(error)")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+    }
+
+    public func register(on router: Router<APIRequestContext>) {
+        let group = router.group("/internal/v1/sites/:site/hosts")
+        group.post("") { request, context in
+            let registration = try await decode(HostRegistration.self, request, context)
+            return try Self.encode(try await cloud.hostRegistry.register(registration, site: try context.parameters.require("site")))
+        }
+        group.put(":host/heartbeat") { request, context in
+            _ = try await decode(Heartbeat.self, request, context)
+            try await cloud.hostRegistry.heartbeat(host: try context.parameters.require("host"), site: try context.parameters.require("site"))
+            return Response.empty(.noContent)
+        }
+        group.post(":host/reconcile") { request, context in
+            let report = try await decode(ReconcileReport.self, request, context)
+            return try Self.encode(try await cloud.hostRegistry.reconcile(report, host: try context.parameters.require("host"),
+                                                                         site: try context.parameters.require("site")))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// How each OpenStack service writes its error bodies.
+public enum ErrorStyle: Sendable {
+    /// Keystone: `{"error": {"code", "title", "message"}}`.
+    case identity
+    /// Nova: `{"<faultName>": {"code", "message"}}`.
+    case compute
+    /// Glance: `{"code", "title", "message"}` (Glance's WebOb body, as JSON).
+    case image
+    /// Internal endpoints: `{"error": {"code", "message"}}`.
+    case plain
+
+    /// The style for a request path, from the service prefix of the catalog URLs.
+    public static func forPath(_ path: String) -> ErrorStyle {
+        if path.hasPrefix("/compute") { return .compute }
+        if path.hasPrefix("/identity") { return .identity }
+        if path.hasPrefix("/image") { return .image }
+        return .plain
+    }
+
+    static let titles: [Int: String] = [
+        400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+        409: "Conflict", 413: "Request Entity Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error",
+        501: "Not Implemented", 503: "Service Unavailable",
+    ]
+
+    static let novaFaults: [Int: String] = [
+        400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound", 405: "badMethod",
+        409: "conflictingRequest", 413: "overLimit", 415: "badMediaType", 429: "overLimit", 501: "notImplemented",
+        503: "serviceUnavailable",
+    ]
+
+    /// The error body for `status` and `message`.
+    public func body(status: Int, message: String) -> JSON {
+        let title = Self.titles[status] ?? "Error"
+        switch self {
+        case .identity:
+            return .object([("error", .object([("code", .int(status)), ("title", .string(title)), ("message", .string(message))]))])
+        case .compute:
+            return .object([(Self.novaFaults[status] ?? "computeFault", .object([("code", .int(status)), ("message", .string(message))]))])
+        case .image:
+            return .object([("code", .string("\(status) \(title)")), ("title", .string(title)), ("message", .string(message))])
+        case .plain:
+            return .object([("error", .object([("code", .int(status)), ("message", .string(message))]))])
+        }
+    }
+}

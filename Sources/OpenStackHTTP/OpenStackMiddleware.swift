@@ -1,0 +1,72 @@
+import ControlPlane
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The edge every request crosses: assigns the request ID, validates the token if one is sent,
+/// and turns every error into the service's error body with the right status. Nothing else
+/// maps errors to HTTP.
+public struct OpenStackMiddleware: RouterMiddleware {
+    public typealias Context = APIRequestContext
+    let identity: IdentityService
+
+    public init(identity: IdentityService) {
+        self.identity = identity
+    }
+
+    public static let requestIDHeader = HTTPField.Name("X-OpenStack-Request-Id")!
+    public static let computeRequestIDHeader = HTTPField.Name("X-Compute-Request-Id")!
+    public static let authTokenHeader = HTTPField.Name("X-Auth-Token")!
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        let requestID = "req-" + UUID().uuidString.lowercased()
+        context.requestID = requestID
+        context.logger[metadataKey: "request.id"] = .string(requestID)
+        if let token = request.headers[Self.authTokenHeader], !token.isEmpty {
+            context.token = token
+            context.principal = try? await identity.validate(token)
+        }
+        let style = ErrorStyle.forPath(request.uri.path)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let (status, message) = Self.describe(error)
+            if status >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            response = Response.json(style.body(status: status, message: message), status: .init(code: status))
+            if status == 401 {
+                response.headers[HTTPField.Name("WWW-Authenticate")!] = "Keystone uri=\"/identity\""
+            }
+        }
+        response.headers[Self.requestIDHeader] = requestID
+        if style == .compute { response.headers[Self.computeRequestIDHeader] = requestID }
+        return response
+    }
+
+    /// Status and message for any error: the one place errors become HTTP.
+    static func describe(_ error: any Error) -> (Int, String) {
+        switch error {
+        case let error as APIError: return (error.status, error.message)
+        case let error as ControlPlaneError:
+            return (APIError.status(of: error.code), error.code == .internalError ? "An unexpected error occurred." : error.message)
+        case let error as HTTPError:
+            let status = Int(error.status.code)
+            switch status {
+            case 404: return (404, "The resource could not be found.")
+            case 405: return (405, "The method is not allowed for this resource.")
+            case 413: return (413, "Request body is too large.")
+            default: return (status, error.body ?? error.status.reasonPhrase)
+            }
+        default:
+            let mapped = ControlPlaneError.from(error)
+            return (APIError.status(of: mapped.code),
+                    mapped.code == .internalError ? "An unexpected error occurred." : mapped.message)
+        }
+    }
+}
