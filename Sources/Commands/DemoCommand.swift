@@ -28,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
                                                   controllersPerSite: controllersPerSite, port: port,
                                                   spawnDelayMS: spawnDelayMS, fresh: fresh)
         print(cluster.banner())
+        fflush(nil)  // show the banner now, also when standard output is a file
         await waitForSignal()
         print("\nstopping…")
         await cluster.stop()

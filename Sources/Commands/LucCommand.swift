@@ -9,3 +9,10 @@ public struct LucCommand: AsyncParsableCommand {
 
     public init() {}
 }
+
+extension LucCommand {
+    /// Parses the process arguments and runs the command.
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

@@ -1,0 +1,173 @@
+import AgentProtocol
+import CloudModel
+import ControlPlane
+import Controller
+import FakeHypervisorDriver
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InternalAPI
+import Logging
+import NIOCore
+import NIOFoundationEssentialsCompat
+import OpenStackHTTP
+import StateStore
+import Testing
+
+/// A cloud in the test process: an in-memory store, fake hosts behind `InProcessAgents`, and the
+/// controller's real router, driven through Hummingbird's router test client.
+struct TestCloud {
+    let store: Store
+    let cloud: ControlPlane
+    let agents: InProcessAgents
+    let hosts: [String: [String]]  // site → host IDs
+    static let sites = [Site(id: "alpha", index: 1, name: "Alpha", latitude: 48.1, longitude: -1.7),
+                        Site(id: "beta", index: 2, name: "Beta", latitude: 45.8, longitude: 4.8)]
+
+    struct Options {
+        var hostsPerSite = 2
+        var vcpus = 8
+        var ramMB = 16384
+        var failureRate = 0.0
+        var hostLeaseTTL: Duration = .seconds(3600)
+        var controllerLeaseTTL: Duration = .seconds(3600)
+        var controllerID = "test-controller"
+        var site = "alpha"
+    }
+
+    static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
+                     register: Bool = true) async throws -> TestCloud {
+        let store = Store(engine: engine ?? InMemoryEngine())
+        try await Bootstrap.ensure(store: store, sites: sites, accounts: [
+            .init(user: "admin", password: "adminpw", project: "admin", role: "admin"),
+            .init(user: "demo", password: "demopw", project: "demo", role: "member"),
+            .init(user: "other", password: "otherpw", project: "other", role: "member"),
+            .init(user: "viewer", password: "viewerpw", project: "demo", role: "reader"),
+        ])
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let configuration = ControllerConfiguration(
+            controllerID: options.controllerID, site: options.site, publicURL: "http://cloud.test", region: "RegionOne",
+            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("luc-test-\(UUID().uuidString)"),
+            bootDeadline: .seconds(30), actionDeadline: .seconds(30), controllerLeaseTTL: options.controllerLeaseTTL,
+            hostLeaseTTL: options.hostLeaseTTL)
+        let agents = agents ?? InProcessAgents()
+        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents, logger: logger)
+        var hosts: [String: [String]] = [:]
+        if register {
+            for site in sites {
+                for i in 1...options.hostsPerSite {
+                    let registered = try await cloud.hostRegistry.register(
+                        HostRegistration(name: "\(site.id)-h\(i)", vcpus: options.vcpus, ramMB: options.ramMB, diskGB: 500,
+                                         hypervisorType: "fake", hostIP: "127.0.0.1", agentURL: "inprocess://\(site.id)-h\(i)"),
+                        site: site.id)
+                    if agents.driver(registered.hostID) == nil {
+                        agents.add(host: registered.hostID,
+                                   driver: FakeHypervisorDriver(configuration: .init(failureRate: options.failureRate, seed: UInt64(i))))
+                    }
+                    hosts[site.id, default: []].append(registered.hostID)
+                }
+            }
+        }
+        return TestCloud(store: store, cloud: cloud, agents: agents, hosts: hosts)
+    }
+
+    var router: Router<APIRequestContext> { ControllerApplication.router(cloud: cloud, secret: ClusterSecret("secret")) }
+
+    /// Runs `body` with a client talking to this cloud's router.
+    func withClient<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
+        try await Application(router: router).test(.router) { client in try await body(APIClient(client: client)) }
+    }
+}
+
+/// A small JSON client over the router test client.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPFields
+        var body: ByteBuffer
+        var json: JSON? { JSON.parse(Data(body.readableBytesView)) }
+        var text: String { String(buffer: body) }
+    }
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
+              bytes: [UInt8]? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
+        if let token { headers[HTTPField.Name("X-Auth-Token")!] = token }
+        var body: ByteBuffer? = nil
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: json)
+        } else if let bytes {
+            headers[.contentType] = "application/octet-stream"
+            body = ByteBuffer(bytes: bytes)
+        }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
+            Reply(status: Int(response.status.code), headers: response.headers, body: response.body)
+        }
+    }
+
+    /// A project-scoped token.
+    func token(_ user: String, _ password: String, project: String) async throws -> String {
+        let reply = try await call(.post, "/identity/v3/auth/tokens", json: """
+            {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"\(user)","domain":{"name":"Default"},"password":"\(password)"}}},
+             "scope":{"project":{"name":"\(project)","domain":{"name":"Default"}}}}}
+            """)
+        guard reply.status == 201, let token = reply.headers[HTTPField.Name("X-Subject-Token")!] else {
+            throw TestFailure("login of \(user) failed: \(reply.status) \(reply.text)")
+        }
+        return token
+    }
+
+    /// Boots a server and returns its ID.
+    func boot(_ token: String, name: String = "vm", imageID: String, flavor: String = "42", zone: String? = nil,
+              extra: String = "") async throws -> String {
+        let zoneField = zone.map { ",\"availability_zone\":\"\($0)\"" } ?? ""
+        let reply = try await call(.post, "/compute/v2.1/servers", token: token, json: """
+            {"server":{"name":"\(name)","imageRef":"\(imageID)","flavorRef":"\(flavor)"\(zoneField)\(extra)}}
+            """)
+        guard reply.status == 202, let id = reply.json?["server"]?["id"]?.string else {
+            throw TestFailure("boot failed: \(reply.status) \(reply.text)")
+        }
+        return id
+    }
+
+    /// Polls the server until `predicate` holds on its JSON (or it is gone when `gone`).
+    @discardableResult
+    func waitServer(_ token: String, _ id: String, timeout: Duration = .seconds(10),
+                    until predicate: @Sendable (JSON?) -> Bool) async throws -> JSON? {
+        let deadline = ContinuousClock.now + timeout
+        var last: JSON? = nil
+        while ContinuousClock.now < deadline {
+            let reply = try await call(.get, "/compute/v2.1/servers/\(id)", token: token)
+            last = reply.status == 404 ? nil : reply.json?["server"]
+            if predicate(last) { return last }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("server \(id) did not reach the wanted state; last: \(String(describing: last))")
+    }
+
+    func waitStatus(_ token: String, _ id: String, _ status: String) async throws {
+        try await waitServer(token, id) { $0?["status"]?.string == status && $0?["OS-EXT-STS:task_state"] == .null }
+    }
+
+    /// Creates and uploads an image; returns its ID.
+    func image(_ token: String, name: String = "img", bytes: [UInt8] = Array(repeating: 7, count: 4096),
+               visibility: String = "private") async throws -> String {
+        let created = try await call(.post, "/image/v2/images", token: token, json: """
+            {"name":"\(name)","disk_format":"raw","container_format":"bare","visibility":"\(visibility)"}
+            """)
+        guard created.status == 201, let id = created.json?["id"]?.string else { throw TestFailure("image create: \(created.text)") }
+        let upload = try await call(.put, "/image/v2/images/\(id)/file", token: token, bytes: bytes)
+        guard upload.status == 204 else { throw TestFailure("upload: \(upload.status) \(upload.text)") }
+        return id
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,103 @@
+import HypervisorDriver
+
+/// The contract of `HypervisorDriver`, checked against any driver. `make` returns a fresh driver
+/// that spawns successfully; `makeFailing` one whose spawns fail.
+public enum DriverConformance {
+    public typealias Check = @Sendable (any HypervisorDriver) async throws -> Void
+
+    public static func spec(_ id: String) -> MachineSpec {
+        MachineSpec(serverID: id, name: "vm-\(id)", vcpus: 1, ramMB: 128, diskGB: 1, imageID: "image")
+    }
+
+    public static let checks: [(String, Check)] = [
+        ("spawn runs the machine and is idempotent", spawn),
+        ("power off and on, idempotently", power),
+        ("pause and unpause", pause),
+        ("suspend and resume", suspend),
+        ("reboot soft and hard", reboot),
+        ("console output honours the line count", console),
+        ("destroy is idempotent and removes everything", destroy),
+        ("operations on a missing machine are notFound", missing),
+    ]
+
+    static func spawn(_ d: any HypervisorDriver) async throws {
+        let info = try await d.spawn(spec("s1"))
+        try require(info.state == .running, "spawned machine is \(info.state)")
+        try require(try await d.inspect("s1")?.state == .running, "inspect after spawn")
+        let again = try await d.spawn(spec("s1"))
+        try require(again.state == .running, "second spawn changed the machine")
+        try require(try await d.list().map(\.serverID) == ["s1"], "list after spawn")
+    }
+
+    static func power(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("p1"))
+        try require(try await d.powerOff("p1", grace: .seconds(5)).state == .shutdown, "power off")
+        try require(try await d.powerOff("p1", grace: .seconds(5)).state == .shutdown, "second power off")
+        try require(try await d.inspect("p1")?.state == .shutdown, "inspect after power off")
+        try require(try await d.powerOn("p1").state == .running, "power on")
+        try require(try await d.powerOn("p1").state == .running, "second power on")
+    }
+
+    static func pause(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("z1"))
+        try require(try await d.pause("z1").state == .paused, "pause")
+        try require(try await d.unpause("z1").state == .running, "unpause")
+    }
+
+    static func suspend(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("u1"))
+        try require(try await d.suspend("u1").state == .suspended, "suspend")
+        try require(try await d.resume("u1").state == .running, "resume")
+    }
+
+    static func reboot(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("r1"))
+        try require(try await d.reboot("r1", hard: false).state == .running, "soft reboot")
+        _ = try await d.powerOff("r1", grace: .seconds(5))
+        try require(try await d.reboot("r1", hard: true).state == .running, "hard reboot of a stopped machine")
+    }
+
+    static func console(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("c1"))
+        let all = try await d.consoleOutput("c1", maxLines: nil)
+        try require(!all.isEmpty, "empty console")
+        let two = try await d.consoleOutput("c1", maxLines: 2)
+        try require(two.split(separator: "\n", omittingEmptySubsequences: false).count == 2, "2 lines asked, got \(two.debugDescription)")
+    }
+
+    static func destroy(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("d1"))
+        try await d.destroy("d1")
+        try require(try await d.inspect("d1") == nil, "machine still there after destroy")
+        try await d.destroy("d1")
+        try await d.destroy("never-existed")
+        try require(try await d.list().isEmpty, "list not empty after destroy")
+    }
+
+    static func missing(_ d: any HypervisorDriver) async throws {
+        let operations: [(String, @Sendable () async throws -> MachineInfo)] = [
+            ("powerOn", { try await d.powerOn("ghost") }), ("pause", { try await d.pause("ghost") }),
+            ("resume", { try await d.resume("ghost") }),
+        ]
+        for (name, op) in operations {
+            do {
+                _ = try await op()
+                throw ConformanceFailure("\(name) on a missing machine succeeded")
+            } catch let error as DriverError {
+                try require(error.code == .notFound, "\(name): expected notFound, got \(error)")
+            }
+        }
+    }
+
+    /// A failed spawn leaves nothing behind.
+    public static func failedSpawnLeavesNothing(_ d: any HypervisorDriver) async throws {
+        do {
+            _ = try await d.spawn(spec("f1"))
+            throw ConformanceFailure("spawn succeeded on a failing driver")
+        } catch let error as DriverError {
+            try require(error.code == .spawnFailed, "expected spawnFailed, got \(error)")
+        }
+        try require(try await d.inspect("f1") == nil, "failed spawn left a machine")
+        try require(try await d.list().isEmpty, "failed spawn left machines")
+    }
+}
