@@ -1,3 +1,4 @@
+import Foundation
 import HypervisorDriver
 
 /// Messages between controllers and compute agents (HTTP + JSON, version 1, authenticated by
@@ -61,11 +62,16 @@ public struct Heartbeat: Sendable, Hashable, Codable {
     public init(machines: Int) { self.machines = machines }
 }
 
-/// The machines an agent finds on its host.
+/// The machines an agent finds on its host, and when it listed them.
 public struct ReconcileReport: Sendable, Hashable, Codable {
     public var machines: [MachineInfo]
+    /// When the list was taken (agent clock). Servers that changed after it are not judged.
+    public var takenAt: Date
 
-    public init(machines: [MachineInfo]) { self.machines = machines }
+    public init(machines: [MachineInfo], takenAt: Date) {
+        self.machines = machines
+        self.takenAt = takenAt
+    }
 }
 
 /// What the controllers want done after a reconcile report.

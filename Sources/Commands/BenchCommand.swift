@@ -20,6 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Image name.") var image: String = DemoCluster.imageName
     @Option(help: "Server shows to time.") var shows: Int = 1000
     @Option(help: "Detail lists of all the servers to time.") var lists: Int = 10
+    @Option(help: "Creates and shows timed one at a time, for unloaded latencies.") var samples: Int = 200
     @Flag(help: "Leave the servers in place.") var keep = false
 
     func validate() throws {
@@ -39,9 +40,20 @@ struct BenchCommand: AsyncParsableCommand {
         let client = OpenStackSession.makeClient(connections: concurrency)
         do {
             let api: OpenStackSession
-            if let cluster { api = try await cluster.adminSession(client: client) } else { api = try await session.login(client: client) }
-            try await Bench(api: api, servers: servers, concurrency: concurrency, flavorName: flavor, imageName: image,
-                            shows: shows, lists: lists, keep: keep, controllerPIDs: cluster?.supervisor.pids ?? []).run()
+            var perSite: [String: OpenStackSession] = [:]
+            if let cluster {
+                api = try await cluster.adminSession(client: client)
+                for site in cluster.configuration.sites {
+                    perSite[site.id] = try await OpenStackSession.login(
+                        authURL: cluster.controllerURLs[site.id]![0] + "/identity/v3", user: "admin",
+                        password: DemoCluster.adminPassword, project: "admin", client: client)
+                }
+            } else {
+                api = try await session.login(client: client)
+            }
+            try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
+                            imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
+                            controllerPIDs: cluster?.supervisor.pids ?? []).run()
         } catch {
             try? await client.shutdown()
             await cluster?.stop()
@@ -56,12 +68,15 @@ struct BenchCommand: AsyncParsableCommand {
 /// One benchmark run against a cloud.
 struct Bench {
     let api: OpenStackSession
+    /// With a demo cloud: each site's own controller, so that every boot is site-local.
+    let perSite: [String: OpenStackSession]
     let servers: Int
     let concurrency: Int
     let flavorName: String
     let imageName: String
     let shows: Int
     let lists: Int
+    let samples: Int
     let keep: Bool
     let controllerPIDs: [Int32]
 
@@ -106,9 +121,10 @@ struct Bench {
         let start = ContinuousClock.now
         try await parallel(servers) { i in
             let began = ContinuousClock.now, wall = Date()
-            let body = try await api.object(.POST, "compute", "/servers", json: ["server": [
-                "name": "\(prefix)-\(i)", "flavorRef": flavorID, "imageRef": imageID,
-                "availability_zone": zones.isEmpty ? nil : zones[i % zones.count],
+            let zone = zones.isEmpty ? nil : zones[i % zones.count]
+            let target = zone.flatMap { perSite[$0] } ?? api
+            let body = try await target.object(.POST, "compute", "/servers", json: ["server": [
+                "name": "\(prefix)-\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone,
             ].compactMapValues { $0 }])
             createLatency.record(ContinuousClock.now - began)
             guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered no id") }
@@ -149,9 +165,28 @@ struct Bench {
                 bootLatency.record(milliseconds: launched.timeIntervalSince(began) * 1000)
             }
         }
-        let ids = Array(sent.keys)
+        var sampled: [String] = []
 
-        // show and list
+        // unloaded latencies: one request at a time
+        let createOne = LatencyRecorder(), showOne = LatencyRecorder()
+        for i in 0..<samples {
+            let zone = zones.isEmpty ? nil : zones[i % zones.count]
+            let target = zone.flatMap { perSite[$0] } ?? api
+            var began = ContinuousClock.now
+            let body = try await target.object(.POST, "compute", "/servers", json: ["server": [
+                "name": "\(prefix)-s\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone,
+            ].compactMapValues { $0 }])
+            createOne.record(ContinuousClock.now - began)
+            guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered no id") }
+            sampled.append(id)
+            began = ContinuousClock.now
+            try await target.send(.GET, "compute", "/servers/\(id)")
+            showOne.record(ContinuousClock.now - began)
+        }
+
+        let ids = Array(sent.keys) + sampled
+
+        // show and list under load
         let showLatency = LatencyRecorder()
         try await parallel(shows) { _ in
             let began = ContinuousClock.now
@@ -189,10 +224,12 @@ struct Bench {
 
         servers            \(servers) (\(statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
         all ACTIVE after   \(String(format: "%.2f s", seconds(allActive)))  →  \(String(format: "%.1f", Double(servers) / seconds(allActive))) servers/s (creates sent in \(String(format: "%.2f s", seconds(created))))
-        create             \(createLatency.summary())
-        boot-to-ACTIVE     \(bootLatency.summary())
-        show               \(showLatency.summary())
-        detail list (\(servers))  \(listLatency.summary())
+        create (\(concurrency) in flight)   \(createLatency.summary())
+        boot-to-ACTIVE           \(bootLatency.summary())
+        create (one at a time)   \(createOne.summary())
+        show (one at a time)     \(showOne.summary())
+        show (\(concurrency) in flight)     \(showLatency.summary())
+        detail list (\(servers + samples) servers)  \(listLatency.summary())
         """)
         if !memory.isEmpty {
             print("controller RSS     " + memory.map { String(format: "%.0f MB", $0) }.joined(separator: ", "))

@@ -89,8 +89,9 @@ public final class ComputeAgent: Sendable {
     /// Reports the host's machines and destroys those no server owns.
     func reconcile(_ host: AgentHost, id: String) async {
         do {
+            let takenAt = Date()
             let machines = try await host.driver.list()
-            let orders = try await controllers.reconcile(ReconcileReport(machines: machines), host: id, site: site)
+            let orders = try await controllers.reconcile(ReconcileReport(machines: machines, takenAt: takenAt), host: id, site: site)
             for orphan in orders.destroy {
                 logger.notice("destroying orphan machine", metadata: ["host": "\(host.name)", "server.id": "\(orphan)"])
                 try await host.driver.destroy(orphan)

@@ -84,7 +84,7 @@ public enum JSON: Sendable, Equatable {
     /// The compact UTF-8 encoding.
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(4096)
         write(to: &out)
         return out
     }
@@ -95,7 +95,7 @@ public enum JSON: Sendable, Equatable {
         case let .bool(b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
         case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .double(d):
-            if d.isFinite { out.append(contentsOf: (d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)").utf8) }
+            if d.isFinite { out.append(contentsOf: "\(d)".utf8) }
             else { out.append(contentsOf: [110, 117, 108, 108]) }
         case let .string(s): Self.writeString(s, to: &out)
         case let .array(items):
@@ -121,6 +121,11 @@ public enum JSON: Sendable, Equatable {
 
     private static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(34)
+        if s.utf8.allSatisfy({ $0 >= 32 && $0 != 34 && $0 != 92 }) {
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case 34: out.append(contentsOf: [92, 34])

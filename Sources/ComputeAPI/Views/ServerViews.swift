@@ -16,7 +16,7 @@ struct ServerViews {
     /// Nova's hostId: an opaque hash of project and host, empty until placed.
     static func hostID(_ s: Server) -> String {
         guard let host = s.hostName else { return "" }
-        return SHA256.hash(data: Data((s.projectID + host).utf8)).map { String(format: "%02x", $0) }.joined().prefix(56).description
+        return String(Hex.string(SHA256.hash(data: Data((s.projectID + host).utf8))).prefix(56))
     }
 
     static let progressStatuses: Set<ServerStatus> = [.build, .active]

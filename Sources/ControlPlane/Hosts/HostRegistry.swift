@@ -21,6 +21,9 @@ public struct HostRegistry: Sendable {
     }
 
     /// Registers a host (or updates it, keeping its ID and claims) and opens its lease.
+    /// How far apart agent and controller clocks may be.
+    static let clockSkewAllowance: TimeInterval = 5
+
     public func register(_ registration: HostRegistration, site siteID: Site.ID) async throws -> HostRegistered {
         guard let site = await sites.site(siteID) else { throw ControlPlaneError.notFound("No site \(siteID).") }
         guard !registration.name.isEmpty, registration.vcpus > 0, registration.ramMB > 0, registration.diskGB >= 0 else {
@@ -76,7 +79,10 @@ public struct HostRegistry: Sendable {
             if let server = try await servers.find(machine.serverID)?.value, server.hostID == hostID { continue }
             orphans.append(machine.serverID)
         }
-        for current in owned where current.value.taskState == nil {
+        // A server that changed after the list was taken (or shortly before: clocks differ) is
+        // judged at the next reconcile, not now.
+        let settled = report.takenAt.addingTimeInterval(-Self.clockSkewAllowance)
+        for current in owned where current.value.taskState == nil && current.value.updatedAt < settled {
             var server = current.value
             let machine = machines[server.id]
             switch (server.vmState, machine?.state) {

@@ -11,19 +11,29 @@ import Foundation
 public struct ServerRepository: Sendable {
     let table: RecordTable<StoredServer>
     let history: RecordTable<StoredServer>
+    let cache: DecodedRecordCache<Server>
 
-    init(engine: any KeyValueEngine, keyspace: Keyspace) {
+    init(engine: any KeyValueEngine, keyspace: Keyspace, cache: DecodedRecordCache<Server>) {
         table = RecordTable(engine: engine, keyspace: keyspace, prefix: "servers/")
         history = RecordTable(engine: engine, keyspace: keyspace, prefix: "history/")
+        self.cache = cache
+    }
+
+    private func decode(_ entry: Entry) throws -> Versioned<Server> {
+        Versioned(try cache.value(for: entry) { try table.decode($0).value }, revision: entry.revision)
     }
 
     static func projectIndex(_ project: String) -> String { "idx/project/\(project)/" }
     static func hostIndex(_ host: String) -> String { "idx/host/\(host)/" }
     static func nameIndex(_ project: String, _ name: String) -> String { "idx/name/\(project)/\(KeyEscaping.escape(name))/" }
 
-    public func find(_ id: Server.ID) async throws -> Versioned<Server>? { try await table.find(id) }
+    public func find(_ id: Server.ID) async throws -> Versioned<Server>? {
+        try await table.engine.get(table.key(id), in: table.keyspace).map(decode)
+    }
 
-    public func find(_ ids: [Server.ID]) async throws -> [Versioned<Server>] { try await table.findMany(ids) }
+    public func find(_ ids: [Server.ID]) async throws -> [Versioned<Server>] {
+        try await table.engine.getMany(ids.map(table.key), in: table.keyspace).map(decode)
+    }
 
     /// Servers of `project` in ID order, after `marker`.
     public func list(project: String, after marker: Server.ID?, limit: Int) async throws -> [Versioned<Server>] {
@@ -37,7 +47,8 @@ public struct ServerRepository: Sendable {
 
     /// Every server of the site in ID order, after `marker`.
     public func listAll(after marker: Server.ID?, limit: Int) async throws -> [Versioned<Server>] {
-        try await table.page(after: marker, limit: limit)
+        try await table.engine.scan(prefix: table.prefix, after: marker.map(table.key), limit: limit, in: table.keyspace)
+            .map(decode)
     }
 
     /// Servers placed on `host`.
@@ -60,7 +71,7 @@ public struct ServerRepository: Sendable {
             let keys = try await engine.scan(prefix: prefix, after: after, limit: want, in: table.keyspace)
             if keys.isEmpty { break }
             let ids = keys.map { String($0.key.dropFirst(prefix.count)) }
-            result += try await table.findMany(ids)
+            result += try await find(ids)
             if keys.count < want { break }
             after = keys.last?.key
         }

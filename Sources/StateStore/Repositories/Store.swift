@@ -3,6 +3,8 @@ import CloudModel
 /// The typed entry point to the cloud's state: one repository per entity, over any engine.
 public struct Store: Sendable {
     public let engine: any KeyValueEngine
+    /// Decoded servers of every site, reused while their revision is unchanged.
+    let serverCache = DecodedRecordCache<Server>()
 
     public init(engine: any KeyValueEngine) {
         self.engine = engine
@@ -19,7 +21,9 @@ public struct Store: Sendable {
     public var globalCounters: CounterRepository { CounterRepository(engine: engine, keyspace: .global) }
 
     // per site
-    public func servers(_ site: Site.ID) -> ServerRepository { ServerRepository(engine: engine, keyspace: .site(site)) }
+    public func servers(_ site: Site.ID) -> ServerRepository {
+        ServerRepository(engine: engine, keyspace: .site(site), cache: serverCache)
+    }
     public func hosts(_ site: Site.ID) -> HostRepository { HostRepository(engine: engine, keyspace: .site(site)) }
     public func usage(_ site: Site.ID) -> UsageRepository { UsageRepository(engine: engine, keyspace: .site(site)) }
     public func leases(_ site: Site.ID) -> LeaseRepository { LeaseRepository(engine: engine, keyspace: .site(site)) }
