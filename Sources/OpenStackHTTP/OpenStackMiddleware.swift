@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The edge every request crosses: assigns the request ID, validates the token if one is sent,
 /// and turns every error into the service's error body with the right status. Nothing else
@@ -53,6 +54,7 @@ public struct OpenStackMiddleware: RouterMiddleware {
     static func describe(_ error: any Error) -> (Int, String) {
         switch error {
         case let error as APIError: return (error.status, error.message)
+        case is NIOTooManyBytesError: return (413, "Request body is too large.")
         case let error as ControlPlaneError:
             return (APIError.status(of: error.code), error.code == .internalError ? "An unexpected error occurred." : error.message)
         case let error as HTTPError:

@@ -1,0 +1,110 @@
+import HTTPTypes
+import OpenStackHTTP
+import Testing
+
+@Suite("Identity API")
+struct IdentityAPITests {
+    @Test func versionDocuments() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let root = try await api.call(.get, "/identity")
+            #expect(root.status == 300)
+            #expect(root.json?["versions"]?["values"]?.array?.first?["id"] == "v3.14")
+            let v3 = try await api.call(.get, "/identity/v3")
+            #expect(v3.status == 200)
+            #expect(v3.json?["version"]?["status"] == "stable")
+            #expect(v3.headers[HTTPField.Name("X-OpenStack-Request-Id")!]?.hasPrefix("req-") == true)
+        }
+    }
+
+    @Test func projectScopedTokenCarriesCatalogAndRoles() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let reply = try await api.call(.post, "/identity/v3/auth/tokens", json: """
+                {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo","domain":{"name":"Default"},"password":"demopw"}}},
+                 "scope":{"project":{"name":"demo","domain":{"name":"Default"}}}}}
+                """)
+            #expect(reply.status == 201)
+            #expect(reply.headers[HTTPField.Name("X-Subject-Token")!] != nil)
+            let token = reply.json?["token"]
+            #expect(token?["project"]?["name"] == "demo")
+            #expect(Set(token?["roles"]?.array?.compactMap { $0["name"]?.string } ?? []) == ["member", "reader"])
+            let catalog = token?["catalog"]?.array ?? []
+            #expect(Set(catalog.compactMap { $0["type"]?.string }) == ["identity", "compute", "image"])
+            for service in catalog {
+                let endpoints = service["endpoints"]?.array ?? []
+                #expect(Set(endpoints.compactMap { $0["interface"]?.string }) == ["public", "internal", "admin"])
+                #expect(endpoints.allSatisfy { $0["region"] == "RegionOne" && $0["region_id"] == "RegionOne" })
+            }
+            let expires = token?["expires_at"]?.string ?? ""
+            #expect(expires.hasSuffix("Z") && expires.count == 27)
+        }
+    }
+
+    @Test func unscopedTokenHasNoCatalogProjectOrRoles() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let reply = try await api.call(.post, "/identity/v3/auth/tokens", json: """
+                {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo","domain":{"id":"default"},"password":"demopw"}}},"scope":"unscoped"}}
+                """)
+            #expect(reply.status == 201)
+            let token = reply.json?["token"]
+            #expect(token?["catalog"] == nil && token?["project"] == nil && token?["roles"] == nil)
+        }
+    }
+
+    @Test func wrongPasswordAndForeignProjectAre401() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let bad = try await api.call(.post, "/identity/v3/auth/tokens", json: """
+                {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo","domain":{"name":"Default"},"password":"nope"}}}}}
+                """)
+            #expect(bad.status == 401)
+            #expect(bad.json?["error"]?["code"] == 401)
+            let foreign = try await api.call(.post, "/identity/v3/auth/tokens", json: """
+                {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo","domain":{"name":"Default"},"password":"demopw"}}},
+                 "scope":{"project":{"name":"other","domain":{"name":"Default"}}}}}
+                """)
+            #expect(foreign.status == 401)
+        }
+    }
+
+    @Test func validateRescopeAndRevoke() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let subject: HTTPFields = [HTTPField.Name("X-Subject-Token")!: demo]
+            let shown = try await api.call(.get, "/identity/v3/auth/tokens", token: admin, headers: subject)
+            #expect(shown.status == 200)
+            #expect(try await api.call(.head, "/identity/v3/auth/tokens", token: admin, headers: subject).status == 200)
+            let rescoped = try await api.call(.post, "/identity/v3/auth/tokens", json: """
+                {"auth":{"identity":{"methods":["token"],"token":{"id":"\(demo)"}},"scope":{"project":{"name":"demo","domain":{"name":"Default"}}}}}
+                """)
+            #expect(rescoped.status == 201)
+            #expect(rescoped.json?["token"]?["methods"] == ["password", "token"])
+            #expect(rescoped.json?["token"]?["expires_at"] == shown.json?["token"]?["expires_at"])
+            #expect(try await api.call(.delete, "/identity/v3/auth/tokens", token: admin, headers: subject).status == 204)
+            #expect(try await api.call(.get, "/identity/v3/auth/tokens", token: admin, headers: subject).status == 404)
+            #expect(try await api.call(.get, "/compute/v2.1/flavors", token: demo).status == 401)
+        }
+    }
+
+    @Test func adminManagesProjectsUsersAndRoles() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let project = try await api.call(.post, "/identity/v3/projects", token: admin, json: #"{"project":{"name":"p1","domain_id":"default"}}"#)
+            #expect(project.status == 201)
+            let projectID = project.json?["project"]?["id"]?.string ?? ""
+            #expect(try await api.call(.post, "/identity/v3/projects", token: admin, json: #"{"project":{"name":"p1"}}"#).status == 409)
+            let user = try await api.call(.post, "/identity/v3/users", token: admin, json: #"{"user":{"name":"u1","password":"pw1"}}"#)
+            #expect(user.status == 201)
+            let userID = user.json?["user"]?["id"]?.string ?? ""
+            let roles = try await api.call(.get, "/identity/v3/roles?name=member", token: admin)
+            let roleID = roles.json?["roles"]?.array?.first?["id"]?.string ?? ""
+            #expect(try await api.call(.put, "/identity/v3/projects/\(projectID)/users/\(userID)/roles/\(roleID)", token: admin).status == 204)
+            #expect(try await api.call(.head, "/identity/v3/projects/\(projectID)/users/\(userID)/roles/\(roleID)", token: admin).status == 204)
+            let token = try await api.token("u1", "pw1", project: "p1")
+            #expect(try await api.call(.get, "/compute/v2.1/servers", token: token).status == 200)
+            #expect(try await api.call(.get, "/identity/v3/projects", token: token).status == 403)
+            #expect(try await api.call(.get, "/identity/v3/domains?name=Default", token: admin).json?["domains"]?.array?.count == 1)
+            #expect(try await api.call(.delete, "/identity/v3/users/\(userID)", token: admin).status == 204)
+            #expect(try await api.call(.delete, "/identity/v3/projects/\(projectID)", token: admin).status == 204)
+        }
+    }
+}
