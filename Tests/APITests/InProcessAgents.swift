@@ -6,13 +6,22 @@ import Synchronization
 /// Agents in the test process: the control plane's agent calls go straight to fake drivers.
 /// A host can be made unreachable or slow to exercise failure handling.
 final class InProcessAgents: AgentClient {
-    private let drivers = Mutex<[String: FakeHypervisorDriver]>([:])
+    final class Drivers: Sendable {
+        let map = Mutex<[String: FakeHypervisorDriver]>([:])
+    }
+
+    private let shared: Drivers
+
+    /// Agents over their own drivers, or over `other`'s (a second controller reaching the same hosts).
+    init(sharingDriversWith other: InProcessAgents? = nil) {
+        shared = other?.shared ?? Drivers()
+    }
     private let unreachable = Mutex<Set<String>>([])
     /// While set, spawns wait until it is cleared (a controller "dies" mid-boot).
     let holdSpawns = Mutex(false)
 
-    func add(host: String, driver: FakeHypervisorDriver) { drivers.withLock { $0[host] = driver } }
-    func driver(_ host: String) -> FakeHypervisorDriver? { drivers.withLock { $0[host] } }
+    func add(host: String, driver: FakeHypervisorDriver) { shared.map.withLock { $0[host] = driver } }
+    func driver(_ host: String) -> FakeHypervisorDriver? { shared.map.withLock { $0[host] } }
     func setUnreachable(_ host: String, _ value: Bool) {
         unreachable.withLock { if value { $0.insert(host) } else { $0.remove(host) } }
     }
