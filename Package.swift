@@ -93,5 +93,7 @@ let package = Package(
                     dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
+        /** Starts real `luc` processes (built by `swift build`) and kills them. */
+        .testTarget(name: "IntegrationTests", dependencies: [httpClient], swiftSettings: settings),
     ]
 )
