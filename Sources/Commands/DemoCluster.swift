@@ -73,6 +73,7 @@ final class DemoCluster: Sendable {
             for list in urls.values { for url in list { try await waitHealthy(url) } }
             try await cluster.waitForHosts(sites * hostsPerSite)
             try await cluster.ensureImage()
+            try (cluster.firstURL + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
         } catch {
             await cluster.stop()
             throw CommandError("the demo cloud did not come up (\(error)); see the logs in \(logs.path)")

@@ -12,10 +12,14 @@ struct SessionOptions: ParsableArguments {
 
     func login(client: HTTPClient) async throws -> OpenStackSession {
         let env = ProcessInfo.processInfo.environment
-        if let stateDir, authURL == nil {
-            let config = try CloudConfiguration.load(URL(fileURLWithPath: stateDir).appendingPathComponent("cloud.json").path)
+        if let stateDir {
+            let root = URL(fileURLWithPath: stateDir)
+            let config = try CloudConfiguration.load(root.appendingPathComponent("cloud.json").path)
             guard let admin = config.accounts.first(where: { $0.role == "admin" }) else { throw CommandError("no admin account in \(stateDir)") }
-            let url = authURL ?? env["OS_AUTH_URL"] ?? "http://127.0.0.1:5001/identity/v3"
+            let written = try? String(contentsOf: root.appendingPathComponent("auth-url"), encoding: .utf8)
+            guard let url = authURL ?? written?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+                throw CommandError("\(stateDir) has no running demo (no auth-url file); pass --auth-url")
+            }
             return try await OpenStackSession.login(authURL: url, user: admin.user, password: admin.password, project: admin.project,
                                                     client: client)
         }

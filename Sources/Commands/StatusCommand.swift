@@ -16,8 +16,11 @@ struct StatusCommand: AsyncParsableCommand {
         let zones = try await api.object(.GET, "compute", "/os-availability-zone")["availabilityZoneInfo"] as? [[String: Any]] ?? []
         let hypervisors = try await api.object(.GET, "compute", "/os-hypervisors/detail")["hypervisors"] as? [[String: Any]] ?? []
         let servers = try await api.object(.GET, "compute", "/servers/detail?all_tenants=1")["servers"] as? [[String: Any]] ?? []
-        print(String(format: "%-12@ %-10@ %-14@ %-22@ %@", "SITE" as NSString, "HOSTS UP" as NSString, "vCPU USED" as NSString,
-                     "RAM USED (MiB)" as NSString, "SERVERS" as NSString))
+        func row(_ columns: String...) -> String {
+            zip(columns, [12, 10, 14, 22, 0]).map { text, width in text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
+                .joined()
+        }
+        print(row("SITE", "HOSTS UP", "vCPU USED", "RAM USED (MiB)", "SERVERS"))
         for zone in zones {
             guard let name = zone["zoneName"] as? String else { continue }
             let hosts = hypervisors.filter { ($0["hypervisor_hostname"] as? String)?.hasPrefix(name + "-") == true }
@@ -27,9 +30,8 @@ struct StatusCommand: AsyncParsableCommand {
             var byStatus: [String: Int] = [:]
             for server in here { byStatus[server["status"] as? String ?? "?", default: 0] += 1 }
             let statusText = byStatus.isEmpty ? "0" : byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print(String(format: "%-12@ %-10@ %-14@ %-22@ %@", name as NSString, "\(up)/\(hosts.count)" as NSString,
-                         "\(total("vcpus_used"))/\(total("vcpus"))" as NSString,
-                         "\(total("memory_mb_used"))/\(total("memory_mb"))" as NSString, statusText as NSString))
+            print(row(name, "\(up)/\(hosts.count)", "\(total("vcpus_used"))/\(total("vcpus"))",
+                      "\(total("memory_mb_used"))/\(total("memory_mb"))", statusText))
         }
         let down = hypervisors.filter { $0["state"] as? String != "up" }.compactMap { $0["hypervisor_hostname"] as? String }
         if !down.isEmpty { print("hosts down: \(down.joined(separator: ", "))") }
