@@ -25,6 +25,7 @@ struct ComputeCommand: AsyncParsableCommand {
     @Option(help: "Local disk per host in GiB.") var diskGB: Int = 2048
     @Option(help: "Fake driver: spawn delay in milliseconds.") var spawnDelayMS: Int = 0
     @Option(help: "Fake driver: probability (0-1) that a spawn fails.") var failureRate: Double = 0
+    @Option(help: "Fake driver: keep the simulated machines in this directory across restarts.") var stateDir: String?
     @Option(help: "Log level.") var logLevel: String = "notice"
     @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
 
@@ -41,11 +42,14 @@ struct ComputeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
         guard driver == "fake" else { throw CommandError("unknown driver '\(driver)' (available: fake; qemu comes with issue 4)") }
         let prefix = hostPrefix ?? site
-        let agentHosts = (1...hosts).map { i in
-            AgentHost(name: "\(prefix)-h\(i)",
-                      driver: FakeHypervisorDriver(configuration: .init(spawnDelay: .milliseconds(spawnDelayMS),
-                                                                        failureRate: failureRate, seed: UInt64(port * 1000 + i))),
-                      vcpus: vcpus, ramMB: ramMB, diskGB: diskGB)
+        if let stateDir { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) }
+        let drivers = (1...hosts).map { i in
+            FakeHypervisorDriver(configuration: .init(spawnDelay: .milliseconds(spawnDelayMS), failureRate: failureRate,
+                                                      seed: UInt64(port * 1000 + i)),
+                                 stateFile: stateDir.map { URL(fileURLWithPath: $0).appendingPathComponent("\(prefix)-h\(i).json") })
+        }
+        let agentHosts = drivers.enumerated().map { i, driver in
+            AgentHost(name: "\(prefix)-h\(i + 1)", driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB)
         }
         let http = InternalHTTP(secret: cloudConfig.secret)
         let agent = ComputeAgent(site: site, hosts: agentHosts,
@@ -55,6 +59,7 @@ struct ComputeCommand: AsyncParsableCommand {
                               configuration: .init(address: .hostname(host, port: port), serverName: "luc-compute"),
                               logger: logger)
         try await runUntilStopped(app: app, background: { await agent.run() }, parentPID: parentPID)
+        for driver in drivers { await driver.save() }
         try await http.shutdown()
     }
 }

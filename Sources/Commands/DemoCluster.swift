@@ -64,7 +64,8 @@ final class DemoCluster: Sendable {
         for (i, site) in config.sites.enumerated() {
             try supervisor.start("compute-\(site.id)",
                                  ["compute", "--config", configPath, "--site", site.id, "--listen", "127.0.0.1:\(port + 100 + i)",
-                                  "--hosts", String(hostsPerSite), "--spawn-delay-ms", String(spawnDelayMS)]
+                                  "--hosts", String(hostsPerSite), "--spawn-delay-ms", String(spawnDelayMS),
+                                  "--state-dir", root.appendingPathComponent("hosts").path]
                                      + urls[site.id]!.flatMap { ["--controller", $0] })
         }
         let cluster = DemoCluster(configuration: config, configPath: configPath, controllerURLs: urls, supervisor: supervisor,

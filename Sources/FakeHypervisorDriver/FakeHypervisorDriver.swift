@@ -19,20 +19,47 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         }
     }
 
-    private struct Machine {
+    private struct Machine: Codable {
         var spec: MachineSpec
         var state: MachineState
         var console: [String]
     }
 
-    private var machines: [String: Machine] = [:]
+    private var machines: [String: Machine] = [:] {
+        didSet { scheduleSave() }
+    }
     private var random: UInt64
     private let configuration: Configuration
+    private let stateFile: URL?
+    private var saveScheduled = false
     public nonisolated let capabilities = DriverCapabilities(hypervisorType: "fake")
 
-    public init(configuration: Configuration = Configuration()) {
+    /// A simulated hypervisor. With `stateFile`, its machines outlive the process (as VMs outlive
+    /// an agent restart): they are loaded from the file and saved to it within a second of a change.
+    public init(configuration: Configuration = Configuration(), stateFile: URL? = nil) {
         self.configuration = configuration
         self.random = configuration.seed | 1
+        self.stateFile = stateFile
+        if let stateFile, let data = try? Data(contentsOf: stateFile),
+           let saved = try? JSONDecoder().decode([String: Machine].self, from: data) {
+            machines = saved
+        }
+    }
+
+    private func scheduleSave() {
+        guard stateFile != nil, !saveScheduled else { return }
+        saveScheduled = true
+        Task {
+            try? await Task.sleep(for: .seconds(1))
+            self.save()
+        }
+    }
+
+    /// Writes the machines to the state file now (atomically).
+    public func save() {
+        saveScheduled = false
+        guard let stateFile, let data = try? JSONEncoder().encode(machines) else { return }
+        try? data.write(to: stateFile, options: .atomic)
     }
 
     private func nextRandom() -> Double {
