@@ -11,6 +11,8 @@ public enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// A value already serialised (views cached as bytes); written out as is.
+    case raw([UInt8])
 
     public static func == (a: JSON, b: JSON) -> Bool {
         switch (a, b) {
@@ -21,6 +23,7 @@ public enum JSON: Sendable, Equatable {
         case let (.string(x), .string(y)): x == y
         case let (.array(x), .array(y)): x == y
         case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.raw(x), .raw(y)): x == y
         default: false
         }
     }
@@ -105,6 +108,7 @@ public enum JSON: Sendable, Equatable {
                 item.write(to: &out)
             }
             out.append(93)
+        case let .raw(bytes): out.append(contentsOf: bytes)
         case let .object(members):
             out.append(123)
             for (i, (key, value)) in members.enumerated() {
@@ -121,8 +125,12 @@ public enum JSON: Sendable, Equatable {
 
     private static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(34)
-        if s.utf8.allSatisfy({ $0 >= 32 && $0 != 34 && $0 != 92 }) {
-            out.append(contentsOf: s.utf8)
+        let plain: Bool? = s.utf8.withContiguousStorageIfAvailable { buffer in
+            guard !buffer.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) else { return false }
+            out.append(contentsOf: buffer)
+            return true
+        }
+        if plain == true {
             out.append(34)
             return
         }

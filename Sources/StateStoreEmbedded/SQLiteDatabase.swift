@@ -89,6 +89,10 @@ final class SQLiteDatabase: Sendable {
         let now = Date().timeIntervalSince1970
         return try connection.withLock { c in
             let s = try Self.statement(&c, Self.selectOne)
+            // One read transaction for many keys: the WAL read lock is taken once, not per key.
+            let batch = keys.count > 1
+            if batch { try Self.exec(c.db, "BEGIN") }
+            defer { if batch { try? Self.exec(c.db, "COMMIT") } }
             var found: [Entry] = []
             for key in keys {
                 defer { sqlite3_reset(s) }

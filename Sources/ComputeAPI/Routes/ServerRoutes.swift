@@ -9,6 +9,7 @@ import StateStore
 /// `/servers`: boot, list, show, update, delete, actions, metadata, instance actions, ips.
 struct ServerRoutes: Sendable {
     let cloud: ControlPlane
+    let viewCache = ServerViewCache()
     var views: ServerViews { ServerViews(links: Links(base: cloud.configuration.publicURL)) }
     var servers: ServerService { cloud.servers }
 
@@ -22,8 +23,9 @@ struct ServerRoutes: Sendable {
         v21.get("servers/detail") { request, context in
             let p = try context.requirePrincipal()
             let (list, next) = try await page(request, p)
-            return Response.json(collection(list.map { views.detail($0, admin: p.isAdmin) }, next: next, request: request,
-                                            path: "servers/detail"))
+            let views = self.views
+            let items = list.map { server in viewCache.detail(server, admin: p.isAdmin) { views.detail($0, admin: p.isAdmin) } }
+            return Response.json(collection(items, next: next, request: request, path: "servers/detail"))
         }
         v21.get("servers/:id") { _, context in
             let p = try context.requirePrincipal()

@@ -3,6 +3,7 @@ import ControlPlane
 import Crypto
 import Foundation
 import OpenStackHTTP
+import Synchronization
 
 /// Nova's server views at microversion 2.1 (tempest's schema is the exact allowed set).
 struct ServerViews {
@@ -16,8 +17,17 @@ struct ServerViews {
     /// Nova's hostId: an opaque hash of project and host, empty until placed.
     static func hostID(_ s: Server) -> String {
         guard let host = s.hostName else { return "" }
-        return String(Hex.string(SHA256.hash(data: Data((s.projectID + host).utf8))).prefix(56))
+        let key = s.projectID + "/" + host
+        if let known = hostIDs.withLock({ $0[key] }) { return known }
+        let value = String(Hex.string(SHA256.hash(data: Data((s.projectID + host).utf8))).prefix(56))
+        hostIDs.withLock { cache in
+            if cache.count > 100_000 { cache.removeAll() }
+            cache[key] = value
+        }
+        return value
     }
+
+    private static let hostIDs = Mutex<[String: String]>([:])
 
     static let progressStatuses: Set<ServerStatus> = [.build, .active]
 
