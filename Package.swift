@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: Model and pure logic
@@ -35,6 +36,11 @@ let package = Package(
         /** Engine protocol, in-memory engine, stored records and typed repositories. */
         .target(name: "StateStore", dependencies: ["CloudModel"], swiftSettings: settings),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        /** The Redis engine: a small RESP client over SwiftNIO, transactions as Lua scripts. */
+        .target(name: "StateStoreRedis",
+                dependencies: ["StateStore", .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: settings),
         /** The embedded SQLite engine. */
         .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite"], swiftSettings: settings),
 
@@ -75,7 +81,7 @@ let package = Package(
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "AgentHTTP",
+                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),
@@ -87,7 +93,7 @@ let package = Package(
         .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"], swiftSettings: settings),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: settings),
         .testTarget(name: "StateStoreTests",
-                    dependencies: ["StateStore", "StateStoreEmbedded", "TestSupport"], swiftSettings: settings),
+                    dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "APITests",
                     dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",

@@ -94,7 +94,13 @@ final class LucProcesses: @unchecked Sendable {
     func kill9(_ name: String) {
         guard let process = processes[name] else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        Self.waitForExit(process)
+    }
+
+    /// Polls instead of `waitUntilExit`, which can hang when called from a concurrency thread.
+    static func waitForExit(_ process: Process) {
+        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     func log(_ name: String) -> String {
@@ -103,7 +109,7 @@ final class LucProcesses: @unchecked Sendable {
 
     func stop() async {
         for process in processes.values where process.isRunning { process.terminate() }
-        for process in processes.values { process.waitUntilExit() }
+        for process in processes.values { Self.waitForExit(process) }
         try? await client.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
