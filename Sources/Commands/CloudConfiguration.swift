@@ -10,10 +10,20 @@ import Foundation
 ///  "accounts": [{"user": "admin", "password": "…", "project": "admin", "role": "admin"}]}
 /// ```
 struct CloudConfiguration: Codable {
+    /// Where the state lives. `embedded`: SQLite files in `path` (one machine). `memory`: tests.
+    /// `redis` with `redis`: every keyspace on one server (the *shared* deployment, as the
+    /// DISCOVERY prototype). `redis` with `global` and `sites`: the *autonomous sites*
+    /// deployment, a primary per site, `global` on one primary with a read replica per site in
+    /// `globalReplicas`.
     struct StoreSettings: Codable {
-        /// `embedded` (SQLite files in `path`) or `memory` (tests; one process only).
         var engine: String
         var path: String?
+        var redis: String?
+        var global: String?
+        var globalReplicas: [String: String]?
+        var sites: [String: String]?
+        /// Replicas each site commit waits for (Redis `WAIT`), 0 for none.
+        var waitReplicas: Int?
     }
 
     struct SiteSettings: Codable {

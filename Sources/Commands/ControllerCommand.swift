@@ -8,6 +8,7 @@ import Logging
 import AgentHTTP
 import StateStore
 import StateStoreEmbedded
+import StateStoreRedis
 
 /// `luc controller`: one controller of one site (all APIs, scheduling, task recovery).
 struct ControllerCommand: AsyncParsableCommand {
@@ -27,7 +28,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let (host, port) = try parseAddress(listen)
         var logger = Logger(label: "luc.controller.\(site)")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        let store = try openStore(cloudConfig)
+        let store = try openStore(cloudConfig, site: site)
         try await Bootstrap.ensure(store: store, sites: cloudConfig.sites.map(\.site),
                                    accounts: cloudConfig.accounts.map { .init(user: $0.user, password: $0.password, project: $0.project, role: $0.role) })
         let http = InternalHTTP(secret: cloudConfig.secret)
@@ -46,14 +47,28 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the engine the configuration names.
-func openStore(_ config: CloudConfiguration) throws -> Store {
-    switch config.store.engine {
+/// Opens the engine the configuration names, as seen from `site`.
+func openStore(_ config: CloudConfiguration, site: String) throws -> Store {
+    let settings = config.store
+    func redis(_ url: String, wait: Int = 0) throws -> RedisEngine {
+        guard let endpoint = RedisClient.Endpoint(url) else { throw CommandError("'\(url)' is not a redis://host:port URL") }
+        return RedisEngine(endpoint: endpoint, poolSize: 8, replicasToWait: wait)
+    }
+    switch settings.engine {
     case "embedded":
-        guard let path = config.store.path else { throw CommandError("the embedded store needs store.path") }
+        guard let path = settings.path else { throw CommandError("the embedded store needs store.path") }
         return Store(engine: try EmbeddedEngine(directory: URL(fileURLWithPath: path)))
     case "memory":
         return Store(engine: InMemoryEngine())
+    case "redis":
+        if let shared = settings.redis { return Store(engine: try redis(shared)) }
+        guard let global = settings.global, let sites = settings.sites else {
+            throw CommandError("the redis store needs either store.redis (shared) or store.global and store.sites (autonomous)")
+        }
+        var engines: [String: any KeyValueEngine] = [:]
+        for (id, url) in sites { engines[id] = try redis(url, wait: settings.waitReplicas ?? 0) }
+        let replica = try settings.globalReplicas?[site].map { try redis($0) }
+        return Store(engine: KeyspaceRouter(global: try redis(global), globalReplica: replica, sites: engines))
     default:
         throw CommandError("unknown store engine '\(config.store.engine)' (known: embedded, memory)")
     }
