@@ -57,6 +57,11 @@ let package = Package(
         .target(name: "ComputeAgent",
                 dependencies: ["AgentProtocol", "HypervisorDriver", hummingbird, logging], swiftSettings: settings),
 
+        /** A user-space WAN between sites for the lab: delaying TCP relays that can be cut. */
+        .target(name: "WANEmulator",
+                dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: settings),
+
         // MARK: Control plane
         /** Use cases: identity, compute, images, scheduling claims, background tasks and recovery. */
         .target(name: "ControlPlane",
@@ -81,7 +86,7 @@ let package = Package(
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP",
+                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),

@@ -82,12 +82,12 @@ final class DemoCluster: Sendable {
         return cluster
     }
 
-    static func waitHealthy(_ url: String, timeout: Duration = .seconds(60)) async throws {
+    static func waitHealthy(_ url: String, path: String = "/healthz", timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = client.shutdown() }
         while ContinuousClock.now < deadline {
-            if let response = try? await client.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(2)),
+            if let response = try? await client.execute(HTTPClientRequest(url: url + path), timeout: .seconds(2)),
                response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -5,7 +5,7 @@ public struct LucCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "luc",
         abstract: "LUC OS: many small data centres operated as one OpenStack-compatible cloud.",
-        subcommands: [DemoCommand.self, ControllerCommand.self, ComputeCommand.self, StatusCommand.self, BenchCommand.self])
+        subcommands: [DemoCommand.self, LabCommand.self, ControllerCommand.self, ComputeCommand.self, StatusCommand.self, BenchCommand.self])
 
     public init() {}
 }

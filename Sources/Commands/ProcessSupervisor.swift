@@ -33,6 +33,21 @@ final class ProcessSupervisor: Sendable {
         return process
     }
 
+    /// Starts a program that is not `luc` (Redis), logging to `<name>.log`. It cannot watch this
+    /// process, so `stopAll` must run (the lab does so on every exit path it controls).
+    func startExternal(_ name: String, executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let log = logDirectory.appendingPathComponent("\(name).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        children.withLock { $0.append(process) }
+    }
+
     /// SIGTERM to every child, then SIGKILL to those still running after `grace`.
     func stopAll(grace: Duration = .seconds(5)) async {
         let running = children.withLock { list in defer { list.removeAll() }; return list }
