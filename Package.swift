@@ -78,9 +78,11 @@ let package = Package(
         .target(name: "ImageAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
         /** Endpoints compute agents call. */
         .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol"], swiftSettings: settings),
+        /** Forwards requests about another site's resources to a controller of that site. */
+        .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", httpClient], swiftSettings: settings),
         /** Builds a controller's HTTP application from its parts. */
         .target(name: "Controller",
-                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "InternalAPI", "OpenStackHTTP"],
+                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
                 swiftSettings: settings),
 
         // MARK: Commands

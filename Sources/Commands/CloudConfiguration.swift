@@ -51,6 +51,9 @@ struct CloudConfiguration: Codable {
     var dataPath: String
     var sites: [SiteSettings]
     var accounts: [AccountSettings]
+    /// Controllers of each site as reached from the site this file is for; requests about another
+    /// site's servers are forwarded to them. Absent with one shared store.
+    var siteControllers: [String: [String]]? = nil
 
     static func load(_ path: String) throws -> CloudConfiguration {
         do {

@@ -1,11 +1,12 @@
+import AgentHTTP
 import ArgumentParser
+import AsyncHTTPClient
 import ControlPlane
 import Controller
 import Foundation
 import Hummingbird
 import InternalAPI
 import Logging
-import AgentHTTP
 import StateStore
 import StateStoreEmbedded
 import StateStoreRedis
@@ -38,12 +39,15 @@ struct ControllerCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
                                                  logger: logger)
-        let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret)),
+        let forwarding = OpenStackSession.makeClient(connections: 32)
+        let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret),
+                                                                   forwarding: (forwarding, (cloudConfig.siteControllers ?? [:]).filter { $0.key != site })),
                               configuration: .init(address: .hostname(host, port: port), serverName: "luc-controller"),
                               logger: logger)
         logger.notice("controller serving", metadata: ["site.id": "\(site)", "url": "\(configuration.publicURL)"])
         try await runUntilStopped(app: app, background: { await cloud.run() }, parentPID: parentPID)
         try await http.shutdown()
+        try await forwarding.shutdown()
     }
 }
 

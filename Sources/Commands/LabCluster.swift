@@ -102,10 +102,18 @@ final class LabCluster: Sendable {
                 }
                 store = .init(engine: "redis", global: "redis://127.0.0.1:\(globalFromHere)", globalReplicas: replicas, sites: siteStores)
             }
-            let config = CloudConfiguration(region: "RegionOne", secret: secret, store: store,
+            var reachable: [String: [String]] = [:]
+            for j in sites.indices where j != i {
+                for url in controllerURLs[sites[j].id]! {
+                    let port = Int(url.split(separator: ":").last!)!
+                    reachable[sites[j].id, default: []].append("http://127.0.0.1:\(try await reach(from: i, to: j, port: port, service: "api"))")
+                }
+            }
+            var config = CloudConfiguration(region: "RegionOne", secret: secret, store: store,
                                             dataPath: root.appendingPathComponent("data").path, sites: sites,
                                             accounts: [.init(user: "admin", password: DemoCluster.adminPassword, project: "admin", role: "admin"),
                                                        .init(user: "demo", password: DemoCluster.demoPassword, project: "demo", role: "member")])
+            config.siteControllers = reachable
             let path = root.appendingPathComponent("cloud-\(sites[i].id).json").path
             try config.save(path)
             configPaths[sites[i].id] = path

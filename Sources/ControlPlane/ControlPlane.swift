@@ -47,7 +47,7 @@ public struct ControlPlane: Sendable {
                                    tokenLifetime: configuration.tokenLifetime)
         let schedulers = SchedulerPool(store: store)
         tasks = ServerTasks(store: store, configuration: configuration, agents: agents, schedulers: schedulers, logger: logger)
-        quotas = QuotaService(store: store, sites: sites)
+        quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
         servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, quotas: quotas,
                                 locks: KeyedLock())
         flavors = FlavorService(store: store)

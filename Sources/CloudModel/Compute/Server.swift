@@ -34,6 +34,9 @@ public struct Server: Sendable, Hashable {
     public var triedHosts: [ComputeHost.ID]
     /// The request that created the server; also the instance-action request id.
     public var requestID: String
+    /// Set on a listing when the server's site did not answer in time: this is the last known
+    /// state and the status shows UNKNOWN. Never stored.
+    public var unreachable = false
 
     public init(id: ID, name: String, projectID: String, userID: String, site: Site.ID, flavor: Flavor,
                 imageID: String, keyName: String?, metadata: [String: String], userData: String?,
@@ -66,7 +69,7 @@ public struct Server: Sendable, Hashable {
         self.requestID = requestID
     }
 
-    public var status: ServerStatus { ServerStatus(vmState: vmState, taskState: taskState) }
+    public var status: ServerStatus { unreachable ? .unknown : ServerStatus(vmState: vmState, taskState: taskState) }
 
     /// What the server counts against its project's quota.
     public var usage: Usage { Usage(instances: 1, cores: flavor.vcpus, ramMB: flavor.ramMB) }

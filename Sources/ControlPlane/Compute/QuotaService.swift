@@ -8,10 +8,14 @@ import StateStore
 /// booting for the same project at the same instant can overshoot by one request each. That is
 /// the price of creating servers without a global write.
 public struct QuotaService: Sendable {
+    /// What was last read from each site (shared with the server listings).
+    let remoteSites: RemoteSiteCache
     let store: Store
     let sites: SiteDirectory
+    var siteTimeout: Duration { .milliseconds(1500) }
 
-    public init(store: Store, sites: SiteDirectory) {
+    public init(store: Store, sites: SiteDirectory, remoteSites: RemoteSiteCache) {
+        self.remoteSites = remoteSites
         self.store = store
         self.sites = sites
     }
@@ -20,13 +24,25 @@ public struct QuotaService: Sendable {
         try await store.quotas.find(project: project)?.value ?? .defaults
     }
 
-    /// The project's usage summed over every site.
+    /// The project's usage summed over every site, read in parallel. A site that does not answer
+    /// in time counts with the usage last read from it, so that a partition does not stop boots
+    /// in the sites that still work.
     public func usage(of project: String) async throws -> Usage {
-        var total = Usage()
-        for site in await sites.all() {
-            if let usage = try await store.usage(site.id).find(project: project)?.value { total = total + usage }
+        let store = self.store, cache = remoteSites, limit = siteTimeout
+        return await withTaskGroup(of: Usage.self) { group in
+            for site in await sites.all() {
+                group.addTask {
+                    if let fresh = await withDeadline(limit, { try await store.usage(site.id).find(project: project)?.value ?? Usage() }) {
+                        await cache.remember(fresh, site: site.id, project: project)
+                        return fresh
+                    }
+                    return await cache.usage(site: site.id, project: project) ?? Usage()
+                }
+            }
+            var total = Usage()
+            for await part in group { total = total + part }
+            return total
         }
-        return total
     }
 
     /// How many of `wanted` servers of `flavor` fit (at least `minimum`), or the quota error.

@@ -164,25 +164,39 @@ public struct ServerService: Sendable {
         let nameMatcher = try query.name.map { try NSRegularExpression(pattern: $0) }
         let since = try query.changesSince.map(parseTime)
         let statuses = query.status.map { Set($0.uppercased().split(separator: ",").map(String.init)) }
-        var found: [Server] = try await withThrowingTaskGroup(of: [Server].self) { group in
+        // Scatter over the sites in parallel; a site that does not answer in time shows the
+        // servers last seen there as UNKNOWN instead of failing or hanging the request.
+        let limit = configuration.siteTimeout, cache = quotas.remoteSites
+        var found: [Server] = await withTaskGroup(of: [Server].self) { group in
             for site in zones {
                 group.addTask {
                     let repo = store.servers(site.id)
-                    let rows: [Versioned<Server>]
-                    if let host = query.host {
-                        rows = try await repo.list(host: host)
-                    } else if let project, let exactName {
-                        rows = try await repo.list(project: project, named: exactName)
-                    } else if let project {
-                        rows = try await repo.list(project: project, after: nil, limit: Int.max)
-                    } else {
-                        rows = try await repo.listAll(after: nil, limit: Int.max)
+                    let read: @Sendable () async throws -> [Server] = {
+                        let rows: [Versioned<Server>]
+                        if let host = query.host {
+                            rows = try await repo.list(host: host)
+                        } else if let project, let exactName {
+                            rows = try await repo.list(project: project, named: exactName)
+                        } else if let project {
+                            rows = try await repo.list(project: project, after: nil, limit: Int.max)
+                        } else {
+                            rows = try await repo.listAll(after: nil, limit: Int.max)
+                        }
+                        return rows.map(\.value)
                     }
-                    return rows.map(\.value)
+                    if let fresh = await withDeadline(limit, read) {
+                        if exactName == nil && query.host == nil { await cache.remember(fresh, site: site.id, project: project) }
+                        return fresh
+                    }
+                    return await cache.servers(site: site.id, project: project).map { server in
+                        var unknown = server
+                        unknown.unreachable = true
+                        return unknown
+                    }
                 }
             }
             var all: [Server] = []
-            for try await part in group { all += part }
+            for await part in group { all += part }
             return all
         }
         found = found.filter { server in

@@ -19,6 +19,8 @@ public struct ControllerConfiguration: Sendable {
     public var controllerLeaseTTL: Duration
     public var hostLeaseTTL: Duration
     public var heartbeatInterval: Duration
+    /// How long a listing waits for a site before showing its servers as UNKNOWN.
+    public var siteTimeout: Duration { .milliseconds(1500) }
 
     public init(controllerID: String, site: String, publicURL: String, region: String = "RegionOne",
                 dataDirectory: URL, tokenLifetime: Duration = .seconds(3600), bootDeadline: Duration = .seconds(300),

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import CloudModel
+import ControlPlane
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import OpenStackHTTP
+
+/// Ships work to the data: a request about a server of another site (its ID says which), or a
+/// boot into another site's zone, is forwarded in one hop to a controller of that site and its
+/// answer returned as is. A site that does not answer fails the request fast with a 503.
+///
+/// Active only when the configuration lists other sites' controllers; with one shared store
+/// every controller serves every site directly.
+public struct SiteForwardingMiddleware: RouterMiddleware {
+    public typealias Context = APIRequestContext
+    let cloud: ControlPlane
+    let client: HTTPClient
+    /// Controllers of each other site, as reached from this one.
+    let siteControllers: [String: [String]]
+    let timeout: TimeAmount
+    public static let forwardedHeader = HTTPField.Name("X-LUC-Forwarded-By")!
+
+    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .seconds(3)) {
+        self.cloud = cloud
+        self.client = client
+        self.siteControllers = siteControllers
+        self.timeout = timeout
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let configuration = cloud.configuration
+        guard !siteControllers.isEmpty, request.headers[Self.forwardedHeader] == nil else {
+            return try await next(request, context)
+        }
+        let path = request.uri.path
+        let prefix = "/compute/v2.1/servers"
+        guard path.hasPrefix(prefix) else { return try await next(request, context) }
+        let rest = path.dropFirst(prefix.count).split(separator: "/")
+        if let first = rest.first, first != "detail", let site = await cloud.sites.home(of: String(first)), site.id != configuration.site {
+            return try await forward(request, body: nil, to: site.id)
+        }
+        if rest.isEmpty, request.method == .post {
+            var request = request
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            if let zone = JSON.parse(Data(body.readableBytesView))?["server"]?["availability_zone"]?.string,
+               zone != configuration.site, await cloud.sites.site(zone) != nil {
+                return try await forward(request, body: body, to: zone)
+            }
+            return try await next(request, context)
+        }
+        return try await next(request, context)
+    }
+
+    func forward(_ request: Request, body: ByteBuffer?, to site: String) async throws -> Response {
+        var body = body
+        if body == nil, request.method != .get, request.method != .head, request.method != .delete {
+            body = try await request.body.collect(upTo: 1 << 20)
+        }
+        for base in siteControllers[site] ?? [] {
+            var outbound = HTTPClientRequest(url: base + request.uri.description)
+            outbound.method = HTTPMethod(rawValue: request.method.rawValue)
+            for field in request.headers where field.name != .contentLength {
+                outbound.headers.add(name: field.name.rawName, value: field.value)
+            }
+            outbound.headers.add(name: Self.forwardedHeader.rawName, value: cloud.configuration.controllerID)
+            if let body { outbound.body = .bytes(body) }
+            guard let reply = try? await client.execute(outbound, timeout: timeout),
+                  let content = try? await reply.body.collect(upTo: 64 << 20)
+            else { continue }
+            var headers = HTTPFields()
+            for (name, value) in reply.headers {
+                guard let field = HTTPField.Name(name), field != .contentLength, field != .transferEncoding,
+                      field != OpenStackMiddleware.requestIDHeader, field != .connection else { continue }
+                headers.append(HTTPField(name: field, value: value))
+            }
+            return Response(status: .init(code: Int(reply.status.code)), headers: headers, body: .init(byteBuffer: content))
+        }
+        throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its servers cannot be shown or changed until it is reachable again.")
+    }
+}
