@@ -178,7 +178,7 @@ final class LabCluster: Sendable {
             return "stopping the lab"
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        Task { try? await app.runService() }
+        Task { try? await app.runService(gracefulShutdownSignals: []) }
         try await DemoCluster.waitHealthy("http://127.0.0.1:\(port)", path: "/links")
         try "http://127.0.0.1:\(port)\n".write(to: root.appendingPathComponent("control-url"), atomically: true, encoding: .utf8)
     }

@@ -23,7 +23,7 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
     let timeout: TimeAmount
     public static let forwardedHeader = HTTPField.Name("X-LUC-Forwarded-By")!
 
-    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .seconds(3)) {
+    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .milliseconds(1500)) {
         self.cloud = cloud
         self.client = client
         self.siteControllers = siteControllers

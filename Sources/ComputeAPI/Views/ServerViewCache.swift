@@ -17,6 +17,7 @@ final class ServerViewCache: Sendable {
         var powerState: PowerState
         var hostName: String?
         var name: String
+        var unreachable: Bool
         var admin: Bool
 
         init(_ s: Server, admin: Bool) {
@@ -26,6 +27,7 @@ final class ServerViewCache: Sendable {
             powerState = s.powerState
             hostName = s.hostName
             name = s.name
+            unreachable = s.unreachable
             self.admin = admin
         }
     }
