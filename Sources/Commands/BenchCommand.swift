@@ -11,6 +11,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @OptionGroup var session: SessionOptions
     @Flag(help: "Start a fresh demo cloud (4 sites × 3 fake hosts) for the run, and stop it afterwards.") var demo = false
+    @Flag(help: "Start a fresh lab (real Redis per site, emulated WAN) for the run, and stop it afterwards.") var lab = false
+    @Option(help: "With --lab: autonomous or shared.") var deployment: String = "autonomous"
+    @Option(help: "With --lab: round-trip time between sites in milliseconds.") var rttMS: Int = 10
     @Option(help: "With --demo: number of sites.") var sites: Int = 4
     @Option(help: "With --demo: hosts per site.") var hostsPerSite: Int = 3
     @Option(help: "With --demo: first controller port.") var port: Int = 5301
@@ -29,8 +32,15 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         var cluster: DemoCluster? = nil
+        var labCluster: LabCluster? = nil
         var stateDir: String? = nil
-        if demo {
+        if lab {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-lab-bench-\(getpid())").path
+            stateDir = dir
+            print("starting a lab: \(sites) sites × \(hostsPerSite) hosts, \(deployment), \(rttMS) ms RTT, in \(dir)")
+            labCluster = try await LabCluster.start(stateDir: dir, sites: sites, hostsPerSite: hostsPerSite, controllersPerSite: 1,
+                                                    rttMS: rttMS, jitterMS: 0, deployment: deployment, port: port, spawnDelayMS: 0)
+        } else if demo {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-bench-\(getpid())").path
             stateDir = dir
             print("starting a demo cloud: \(sites) sites × \(hostsPerSite) hosts in \(dir)")
@@ -41,26 +51,34 @@ struct BenchCommand: AsyncParsableCommand {
         do {
             let api: OpenStackSession
             var perSite: [String: OpenStackSession] = [:]
-            if let cluster {
-                api = try await cluster.adminSession(client: client)
-                for site in cluster.configuration.sites {
-                    perSite[site.id] = try await OpenStackSession.login(
-                        authURL: cluster.controllerURLs[site.id]![0] + "/identity/v3", user: "admin",
-                        password: DemoCluster.adminPassword, project: "admin", client: client)
+            let urls = cluster?.controllerURLs ?? labCluster?.controllerURLs
+            if let urls, let first = (cluster?.configuration.sites ?? labCluster?.sites)?.first {
+                for (site, list) in urls {
+                    perSite[site] = try await OpenStackSession.login(
+                        authURL: list[0] + "/identity/v3", user: "admin", password: DemoCluster.adminPassword, project: "admin",
+                        client: client)
                 }
+                api = perSite[first.id]!
+                if labCluster != nil { try await Bench.ensureImage(api, name: image) }
             } else {
                 api = try await session.login(client: client)
             }
+            let wanBefore = labCluster?.wanBytes ?? 0
             try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
                             controllerPIDs: cluster?.supervisor.pids ?? []).run()
+            if let labCluster {
+                print("WAN bytes          \(labCluster.wanBytes - wanBefore) crossed the emulated WAN during the run")
+            }
         } catch {
             try? await client.shutdown()
             await cluster?.stop()
+            await labCluster?.stop()
             throw error
         }
         try await client.shutdown()
         await cluster?.stop()
+        await labCluster?.stop()
         if let stateDir { try? FileManager.default.removeItem(atPath: stateDir) }
     }
 }
@@ -237,6 +255,16 @@ struct Bench {
         if !keep {
             print("deleted in         \(String(format: "%.2f s", seconds(deleted)))  →  \(String(format: "%.1f", Double(ids.count) / seconds(deleted))) servers/s")
         }
+    }
+
+    /// Uploads a small public image named `name` if there is none (a fresh lab has no image).
+    static func ensureImage(_ api: OpenStackSession, name: String) async throws {
+        let list = try await api.object(.GET, "image", "/v2/images?name=\(name)")
+        if let images = list["images"] as? [[String: Any]], !images.isEmpty { return }
+        let image = try await api.object(.POST, "image", "/v2/images",
+                                         json: ["name": name, "disk_format": "raw", "container_format": "bare", "visibility": "public"])
+        guard let id = image["id"] as? String else { throw CommandError("image create answered without an id") }
+        try await api.send(.PUT, "image", "/v2/images/\(id)/file", bytes: [UInt8](repeating: 7, count: 4096))
     }
 
     /// Resident memory of a process in MB, from /proc.

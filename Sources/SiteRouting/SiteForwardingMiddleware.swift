@@ -23,7 +23,7 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
     let timeout: TimeAmount
     public static let forwardedHeader = HTTPField.Name("X-LUC-Forwarded-By")!
 
-    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .milliseconds(1500)) {
+    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .milliseconds(2500)) {
         self.cloud = cloud
         self.client = client
         self.siteControllers = siteControllers
@@ -67,7 +67,9 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
             }
             outbound.headers.add(name: Self.forwardedHeader.rawName, value: cloud.configuration.controllerID)
             if let body { outbound.body = .bytes(body) }
-            guard let reply = try? await client.execute(outbound, timeout: timeout),
+            // Reads fail fast; writes get longer (the remote site may itself wait on a third one).
+            let limit = request.method == .get || request.method == .head ? timeout : timeout + .seconds(2)
+            guard let reply = try? await client.execute(outbound, timeout: limit),
                   let content = try? await reply.body.collect(upTo: 64 << 20)
             else { continue }
             var headers = HTTPFields()

@@ -12,7 +12,8 @@ public struct QuotaService: Sendable {
     let remoteSites: RemoteSiteCache
     let store: Store
     let sites: SiteDirectory
-    var siteTimeout: Duration { .milliseconds(1500) }
+    /// One key per site: short, so that a boot elsewhere is not slowed much by a cut-off site.
+    var siteTimeout: Duration { .milliseconds(500) }
 
     public init(store: Store, sites: SiteDirectory, remoteSites: RemoteSiteCache) {
         self.remoteSites = remoteSites

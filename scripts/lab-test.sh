@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Multi-site behaviour on `luc lab` (3 sites, autonomous deployment, 10 ms RTT):
+#  - the openstack CLI through site A's controller creates, lists, stops and deletes servers in A, B, C;
+#  - site C cut off: inside C token issue, boot, list and delete keep working; outside, C's servers
+#    are UNKNOWN in `server list` (answered in < 2 s) and requests about them fail fast with 503;
+#  - after healing: every server exists exactly once and none is left in a transient state.
+# Usage: lab-test.sh LUC_BINARY OPENSTACK_BINARY ; prints "lab: N passed, N failed".
+set -u -o pipefail
+LUC=$1 OSC=$2
+STATE=$(mktemp -d -t luc-lab-XXXXXX)
+OUT=$(mktemp -t luc-lab-out-XXXXXX)
+PORT=$((30000 + RANDOM % 20000))
+PASSED=0 FAILED=0
+check() { if eval "$2"; then PASSED=$((PASSED + 1)); echo "PASS $1"; else FAILED=$((FAILED + 1)); echo "FAIL $1"; fi; }
+
+"$LUC" lab up --state-dir "$STATE" --sites 3 --rtt-ms 10 --port "$PORT" > "$OUT" 2>&1 &
+LAB=$!
+trap '"$LUC" lab down --state-dir "$STATE" >/dev/null 2>&1; sleep 3; kill $LAB 2>/dev/null; rm -rf "$STATE" "$OUT" "$OUT.img" "$OUT.list"' EXIT
+for _ in $(seq 1 90); do grep -q "lab is up" "$OUT" 2>/dev/null && break; sleep 1; done
+grep -q "lab is up" "$OUT" || { echo "lab did not start"; cat "$OUT"; tail -n 20 "$STATE"/logs/*.log; echo "lab: 0 passed, 1 failed"; exit 1; }
+A=http://127.0.0.1:$((PORT + 2)) C=http://127.0.0.1:$((PORT + 22))
+export OS_USERNAME=admin OS_PASSWORD=admin OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+       OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=RegionOne OS_AUTH_URL=$A/identity/v3
+head -c 65536 /dev/urandom > "$OUT.img"
+check "image create" '"$OSC" image create --disk-format raw --container-format bare --public --file "$OUT.img" tiny >/dev/null'
+for z in rennes nantes lyon; do
+  check "server create in $z through rennes" '"$OSC" server create --flavor m1.nano --image tiny --availability-zone $z --wait vm-$z >/dev/null'
+done
+check "server list shows 3 ACTIVE" '[ "$("$OSC" server list -f value -c Status | grep -c ACTIVE)" = 3 ]'
+check "server stop in lyon through rennes" '"$OSC" server stop vm-lyon'
+check "stopped" 'for i in $(seq 1 20); do [ "$("$OSC" server show vm-lyon -f value -c status)" = SHUTOFF ] && break; sleep 1; done; [ "$("$OSC" server show vm-lyon -f value -c status)" = SHUTOFF ]'
+check "server start in lyon" '"$OSC" server start vm-lyon'
+
+"$LUC" lab partition lyon --state-dir "$STATE" >/dev/null
+check "inside lyon: token issue" 'OS_AUTH_URL=$C/identity/v3 "$OSC" token issue >/dev/null'
+check "inside lyon: boot" 'OS_AUTH_URL=$C/identity/v3 "$OSC" server create --flavor m1.nano --image tiny --availability-zone lyon --wait vm-inside >/dev/null'
+check "inside lyon: list" 'for i in 1 2 3; do OS_AUTH_URL=$C/identity/v3 "$OSC" server list -f value -c Name > "$OUT.list" 2>&1; grep -q vm-inside "$OUT.list" && break; cat "$OUT.list"; done; grep -q vm-inside "$OUT.list"'
+check "inside lyon: delete" 'OS_AUTH_URL=$C/identity/v3 "$OSC" server delete --wait vm-inside'
+TOKEN=$("$OSC" token issue -f value -c id)
+LIST=$(curl -s -w '\n%{time_total}' "$A/compute/v2.1/servers/detail" -H "X-Auth-Token: $TOKEN")
+SECONDS_TAKEN=$(echo "$LIST" | tail -1)
+check "outside: list answers in < 2 s ($SECONDS_TAKEN s)" 'awk "BEGIN{exit !($SECONDS_TAKEN < 2)}"'
+check "outside: lyon servers are UNKNOWN" 'echo "$LIST" | head -1 | python3 -c "import sys,json; s=json.load(sys.stdin)[\"servers\"]; u=[x for x in s if x[\"OS-EXT-AZ:availability_zone\"]==\"lyon\"]; sys.exit(not (u and all(x[\"status\"]==\"UNKNOWN\" for x in u)))"'
+LYON_ID=$(echo "$LIST" | head -1 | python3 -c "import sys,json; print([x['id'] for x in json.load(sys.stdin)['servers'] if x['name']=='vm-lyon'][0])")
+SHOW=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$A/compute/v2.1/servers/$LYON_ID" -H "X-Auth-Token: $TOKEN")
+check "outside: show of a lyon server fails fast with 503 ($SHOW)" '[ "${SHOW%% *}" = 503 ] && awk "BEGIN{exit !(${SHOW##* } < 3)}"'
+check "outside: boot in nantes still works" '"$OSC" server create --flavor m1.nano --image tiny --availability-zone nantes --wait vm-during >/dev/null'
+
+"$LUC" lab heal --state-dir "$STATE" >/dev/null
+sleep 3
+check "after heal: every server once, none transient" '[ "$("$OSC" server list -f value -c Name | sort | uniq -d | wc -l)" = 0 ] && [ "$("$OSC" server list -f value -c Status | grep -vc ACTIVE)" = 0 ] && [ "$("$OSC" server list -f value -c Name | wc -l)" = 4 ]'
+for vm in vm-rennes vm-nantes vm-lyon vm-during; do
+  check "delete $vm" '"$OSC" server delete --wait $vm'
+done
+"$LUC" lab links --state-dir "$STATE" | tail -1
+echo "lab: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
