@@ -25,14 +25,19 @@ public struct QuotaService: Sendable {
         try await store.quotas.find(project: project)?.value ?? .defaults
     }
 
-    /// The project's usage summed over every site, read in parallel. A site that does not answer
-    /// in time counts with the usage last read from it, so that a partition does not stop boots
-    /// in the sites that still work.
-    public func usage(of project: String) async throws -> Usage {
-        let store = self.store, cache = remoteSites, limit = siteTimeout
+    /// The project's usage summed over every site, read in parallel. Other sites' counters are
+    /// reused for up to `remoteUsageAge` (so a boot in this site costs no WAN round trip), and a
+    /// site that does not answer in time counts with the usage last read from it, so that a
+    /// partition does not stop boots in the sites that still work. Within `home` the count is
+    /// always fresh.
+    public func usage(of project: String, home: Site.ID? = nil) async throws -> Usage {
+        let store = self.store, cache = remoteSites, limit = siteTimeout, age = Self.remoteUsageAge
         return await withTaskGroup(of: Usage.self) { group in
             for site in await sites.all() {
                 group.addTask {
+                    if let home, site.id != home, let recent = await cache.usage(site: site.id, project: project, within: age) {
+                        return recent
+                    }
                     if let fresh = await withDeadline(limit, { try await store.usage(site.id).find(project: project)?.value ?? Usage() }) {
                         await cache.remember(fresh, site: site.id, project: project)
                         return fresh
@@ -46,9 +51,12 @@ public struct QuotaService: Sendable {
         }
     }
 
+    /// How long another site's usage counter may be reused for quota checks.
+    static let remoteUsageAge: Duration = .seconds(2)
+
     /// How many of `wanted` servers of `flavor` fit (at least `minimum`), or the quota error.
-    func fit(_ wanted: Int, min minimum: Int, of flavor: Flavor, project: String, quota: Quota) async throws -> Int {
-        let used = try await usage(of: project)
+    func fit(_ wanted: Int, min minimum: Int, of flavor: Flavor, project: String, quota: Quota, home: Site.ID) async throws -> Int {
+        let used = try await usage(of: project, home: home)
         var count = wanted
         while count >= minimum {
             let request = Usage(instances: count, cores: count * flavor.vcpus, ramMB: count * flavor.ramMB)

@@ -64,7 +64,8 @@ public struct ServerService: Sendable {
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
             try await retryOnConflict {
-                let count = try await quotas.fit(command.maxCount, min: command.minCount, of: flavor, project: projectID, quota: quota)
+                let count = try await quotas.fit(command.maxCount, min: command.minCount, of: flavor, project: projectID, quota: quota,
+                                                 home: site.id)
                 let now = Date()
                 var txn = Transaction()
                 var created: [Server] = []
@@ -87,6 +88,8 @@ public struct ServerService: Sendable {
                 let delta = Usage(instances: count, cores: count * flavor.vcpus, ramMB: count * flavor.ramMB)
                 store.usage(site.id).stageAdd(delta, project: projectID, current: usage, into: &txn)
                 try await store.commit(txn, in: .site(site.id))
+                // Later quota checks made here, for boots in other sites, see this at once.
+                await quotas.remoteSites.remember((usage?.value ?? Usage()) + delta, site: site.id, project: projectID)
                 return created
             }
         }
