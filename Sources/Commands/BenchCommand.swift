@@ -63,13 +63,13 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 api = try await session.login(client: client)
             }
-            let wanBefore = labCluster?.wanBytes ?? 0
+            var traffic: (@Sendable () -> (wan: Int, store: Int))? = nil
+            if let labCluster {
+                traffic = { (labCluster.wanBytes, labCluster.redisBytes()) }
+            }
             try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
-                            controllerPIDs: cluster?.supervisor.pids ?? []).run()
-            if let labCluster {
-                print("WAN bytes          \(labCluster.wanBytes - wanBefore) crossed the emulated WAN during the run")
-            }
+                            controllerPIDs: cluster?.supervisor.pids ?? [], traffic: traffic).run()
         } catch {
             try? await client.shutdown()
             await cluster?.stop()
@@ -97,6 +97,8 @@ struct Bench {
     let samples: Int
     let keep: Bool
     let controllerPIDs: [Int32]
+    /// With a lab: bytes that crossed the WAN and bytes the stores handled, so far.
+    var traffic: (@Sendable () -> (wan: Int, store: Int))? = nil
 
     /// Runs `count` jobs with at most `concurrency` in flight.
     func parallel(_ count: Int, _ job: @escaping @Sendable (Int) async throws -> Void) async throws {
@@ -136,6 +138,7 @@ struct Bench {
         let createLatency = LatencyRecorder()
         let submitted = Mutex<[String: Date]>([:])
         let progress = ProgressBar(total: servers, label: "create")
+        let trafficBefore = traffic?()
         let start = ContinuousClock.now
         try await parallel(servers) { i in
             let began = ContinuousClock.now, wall = Date()
@@ -163,6 +166,7 @@ struct Bench {
         }
         waitBar.finish()
         let allActive = ContinuousClock.now - start
+        let trafficAfter = traffic?()
 
         // boot-to-ACTIVE from the servers' own launch times
         let listLatency = LatencyRecorder()
@@ -249,6 +253,11 @@ struct Bench {
         show (\(concurrency) in flight)     \(showLatency.summary())
         detail list (\(servers + samples) servers)  \(listLatency.summary())
         """)
+        if let before = trafficBefore, let after = trafficAfter {
+            let wan = after.wan - before.wan, stored = after.store - before.store
+            print(String(format: "WAN during boots   %d bytes crossed sites; the stores handled %d bytes: %.1f %% cross-site", wan, stored,
+                         stored > 0 ? 100 * Double(wan) / Double(stored) : 0))
+        }
         if !memory.isEmpty {
             print("controller RSS     " + memory.map { String(format: "%.0f MB", $0) }.joined(separator: ", "))
         }

@@ -15,11 +15,14 @@ final class LabCluster: Sendable {
     let supervisor: ProcessSupervisor
     let deployment: String
     let rttMS: Int
+    /// Ports of every Redis server of the lab.
+    let redisPorts: [Int]
     private let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let stopRequested = Mutex(false)
 
     private init(root: URL, sites: [CloudConfiguration.SiteSettings], controllerURLs: [String: [String]], links: [WANLink],
-                 supervisor: ProcessSupervisor, deployment: String, rttMS: Int) {
+                 supervisor: ProcessSupervisor, deployment: String, rttMS: Int, redisPorts: [Int]) {
+        self.redisPorts = redisPorts
         self.root = root
         self.sites = sites
         self.controllerURLs = controllerURLs
@@ -45,7 +48,9 @@ final class LabCluster: Sendable {
         let globalPort = sitePort(0, 1)
 
         // Redis: a primary per site (autonomous) or one shared server at the first site.
+        var redisPorts: [Int] = []
         func startRedis(_ name: String, port: Int, replicaOf: Int? = nil) throws {
+            redisPorts.append(port)
             let dir = root.appendingPathComponent("redis-\(name)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir.path, "--appendonly", "yes",
@@ -134,7 +139,7 @@ final class LabCluster: Sendable {
                                                        + controllerURLs[site.id]!.flatMap { ["--controller", $0] })
         }
         let cluster = LabCluster(root: root, sites: sites, controllerURLs: controllerURLs, links: links, supervisor: supervisor,
-                                 deployment: deployment, rttMS: rttMS)
+                                 deployment: deployment, rttMS: rttMS, redisPorts: redisPorts)
         do {
             for list in controllerURLs.values { for url in list { try await DemoCluster.waitHealthy(url) } }
             try (controllerURLs[sites[0].id]![0] + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
@@ -150,6 +155,24 @@ final class LabCluster: Sendable {
     /// `cloud.json` for `luc status`/`luc bench --state-dir`: the first site's view.
     private func writeConfig(_ path: String) throws {
         try FileManager.default.copyItem(atPath: path, toPath: root.appendingPathComponent("cloud.json").path)
+    }
+
+    /// Bytes every Redis server of the lab received and sent (its `INFO stats`), read with redis-cli.
+    func redisBytes() -> Int {
+        redisPorts.map { port -> Int in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+            process.arguments = ["-p", String(port), "info", "stats"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            guard (try? process.run()) != nil else { return 0 }
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return text.split(whereSeparator: \.isNewline).compactMap { line -> Int? in
+                let parts = line.split(separator: ":")
+                guard parts.count == 2, parts[0] == "total_net_input_bytes" || parts[0] == "total_net_output_bytes" else { return nil }
+                return Int(parts[1].trimmingCharacters(in: .whitespaces))
+            }.reduce(0, +)
+        }.reduce(0, +)
     }
 
     /// Bytes carried by the WAN links, per link and in total.
