@@ -159,8 +159,17 @@ struct Bench {
         let waitBar = ProgressBar(total: servers, label: "active")
         var building = servers
         while building > 0 {
-            let list = try await api.object(.GET, "compute", "/servers?status=BUILD&name=^\(prefix)-")
-            building = (list["servers"] as? [[String: Any]])?.count ?? 0
+            if perSite.isEmpty {
+                let list = try await api.object(.GET, "compute", "/servers?status=BUILD&name=^\(prefix)-")
+                building = (list["servers"] as? [[String: Any]])?.count ?? 0
+            } else {
+                // Each site asked through its own controller about its own zone: no cross-site reads.
+                building = 0
+                for (zone, session) in perSite {
+                    let list = try await session.object(.GET, "compute", "/servers?status=BUILD&availability_zone=\(zone)&name=^\(prefix)-")
+                    building += (list["servers"] as? [[String: Any]])?.count ?? 0
+                }
+            }
             waitBar.show(servers - building)
             if building > 0 { try await Task.sleep(for: .milliseconds(50)) }
         }

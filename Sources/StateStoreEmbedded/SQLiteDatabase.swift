@@ -113,7 +113,7 @@ final class SQLiteDatabase: Sendable {
         let lower = Array(prefix.utf8)
         // Start strictly after `after` when it lies inside the prefix range, else at the prefix itself.
         let start = after.map { Array($0.utf8) }.flatMap { $0.lexicographicallyPrecedes(lower) ? nil : $0 }
-        let upper = Self.successor(of: lower)
+        let upper = KeyOrder.successor(of: lower)
         let sql = "SELECT key, value, rev FROM kv WHERE key " + (start == nil ? ">=" : ">") + " ?1"
             + (upper == nil ? "" : " AND key < ?3") + " AND (expires IS NULL OR expires > ?2) ORDER BY key LIMIT ?4"
         return try connection.withLock { c in
@@ -134,19 +134,6 @@ final class SQLiteDatabase: Sendable {
                 }
             }
         }
-    }
-
-    /// The smallest byte string greater than every string that starts with `prefix`.
-    private static func successor(of prefix: [UInt8]) -> [UInt8]? {
-        var bytes = prefix
-        while let last = bytes.last {
-            if last < 0xff {
-                bytes[bytes.count - 1] = last + 1
-                return bytes
-            }
-            bytes.removeLast()
-        }
-        return nil
     }
 
     func commit(_ txn: Transaction) throws -> Int64 {

@@ -103,7 +103,7 @@ public final class RedisEngine: KeyValueEngine {
         } else {
             lower = [91] + Array(prefix.utf8)  // "[" inclusive
         }
-        let upper: [UInt8] = prefix.isEmpty ? [43] : [40] + Self.successor(Array(prefix.utf8))  // "+" or exclusive successor
+        let upper: [UInt8] = prefix.isEmpty ? [43] : [40] + (KeyOrder.successor(of: Array(prefix.utf8)) ?? [0xff])  // "+" or exclusive successor
         let answer = try await scripts.run(.scan, keys: [Self.indexKey(keyspace)],
                                            arguments: [Array("\(Self.tag(keyspace)):k:".utf8), lower, upper, Array(String(min(limit, 100_000)).utf8)],
                                            on: client)
@@ -118,18 +118,6 @@ public final class RedisEngine: KeyValueEngine {
             i += 3
         }
         return entries
-    }
-
-    static func successor(_ bytes: [UInt8]) -> [UInt8] {
-        var bytes = bytes
-        while let last = bytes.last {
-            if last < 0xff {
-                bytes[bytes.count - 1] = last + 1
-                return bytes
-            }
-            bytes.removeLast()
-        }
-        return [0xff]
     }
 
     public func watch(prefix: String, in keyspace: Keyspace) -> AsyncStream<WatchEvent> {
