@@ -20,8 +20,12 @@ public struct SecretRepository: Sendable {
             _ = try await engine.commit(txn, in: .global)
             return value
         } catch let error as StoreError where error.code == .conflict {
-            guard let existing = try await secret(name) else { throw error }
-            return existing
+            // Someone else created it first; reads may come from a replica that lags the primary.
+            for _ in 0..<100 {
+                if let existing = try await secret(name) { return existing }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw error
         }
     }
 
