@@ -35,7 +35,7 @@ final class LabCluster: Sendable {
     static let redisBinary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func start(stateDir: String, sites count: Int, hostsPerSite: Int, controllersPerSite: Int, rttMS: Int, jitterMS: Int,
-                      deployment: String, port base: Int, spawnDelayMS: Int) async throws -> LabCluster {
+                      deployment: String, port base: Int, spawnDelayMS: Int, hostRamMB: Int = 262_144) async throws -> LabCluster {
         guard let redis = redisBinary else { throw CommandError("the lab needs redis-server (apt-get install redis-server)") }
         let root = URL(fileURLWithPath: stateDir).standardizedFileURL
         try? FileManager.default.removeItem(at: root)
@@ -134,8 +134,8 @@ final class LabCluster: Sendable {
         }
         for (i, site) in sites.enumerated() {
             try supervisor.start("compute-\(site.id)", ["compute", "--config", configPaths[site.id]!, "--site", site.id,
-                                                        "--listen", "127.0.0.1:\(sitePort(i, 5))", "--hosts", String(hostsPerSite),
-                                                        "--spawn-delay-ms", String(spawnDelayMS)]
+                                                        "--listen", "127.0.0.1:\(sitePort(i, 9))", "--hosts", String(hostsPerSite),
+                                                        "--spawn-delay-ms", String(spawnDelayMS), "--ram-mb", String(hostRamMB)]
                                                        + controllerURLs[site.id]!.flatMap { ["--controller", $0] })
         }
         let cluster = LabCluster(root: root, sites: sites, controllerURLs: controllerURLs, links: links, supervisor: supervisor,

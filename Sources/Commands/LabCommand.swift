@@ -40,22 +40,25 @@ struct LabUp: AsyncParsableCommand {
     @OptionGroup var lab: LabOptions
     @Option(help: "Number of sites (2-8).") var sites: Int = 3
     @Option(help: "Simulated hosts per site.") var hostsPerSite: Int = 3
-    @Option(help: "Controllers per site.") var controllersPerSite: Int = 1
+    @Option(help: "Controllers per site (1-6).") var controllersPerSite: Int = 1
     @Option(help: "Round-trip time between sites in milliseconds.") var rttMS: Int = 10
     @Option(help: "Jitter of each one-way delay, in milliseconds.") var jitterMS: Int = 0
     @Option(help: "autonomous (a Redis per site, global with replicas) or shared (one Redis for all).") var deployment: String = "autonomous"
     @Option(help: "First port; the lab uses the next 2,000.") var port: Int = 7000
     @Option(help: "Fake driver spawn delay in milliseconds.") var spawnDelayMS: Int = 0
+    @Option(help: "Memory of each simulated host in MiB (small hosts make scheduling contend).") var hostRamMB: Int = 262_144
 
     func validate() throws {
         guard (2...8).contains(sites) else { throw ValidationError("--sites must be 2 to 8") }
+        guard (1...6).contains(controllersPerSite) else { throw ValidationError("--controllers-per-site must be 1 to 6") }
         guard ["autonomous", "shared"].contains(deployment) else { throw ValidationError("--deployment is autonomous or shared") }
     }
 
     func run() async throws {
         let cluster = try await LabCluster.start(stateDir: lab.stateDir, sites: sites, hostsPerSite: hostsPerSite,
                                                  controllersPerSite: controllersPerSite, rttMS: rttMS, jitterMS: jitterMS,
-                                                 deployment: deployment, port: port, spawnDelayMS: spawnDelayMS)
+                                                 deployment: deployment, port: port, spawnDelayMS: spawnDelayMS,
+                                                 hostRamMB: hostRamMB)
         print(cluster.banner())
         fflush(nil)
         await cluster.waitUntilStopped()
