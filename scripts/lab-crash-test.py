@@ -3,8 +3,9 @@
 
 One lab of 2 sites, 4 controllers in site A, 3 small hosts per site (4 GiB: 48 m1.nano each),
 fake driver with a 1.5 s spawn delay:
-  1. the 4 controllers of A each boot 75 servers into A at once (300 > 144 that fit):
-     no host is ever overcommitted, claims match the ACTIVE servers, the rest are ERROR;
+  1. the 4 controllers of A each boot 250 servers into A at once (1,000 > 144 that fit):
+     read from A's Redis afterwards, no host is overcommitted and its claims are exactly the
+     ACTIVE servers on it; the rest are ERROR;
   2. kill -9 of one controller in the middle of a 100-server burst: the others finish every
      boot within 30 s, nothing stays in a transient state;
   3. kill -9 of A's agent: its hosts are down within 10 s.
@@ -85,11 +86,11 @@ try:
         body = {"server": {"name": name, "imageRef": image, "flavorRef": "42", "availability_zone": "rennes", "min_count": count, "max_count": count}}
         r = requests.post(url + "/compute/v2.1/servers", json=body, headers={"X-Auth-Token": token(url)}, timeout=60)
         assert r.status_code == 202, r.text
-    threads = [threading.Thread(target=boot, args=(url, f"c{i}", 75)) for i, url in enumerate(A)]
+    threads = [threading.Thread(target=boot, args=(url, f"c{i}", 250)) for i, url in enumerate(A)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    took, s = settle(120)
-    check(f"300 concurrent boots through 4 controllers settle ({took})", took is not None and len(s) == 300)
+    took, s = settle(180)
+    check(f"1,000 concurrent boots through 4 controllers settle ({took})", took is not None and len(s) == 1000)
     active = [x for x in s if x["status"] == "ACTIVE"]
     check(f"exactly the 144 that fit are ACTIVE ({len(active)})", len(active) == 144)
     hosts = requests.get(A[0] + "/compute/v2.1/os-hypervisors/detail", headers=H, timeout=10).json()["hypervisors"]
@@ -103,7 +104,29 @@ try:
         ok &= h["memory_mb_used"] <= h["memory_mb"] * 1.5
         ok &= h["running_vms"] == per_host.get(h["hypervisor_hostname"], 0)
         ok &= h["memory_mb_used"] == 128 * per_host.get(h["hypervisor_hostname"], 0)
-    check("no host overcommitted; claims match the ACTIVE servers on each host", ok)
+    check("no host overcommitted; claims match the ACTIVE servers on each host (admin API)", ok)
+    # The same invariant read straight from site A's Redis: host records and claim keys.
+    def redis(*args):
+        return subprocess.run(["redis-cli", "-p", str(PORT), *args], capture_output=True, text=True).stdout.split("\n")
+    tag = "luc:{site/rennes}"
+    claim_keys = [k for k in redis("ZRANGEBYLEX", tag + ":idx", "[claims/", "(claims0") if k]
+    claims_by_host = {}
+    for key in claim_keys:
+        _, host, server = key.split("/")
+        claims_by_host.setdefault(host, set()).add(server)
+    ok = True
+    active_by_host_id = {}
+    for x in active:
+        stored = json.loads(redis("HGET", tag + ":k:servers/" + x["id"], "v")[0])
+        active_by_host_id.setdefault(stored["host"], set()).add(x["id"])
+    host_keys = [k for k in redis("ZRANGEBYLEX", tag + ":idx", "[hosts/", "(hosts0") if k]
+    for key in host_keys:
+        record = json.loads(redis("HGET", tag + ":k:" + key, "v")[0])
+        host = record["id"]
+        ok &= record["used"]["ramMB"] <= record["cap"]["ramMB"] * record["ramRatio"]
+        ok &= record["used"]["ramMB"] == 128 * len(claims_by_host.get(host, set()))
+        ok &= claims_by_host.get(host, set()) == active_by_host_id.get(host, set())
+    check(f"from the store: {len(host_keys)} hosts, {len(claim_keys)} claims, none overcommitted, claims = ACTIVE servers", ok and len(claim_keys) == 144)
     for x in s:
         requests.delete(A[0] + f"/compute/v2.1/servers/{x['id']}", headers=H, timeout=30)
     for _ in range(120):
