@@ -107,6 +107,6 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
         /** Starts real `luc` processes (built by `swift build`) and kills them. */
-        .testTarget(name: "IntegrationTests", dependencies: [httpClient], swiftSettings: settings),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", httpClient], swiftSettings: settings),
     ]
 )

@@ -13,7 +13,6 @@ public final class RedisEngine: KeyValueEngine {
     let client: RedisClient
     let replicasToWait: Int
     let waitTimeoutMS: Int
-    /// Writes go here; nil for a read-only engine (a replica).
     private let scripts = ScriptCache()
 
     public init(endpoint: RedisClient.Endpoint, poolSize: Int = 4, timeout: TimeAmount = .seconds(2),

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import TestSupport
 
 /// Real `luc controller` and `luc compute` processes on this machine, sharing an embedded store
 /// in a temporary directory. The binary is `.build/debug/luc` (built by `swift build`).
@@ -39,20 +40,6 @@ final class LucProcesses: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: json).write(to: config)
     }
 
-    /// A port nobody listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @discardableResult
     func start(_ name: String, _ arguments: [String]) throws -> Process {
         guard let binary = Self.binary else { throw TestFailure("no luc binary") }
@@ -72,7 +59,7 @@ final class LucProcesses: @unchecked Sendable {
 
     /// Starts a controller of `site` and waits until it answers; returns its URL.
     func controller(_ name: String, site: String, id: String? = nil) async throws -> String {
-        let port = Self.freePort()
+        let port = TestProcesses.freePort()
         try start(name, ["controller", "--config", config.path, "--site", site, "--listen", "127.0.0.1:\(port)"]
                   + (id.map { ["--id", $0] } ?? []))
         let url = "http://127.0.0.1:\(port)"
@@ -86,7 +73,7 @@ final class LucProcesses: @unchecked Sendable {
     }
 
     func agent(_ name: String, site: String, controllers: [String], hosts: Int, spawnDelayMS: Int = 0) throws {
-        try start(name, ["compute", "--config", config.path, "--site", site, "--listen", "127.0.0.1:\(Self.freePort())",
+        try start(name, ["compute", "--config", config.path, "--site", site, "--listen", "127.0.0.1:\(TestProcesses.freePort())",
                          "--hosts", String(hosts), "--host-prefix", name, "--spawn-delay-ms", String(spawnDelayMS)]
                   + controllers.flatMap { ["--controller", $0] })
     }
@@ -94,13 +81,7 @@ final class LucProcesses: @unchecked Sendable {
     func kill9(_ name: String) {
         guard let process = processes[name] else { return }
         kill(process.processIdentifier, SIGKILL)
-        Self.waitForExit(process)
-    }
-
-    /// Polls instead of `waitUntilExit`, which can hang when called from a concurrency thread.
-    static func waitForExit(_ process: Process) {
-        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        TestProcesses.waitForExit(process)
     }
 
     func log(_ name: String) -> String {
@@ -109,7 +90,7 @@ final class LucProcesses: @unchecked Sendable {
 
     func stop() async {
         for process in processes.values where process.isRunning { process.terminate() }
-        for process in processes.values { Self.waitForExit(process) }
+        for process in processes.values { TestProcesses.waitForExit(process) }
         try? await client.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }

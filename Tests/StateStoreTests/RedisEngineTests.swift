@@ -10,7 +10,7 @@ import Testing
 struct RedisEngineTests {
     /// Runs `body` with an engine on a redis-server of its own, stopped afterwards.
     func withRedis(_ body: (RedisEngine) async throws -> Void) async throws {
-        let server = try RedisServerProcess(port: RedisServerProcess.freePort())
+        let server = try RedisServerProcess(port: TestProcesses.freePort())
         defer { server.stop() }
         let engine = RedisEngine(endpoint: .init(host: "127.0.0.1", port: server.port))
         do { try await body(engine) } catch {
@@ -39,14 +39,14 @@ struct RedisEngineTests {
     } }
 
     @Test func unreachableServerIsUnavailableNotAHang() async throws {
-        let engine = RedisEngine(endpoint: .init(host: "127.0.0.1", port: RedisServerProcess.freePort()), timeout: .milliseconds(500))
+        let engine = RedisEngine(endpoint: .init(host: "127.0.0.1", port: TestProcesses.freePort()), timeout: .milliseconds(500))
         let start = ContinuousClock.now
         await #expect(throws: StoreError.self) { try await engine.get("x", in: .global) }
         #expect(ContinuousClock.now - start < .seconds(3))
     }
 
     @Test func survivesAServerRestart() async throws {
-        let port = RedisServerProcess.freePort()
+        let port = TestProcesses.freePort()
         let first = try RedisServerProcess(port: port)
         let engine = RedisEngine(endpoint: .init(host: "127.0.0.1", port: port))
         var txn = Transaction()

@@ -43,23 +43,10 @@ public final class RedisServerProcess: @unchecked Sendable {
         } == 0
     }
 
-    /// A port nobody listens on right now.
-    public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     public func kill9() {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        Self.waitForExit(process)
+        TestProcesses.waitForExit(process)
     }
 
     /// Stops the server at once (SIGKILL: a SIGTERM makes Redis persist first, which it refuses
@@ -67,12 +54,6 @@ public final class RedisServerProcess: @unchecked Sendable {
     public func stop() {
         kill9()
         try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// Polls instead of `waitUntilExit`, which can hang when called from a concurrency thread.
-    static func waitForExit(_ process: Process) {
-        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     deinit {

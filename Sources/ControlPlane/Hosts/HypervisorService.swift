@@ -28,9 +28,4 @@ public struct HypervisorService: Sendable {
         }
         return result.sorted { $0.host.number < $1.host.number }
     }
-
-    /// Servers running per host, for the statistics (`running_vms`).
-    public func serverCount(on host: ComputeHost, store: Store) async throws -> Int {
-        try await store.servers(host.site).list(host: host.id).count
-    }
 }

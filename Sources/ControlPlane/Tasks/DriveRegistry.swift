@@ -25,6 +25,4 @@ actor DriveRegistry {
     }
 
     func isActive(_ id: String) -> Bool { active[id] != nil }
-
-    var count: Int { active.count }
 }

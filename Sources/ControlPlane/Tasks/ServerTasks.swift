@@ -36,9 +36,6 @@ public final class ServerTasks: Sendable {
         Task { await self.run(id, site: site) }
     }
 
-    /// Number of servers being driven right now (for status and tests).
-    public func inFlight() async -> Int { await registry.count }
-
     func run(_ id: Server.ID, site: Site.ID) async {
         guard await registry.begin(id) else { return }
         repeat {
