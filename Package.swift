@@ -49,6 +49,11 @@ let package = Package(
         .target(name: "HypervisorDriver", swiftSettings: settings),
         /** In-memory driver for tests and scale simulation. */
         .target(name: "FakeHypervisorDriver", dependencies: ["HypervisorDriver"], swiftSettings: settings),
+        /** Real VMs: one detached QEMU per server, driven over QMP; per-host image cache. */
+        .target(name: "QEMUDriver",
+                dependencies: ["HypervisorDriver", logging, .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: settings),
         /** Messages and client protocols between controllers and compute agents. */
         .target(name: "AgentProtocol", dependencies: ["HypervisorDriver"], swiftSettings: settings),
         /** HTTP clients for the agent protocol, both directions. */
@@ -101,7 +106,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: settings),
         .testTarget(name: "StateStoreTests",
                     dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "APITests",
                     dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -1,0 +1,17 @@
+/// One network interface of a machine: a tap on the host bridge of its network.
+public struct MachinePort: Sendable, Hashable, Codable {
+    public var id: String
+    public var networkID: String
+    public var mac: String
+    /// Address with prefix length ("10.0.0.5/24"), given to the guest at boot; nil for none.
+    public var address: String?
+    public var gateway: String?
+
+    public init(id: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil) {
+        self.id = id
+        self.networkID = networkID
+        self.mac = mac
+        self.address = address
+        self.gateway = gateway
+    }
+}

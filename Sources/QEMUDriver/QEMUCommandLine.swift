@@ -1,0 +1,68 @@
+import Foundation
+import HypervisorDriver
+
+/// The QEMU command line of one machine: q35 (hot-plug capable), virtio disk over a qcow2
+/// overlay, one tap per port, serial console to a socket and a log file, QMP socket, daemonized.
+enum QEMUCommandLine {
+    /// Empty PCIe root ports kept for hot-plugged disks (volumes).
+    static let hotplugSlots = 4
+
+    static func arguments(for record: MachineRecord, in directory: MachineDirectory, incoming: Bool) -> [String] {
+        let spec = record.spec
+        var args = ["-name", "luc-\(spec.serverID),process=luc-\(spec.serverID)",
+                    "-machine", "q35", "-nodefaults", "-no-user-config", "-display", "none",
+                    "-m", "\(spec.ramMB)", "-smp", "\(max(1, spec.vcpus))",
+                    "-daemonize", "-pidfile", directory.pidFile.path,
+                    "-qmp", "unix:\(directory.qmpSocket),server=on,wait=off",
+                    "-chardev", "socket,id=ser0,path=\(directory.consoleSocket),server=on,wait=off,logfile=\(directory.consoleLog.path),logappend=on",
+                    "-serial", "chardev:ser0"]
+        switch record.accelerator {
+        case .kvm: args += ["-accel", "kvm", "-cpu", "host"]
+        case .tcg: args += ["-accel", "tcg,tb-size=16", "-cpu", "qemu64,+arat"]
+        }
+        if let kernel = record.kernel {
+            args += ["-kernel", kernel, "-append", record.kernelArguments]
+            if let initrd = record.initrd { args += ["-initrd", initrd] }
+        }
+        args += ["-fw_cfg", "name=opt/org.luc/cmdline,string=\(guestWords(spec).joined(separator: " "))"]
+        args += ["-drive", "file=\(directory.disk.path),if=none,id=root,format=qcow2,cache=writeback,discard=unmap",
+                 "-device", "virtio-blk-pci,drive=root,bootindex=1",
+                 "-device", "virtio-balloon-pci,free-page-reporting=on"]
+        for slot in 1...hotplugSlots {
+            args += ["-device", "pcie-root-port,id=hp\(slot),chassis=\(slot),slot=\(slot)"]
+        }
+        for disk in record.disks {
+            args += ["-blockdev", "node-name=\(disk.nodeName),driver=\(disk.format),file.driver=file,file.filename=\(disk.path)",
+                     "-device", "virtio-blk-pci,id=\(disk.deviceID),drive=\(disk.nodeName),bus=hp\(disk.slot),serial=\(disk.serial)"]
+        }
+        for (i, (port, tap)) in zip(spec.ports, record.taps).enumerated() {
+            args += ["-netdev", "tap,id=net\(i),ifname=\(tap),script=no,downscript=no",
+                     "-device", "virtio-net-pci,netdev=net\(i),mac=\(port.mac)"]
+        }
+        if incoming { args += ["-incoming", "exec:cat \(directory.memoryState.path)"] }
+        return args
+    }
+
+    /// Words the guest's init reads (kernel command line or fw_cfg): hostname and eth0's address.
+    static func guestWords(_ spec: MachineSpec) -> [String] {
+        var words = ["luc.hostname=\(hostname(spec.name))"]
+        if let port = spec.ports.first, let address = port.address {
+            words.append("luc.ip=\(address)")
+            if let gateway = port.gateway { words.append("luc.gw=\(gateway)") }
+        }
+        return words
+    }
+
+    /// The kernel command line for direct kernel boot.
+    static func kernelArguments(_ spec: MachineSpec, tscKHz: Int?) -> String {
+        var words = ["console=ttyS0", "quiet", "tsc=reliable"]
+        if let tscKHz { words.append("tsc_early_khz=\(tscKHz)") }
+        return (words + guestWords(spec)).joined(separator: " ")
+    }
+
+    /// A hostname made of the server name's letters, digits and dashes.
+    static func hostname(_ name: String) -> String {
+        let cleaned = String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "-" ? $0 : "-" }.prefix(63))
+        return cleaned.isEmpty ? "luc-guest" : cleaned
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// How a `QEMUDriver` runs machines on its host.
+public struct QEMUConfiguration: Sendable {
+    /// Which accelerator the machines use.
+    public enum Accelerator: String, Sendable, Codable {
+        /// Hardware virtualisation through /dev/kvm.
+        case kvm
+        /// QEMU's software emulation.
+        case tcg
+    }
+
+    /// Holds `machines/<server>/` and `images/<image>/` of this host.
+    public var stateDirectory: URL
+    public var qemuBinary: String
+    public var accelerator: Accelerator
+    /// How long a guest may take from launch to its readiness marker before the spawn fails.
+    public var bootTimeout: Duration
+    /// The line the guest prints on its serial console when it is ready.
+    public var readinessMarker: String
+    /// Memory kept free for the host: a launch that would leave less fails (the scheduler
+    /// then tries another host).
+    public var hostReserveMB: Int
+    /// QEMU's own memory on top of the guest's (translation cache, device state).
+    public var overheadMB: Int
+    /// The console log is cut back to half of this once it grows past it.
+    public var consoleLimitBytes: Int
+
+    public init(stateDirectory: URL, qemuBinary: String = "qemu-system-x86_64", accelerator: Accelerator = .tcg,
+                bootTimeout: Duration = .seconds(300), readinessMarker: String = "luc-guest: ready",
+                hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20) {
+        self.stateDirectory = stateDirectory
+        self.qemuBinary = qemuBinary
+        self.accelerator = accelerator
+        self.bootTimeout = bootTimeout
+        self.readinessMarker = readinessMarker
+        self.hostReserveMB = hostReserveMB
+        self.overheadMB = overheadMB
+        self.consoleLimitBytes = consoleLimitBytes
+    }
+}

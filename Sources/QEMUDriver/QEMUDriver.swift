@@ -1,0 +1,213 @@
+import Foundation
+import HypervisorDriver
+import Logging
+
+/// Real virtual machines: one detached QEMU process per server, driven over QMP.
+///
+/// A machine is its directory `<state>/machines/<server>/` (record, qcow2 overlay over the
+/// host's cached base image, console log, QMP and console sockets, pid file). QEMU is
+/// daemonized, so agent restarts leave machines running; a new driver over the same directory
+/// finds them again. A machine is `running` once the guest prints the readiness marker.
+public actor QEMUDriver: HypervisorDriver {
+    public nonisolated let capabilities: DriverCapabilities
+    let configuration: QEMUConfiguration
+    let images: ImageCache
+    let logger: Logger
+    let tscKHz = HostMemory.tscKHz()
+    /// Memory promised to machines being launched (not yet visible in MemAvailable).
+    private var reservedMB = 0
+    private var busy: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    public init(configuration: QEMUConfiguration, images: any ImageSource, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        capabilities = DriverCapabilities(hypervisorType: "QEMU")
+        let fm = FileManager.default
+        try fm.createDirectory(at: configuration.stateDirectory.appendingPathComponent("machines"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: configuration.stateDirectory.appendingPathComponent("images"), withIntermediateDirectories: true)
+        self.images = ImageCache(root: configuration.stateDirectory.appendingPathComponent("images"), source: images, logger: logger)
+    }
+
+    /// Cleans up after a crash of a previous agent: half-created machines, their QEMU processes
+    /// and interrupted image fetches. Machines with a record are adopted as they are.
+    public func recover() async {
+        for stray in QEMUProcess.strays(under: configuration.stateDirectory) {
+            logger.notice("killing QEMU of a half-created machine", metadata: ["pid": "\(stray.pid)"])
+            await stray.kill()
+        }
+        let root = configuration.stateDirectory.appendingPathComponent("machines")
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            let dir = directory(id)
+            if !dir.exists { try? FileManager.default.removeItem(at: dir.url) }
+        }
+        await images.removeIncomplete()
+    }
+
+    func directory(_ id: String) -> MachineDirectory {
+        MachineDirectory(root: configuration.stateDirectory, serverID: id)
+    }
+
+    /// Runs `body` with the machine `id` to itself (operations on one machine never interleave).
+    func exclusive<T: Sendable>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        if busy.contains(id) {
+            await withCheckedContinuation { waiting[id, default: []].append($0) }
+        } else {
+            busy.insert(id)
+        }
+        defer {
+            if var queue = waiting[id], !queue.isEmpty {
+                let next = queue.removeFirst()
+                waiting[id] = queue.isEmpty ? nil : queue
+                next.resume()
+            } else {
+                busy.remove(id)
+            }
+        }
+        return try await body()
+    }
+
+    /// The machine's record; `notFound` when there is none.
+    func record(_ id: String) throws -> (MachineDirectory, MachineRecord) {
+        let dir = directory(id)
+        guard dir.exists, let record = try? dir.load() else {
+            throw DriverError(code: .notFound, message: "No machine \(id) on this host.")
+        }
+        return (dir, record)
+    }
+
+    /// The state from the record's intent and whether QEMU runs: no QMP round trip.
+    func state(_ dir: MachineDirectory, _ record: MachineRecord) -> MachineState {
+        let alive = QEMUProcess.find(dir, serverID: record.spec.serverID) != nil
+        switch (record.intent, alive) {
+        case (.paused, true): return .paused
+        case (_, true): return .running
+        case (.off, false): return .shutdown
+        case (.suspended, false):
+            return FileManager.default.fileExists(atPath: dir.memoryState.path) ? .suspended : .crashed
+        case (.on, false), (.paused, false): return .crashed
+        }
+    }
+
+    public func spawn(_ spec: MachineSpec) async throws -> MachineInfo {
+        try await exclusive(spec.serverID) {
+            let dir = directory(spec.serverID)
+            if dir.exists, let record = try? dir.load() {
+                return MachineInfo(serverID: spec.serverID, state: state(dir, record))
+            }
+            let needMB = spec.ramMB + configuration.overheadMB
+            if let available = HostMemory.availableMB(), available - reservedMB - needMB < configuration.hostReserveMB {
+                throw DriverError(code: .spawnFailed, message: "Host out of memory: \(available) MiB available, "
+                                  + "\(reservedMB) MiB promised to machines starting, \(needMB) MiB needed, "
+                                  + "\(configuration.hostReserveMB) MiB kept for the host.")
+            }
+            reservedMB += needMB
+            defer { reservedMB -= needMB }
+            var taps: [String] = []
+            do {
+                let image = try await images.entry(spec.imageID)
+                try? FileManager.default.removeItem(at: dir.url)
+                try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
+                var create = ["create", "-q", "-f", "qcow2", "-b", image.base, "-F", "raw", dir.disk.path]
+                let baseSize = ((try? FileManager.default.attributesOfItem(atPath: image.base))?[.size] as? NSNumber)?.intValue ?? 0
+                if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
+                try await HostCommand.run("qemu-img", create)
+                for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
+                let record = MachineRecord(spec: spec, intent: .on, accelerator: configuration.accelerator,
+                                           kernel: image.kernel, initrd: image.initrd,
+                                           kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz),
+                                           taps: taps, disks: [], createdAt: Date())
+                try dir.save(record)
+                let process = try await launch(record, dir, incoming: false)
+                try await waitUntilReady(dir, process: process, from: 0)
+                return MachineInfo(serverID: spec.serverID, state: .running)
+            } catch {
+                await remove(dir, taps: taps)
+                throw DriverError(code: .spawnFailed, message: "\(error)")
+            }
+        }
+    }
+
+    /// Starts the machine's QEMU (detached) and returns it.
+    func launch(_ record: MachineRecord, _ dir: MachineDirectory, incoming: Bool) async throws -> QEMUProcess {
+        for stale in [dir.pidFile.path, dir.qmpSocket, dir.consoleSocket] { try? FileManager.default.removeItem(atPath: stale) }
+        let args = QEMUCommandLine.arguments(for: record, in: dir, incoming: incoming)
+        let result = try await HostCommand.run(configuration.qemuBinary, args, timeout: .seconds(60), check: false)
+        guard result.status == 0, let process = QEMUProcess.find(dir, serverID: record.spec.serverID) else {
+            throw QEMUError("QEMU did not start: \(result.output.suffix(600))")
+        }
+        return process
+    }
+
+    /// Waits for the readiness marker in the console output written after byte `offset`.
+    func waitUntilReady(_ dir: MachineDirectory, process: QEMUProcess, from offset: Int) async throws {
+        let deadline = ContinuousClock.now + configuration.bootTimeout
+        let marker = Data(configuration.readinessMarker.utf8)
+        while ContinuousClock.now < deadline {
+            if let handle = try? FileHandle(forReadingFrom: dir.consoleLog) {
+                defer { try? handle.close() }
+                try? handle.seek(toOffset: UInt64(offset))
+                if let data = try? handle.readToEnd(), data.range(of: marker) != nil { return }
+            }
+            guard process.isAlive else {
+                throw QEMUError("QEMU exited before the guest was ready; console: \(consoleTail(dir, bytes: 400))")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw QEMUError("the guest printed no readiness marker within \(configuration.bootTimeout); console: \(consoleTail(dir, bytes: 400))")
+    }
+
+    func consoleTail(_ dir: MachineDirectory, bytes: Int) -> String {
+        guard let handle = try? FileHandle(forReadingFrom: dir.consoleLog) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
+        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+    }
+
+    /// Kills the machine's QEMU and removes its taps and files.
+    func remove(_ dir: MachineDirectory, taps: [String]) async {
+        if let process = QEMUProcess.find(dir, serverID: dir.url.lastPathComponent) { await process.kill() }
+        for tap in taps { await TapNetwork.unplug(tap) }
+        try? FileManager.default.removeItem(at: dir.url)
+    }
+
+    public func destroy(_ serverID: String) async throws {
+        try await exclusive(serverID) {
+            let dir = directory(serverID)
+            guard FileManager.default.fileExists(atPath: dir.url.path) else { return }
+            let taps = (try? dir.load())?.taps ?? []
+            await remove(dir, taps: taps)
+        }
+    }
+
+    public func inspect(_ serverID: String) async throws -> MachineInfo? {
+        guard let (dir, record) = try? record(serverID) else { return nil }
+        return MachineInfo(serverID: serverID, state: state(dir, record))
+    }
+
+    public func list() async throws -> [MachineInfo] {
+        let root = configuration.stateDirectory.appendingPathComponent("machines")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().compactMap { id in
+            guard let (dir, record) = try? record(id) else { return nil }
+            return MachineInfo(serverID: id, state: state(dir, record))
+        }
+    }
+
+    public func consoleOutput(_ serverID: String, maxLines: Int?) async throws -> String {
+        let (dir, _) = try record(serverID)
+        let limit = configuration.consoleLimitBytes
+        if dir.consoleSize > limit {  // QEMU appends (O_APPEND): cutting the file in place is safe
+            let tail = Data(consoleTail(dir, bytes: limit / 2).utf8)
+            if let handle = try? FileHandle(forWritingTo: dir.consoleLog) {
+                try? handle.truncate(atOffset: 0)
+                try? handle.write(contentsOf: tail)
+                try? handle.close()
+            }
+        }
+        var lines = consoleTail(dir, bytes: limit).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        if let maxLines { lines = Array(lines.suffix(max(0, maxLines))) }
+        return lines.joined(separator: "\n")
+    }
+}

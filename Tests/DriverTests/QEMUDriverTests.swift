@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import HypervisorDriver
+import Logging
+import QEMUDriver
+import Testing
+import TestSupport
+
+/// The QEMU driver on real QEMU (software emulation here) with LUC's guest image
+/// (`scripts/build-guest-image.sh`, found in `LUC_GUEST_DIR` or `.build/guest`).
+@Suite("QEMU driver", .enabled(if: QEMUTestbed.available, "QEMU or the guest image is missing"), .serialized)
+struct QEMUDriverTests {
+    @Test(arguments: DriverConformance.checks.map(\.0))
+    func conformance(_ name: String) async throws {
+        let check = DriverConformance.checks.first { $0.0 == name }!.1
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        try await check(bed.driver)
+        for machine in try await bed.driver.list() { try await bed.driver.destroy(machine.serverID) }
+        try await bed.expectNothingLeft()
+    }
+
+    @Test func failedSpawnLeavesNothing() async throws {
+        let bed = try QEMUTestbed(source: QEMUTestbed.Source(file: QEMUTestbed.guestDisk, corruptAttempts: .max))
+        defer { bed.tearDown() }
+        try await DriverConformance.failedSpawnLeavesNothing(bed.driver)
+        #expect(bed.source.attempts.load(ordering: .relaxed) == 3, "a corrupted image is fetched three times, then the spawn fails")
+        try await bed.expectNothingLeft()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: bed.root.appendingPathComponent("images").path).isEmpty)
+    }
+
+    @Test func corruptedTransferIsRetriedAndImageFetchedOnce() async throws {
+        let bed = try QEMUTestbed(source: QEMUTestbed.Source(file: QEMUTestbed.guestDisk, corruptAttempts: 1))
+        defer { bed.tearDown() }
+        async let a = bed.driver.spawn(DriverConformance.spec("i1"))
+        async let b = bed.driver.spawn(DriverConformance.spec("i2"))
+        #expect(try await [a.state, b.state] == [.running, .running])
+        #expect(bed.source.attempts.load(ordering: .relaxed) == 2, "one corrupted transfer, one good one, shared by both boots")
+        try await bed.driver.destroy("i1")
+        try await bed.driver.destroy("i2")
+        try await bed.expectNothingLeft()
+    }
+
+    @Test func consoleShowsReadinessMarkerAndHostname() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("m1"))
+        let console = try await bed.driver.consoleOutput("m1", maxLines: nil)
+        #expect(console.contains("luc-guest: ready vm-m1"), "console: \(console)")
+        try await bed.driver.destroy("m1")
+    }
+
+    @Test func machinesOutliveTheDriverAndAreAdopted() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("a1"))
+        let second = try QEMUDriver(configuration: bed.configuration, images: bed.source, logger: Logger(label: "test"))
+        await second.recover()
+        #expect(try await second.inspect("a1")?.state == .running)
+        #expect(try await second.pause("a1").state == .paused)
+        #expect(try await second.unpause("a1").state == .running)
+        try await second.destroy("a1")
+        try await bed.expectNothingLeft()
+    }
+
+    @Test func killedBehindTheBackIsCrashedAndStartsAgain() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("k1"))
+        let pid = try #require(Int32(String(contentsOf: bed.root.appendingPathComponent("machines/k1/qemu.pid"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await bed.driver.inspect("k1")?.state == .crashed)
+        #expect(try await bed.driver.powerOn("k1").state == .running)
+        try await bed.driver.destroy("k1")
+        try await bed.expectNothingLeft()
+    }
+
+    @Test func refusesAMachineTheHostHasNoMemoryFor() async throws {
+        var configuration = QEMUTestbed.configuration(root: QEMUTestbed.newRoot())
+        configuration.hostReserveMB = 1 << 30
+        let bed = try QEMUTestbed(configuration: configuration)
+        defer { bed.tearDown() }
+        await #expect { _ = try await bed.driver.spawn(DriverConformance.spec("o1")) } throws: { error in
+            (error as? DriverError)?.code == .spawnFailed && "\(error)".contains("out of memory")
+        }
+        try await bed.expectNothingLeft()
+    }
+
+    @Test func diskHotPlugAndUnplug() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("v1"))
+        let volume = bed.root.appendingPathComponent("vol.qcow2").path
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
+        made.arguments = ["create", "-q", "-f", "qcow2", volume, "64M"]
+        try made.run()
+        while made.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        let disk = try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume)
+        #expect(disk.slot == 1)
+        #expect(try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume) == disk)
+        try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
+        try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
+        try await bed.driver.destroy("v1")
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/net/tun") && getuid() == 0, "needs root and /dev/net/tun"))
+    func portsGetTapsOnTheNetworkBridge() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        var spec = DriverConformance.spec("n1")
+        spec.ports = [MachinePort(id: "f00dcafe-0001", networkID: "beef0001-net", mac: "fa:16:3e:00:00:01",
+                                  address: "10.9.0.5/24", gateway: "10.9.0.1")]
+        _ = try await bed.driver.spawn(spec)
+        #expect(FileManager.default.fileExists(atPath: "/sys/class/net/ltf00dcafe0001/brif") == false)
+        let master = try FileManager.default.destinationOfSymbolicLink(atPath: "/sys/class/net/ltf00dcafe0001/master")
+        #expect(master.hasSuffix("lbbeef0001net"))
+        #expect(try await bed.driver.consoleOutput("n1", maxLines: nil).contains("10.9.0.5/24"))
+        try await bed.driver.destroy("n1")
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/ltf00dcafe0001"))
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0001net"))
+    }
+}
