@@ -84,7 +84,7 @@ let package = Package(
         /** Endpoints compute agents call. */
         .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol"], swiftSettings: settings),
         /** Forwards requests about another site's resources to a controller of that site. */
-        .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", httpClient], swiftSettings: settings),
+        .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", "AgentHTTP", httpClient], swiftSettings: settings),
         /** Builds a controller's HTTP application from its parts. */
         .target(name: "Controller",
                 dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
@@ -93,7 +93,7 @@ let package = Package(
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator",
+                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),

@@ -67,4 +67,31 @@ public final class InternalHTTP: Sendable {
         struct Inner: Decodable { var message: String }
         var error: Inner
     }
+
+    /// Streams the body of a GET into `file` (created or truncated) and returns the response
+    /// headers. Transport failures are `.unreachable`; a non-2xx status is checked as `call`'s.
+    public func download(_ url: String, to file: URL) async throws -> HTTPHeaders {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: AgentProtocol.secretHeader, value: secret)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(3600))
+        } catch {
+            throw AgentCallError(kind: .unreachable, message: "GET \(url): \(error)")
+        }
+        guard response.status == .ok else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
+            try Self.check(Int(response.status.code), body, url)
+            throw AgentCallError(kind: .driver, message: "GET \(url): \(response.status)")
+        }
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        do {
+            for try await chunk in response.body { try handle.write(contentsOf: Data(chunk.readableBytesView)) }
+        } catch {
+            throw AgentCallError(kind: .unreachable, message: "GET \(url): transfer broken: \(error)")
+        }
+        return response.headers
+    }
 }

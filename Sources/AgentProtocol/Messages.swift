@@ -19,6 +19,8 @@ public enum AgentProtocol {
     public static let version = 1
     /// Header carrying the cluster secret on every internal request.
     public static let secretHeader = "X-LUC-Cluster-Secret"
+    /// Carries the SHA-512 (hex) of image bytes served to hosts and peer controllers.
+    public static let imageDigestHeader = "X-LUC-Image-SHA512"
 }
 
 /// What an agent says of a host when it starts.

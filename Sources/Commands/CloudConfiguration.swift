@@ -51,9 +51,12 @@ struct CloudConfiguration: Codable {
     var dataPath: String
     var sites: [SiteSettings]
     var accounts: [AccountSettings]
-    /// Controllers of each site as reached from the site this file is for; requests about another
-    /// site's servers are forwarded to them. Absent with one shared store.
+    /// Controllers of each site as reached from the site this file is for: image bytes are
+    /// fetched from them, and requests about another site's servers forwarded to them.
     var siteControllers: [String: [String]]? = nil
+    /// False where one store is shared by all sites and any controller can serve every site
+    /// (the demo): requests are then not forwarded. Default true.
+    var forwardRequests: Bool? = nil
 
     static func load(_ path: String) throws -> CloudConfiguration {
         do {

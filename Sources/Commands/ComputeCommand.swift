@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HypervisorDriver
 import Logging
+import QEMUDriver
 
 /// `luc compute`: a compute agent serving one host, or many simulated hosts with the fake driver.
 struct ComputeCommand: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct ComputeCommand: AsyncParsableCommand {
     var controllers: [String]
     @Option(help: "Address to listen on, host:port.") var listen: String = "127.0.0.1:6000"
     @Option(help: "URL controllers reach this agent at (default: http://<listen>).") var agentURL: String?
-    @Option(help: "Hypervisor driver: fake.") var driver: String = "fake"
+    @Option(help: "Hypervisor driver: fake (simulated machines) or qemu (real VMs).") var driver: String = "fake"
     @Option(help: "Number of hosts this agent serves (simulated hosts with the fake driver).") var hosts: Int = 1
     @Option(help: "Host name prefix (hosts are <prefix>-h1, -h2, …; default: the site).") var hostPrefix: String?
     @Option(help: "vCPUs per host.") var vcpus: Int = 64
@@ -25,7 +26,10 @@ struct ComputeCommand: AsyncParsableCommand {
     @Option(help: "Local disk per host in GiB.") var diskGB: Int = 2048
     @Option(help: "Fake driver: spawn delay in milliseconds.") var spawnDelayMS: Int = 0
     @Option(help: "Fake driver: probability (0-1) that a spawn fails.") var failureRate: Double = 0
-    @Option(help: "Fake driver: keep the simulated machines in this directory across restarts.") var stateDir: String?
+    @Option(help: "Keep the hosts' machines here across restarts (required for qemu: <dir>/<host>/).") var stateDir: String?
+    @Option(help: "qemu: accelerator, auto (probe KVM with a guest boot), kvm or tcg.") var accel: String = "auto"
+    @Option(help: "qemu: directory with the guest kernel and initrd used to probe KVM (scripts/build-guest-image.sh).")
+    var guestDir: String?
     @Option(help: "Log level.") var logLevel: String = "notice"
     @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
 
@@ -40,18 +44,39 @@ struct ComputeCommand: AsyncParsableCommand {
         let (host, port) = try parseAddress(listen)
         var logger = Logger(label: "luc.compute.\(site)")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        guard driver == "fake" else { throw CommandError("unknown driver '\(driver)' (available: fake; qemu comes with issue 4)") }
         let prefix = hostPrefix ?? site
         if let stateDir { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) }
-        let drivers = (1...hosts).map { i in
-            FakeHypervisorDriver(configuration: .init(spawnDelay: .milliseconds(spawnDelayMS), failureRate: failureRate,
-                                                      seed: UInt64(port * 1000 + i)),
-                                 stateFile: stateDir.map { URL(fileURLWithPath: $0).appendingPathComponent("\(prefix)-h\(i).json") })
+        let http = InternalHTTP(secret: cloudConfig.secret, timeout: .seconds(600))
+        let names = (1...hosts).map { "\(prefix)-h\($0)" }
+        var fakes: [FakeHypervisorDriver] = []
+        let drivers: [any HypervisorDriver]
+        switch driver {
+        case "fake":
+            fakes = names.enumerated().map { i, name in
+                FakeHypervisorDriver(configuration: .init(spawnDelay: .milliseconds(spawnDelayMS), failureRate: failureRate,
+                                                          seed: UInt64(port * 1000 + i + 1)),
+                                     stateFile: stateDir.map { URL(fileURLWithPath: $0).appendingPathComponent("\(name).json") })
+            }
+            drivers = fakes
+        case "qemu":
+            guard let stateDir else { throw CommandError("the qemu driver needs --state-dir") }
+            let accelerator = try await chooseAccelerator(stateDir: stateDir, logger: logger)
+            var qemus: [QEMUDriver] = []
+            for name in names {
+                let configuration = QEMUConfiguration(stateDirectory: URL(fileURLWithPath: stateDir).appendingPathComponent(name),
+                                                      accelerator: accelerator.accelerator)
+                let qemu = try QEMUDriver(configuration: configuration, images: HTTPImageSource(http: http, controllers: controllers),
+                                          logger: logger, hypervisorType: "QEMU (\(accelerator.accelerator.rawValue))")
+                await qemu.recover()
+                qemus.append(qemu)
+            }
+            drivers = qemus
+        default:
+            throw CommandError("unknown driver '\(driver)' (available: fake, qemu)")
         }
-        let agentHosts = drivers.enumerated().map { i, driver in
-            AgentHost(name: "\(prefix)-h\(i + 1)", driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB)
+        let agentHosts = zip(names, drivers).map { name, driver in
+            AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB)
         }
-        let http = InternalHTTP(secret: cloudConfig.secret)
         let agent = ComputeAgent(site: site, hosts: agentHosts,
                                  controllers: HTTPControllerClient(http: http, controllers: controllers),
                                  agentURL: agentURL ?? "http://\(listen)", logger: logger)
@@ -59,7 +84,21 @@ struct ComputeCommand: AsyncParsableCommand {
                               configuration: .init(address: .hostname(host, port: port), serverName: "luc-compute"),
                               logger: logger)
         try await runUntilStopped(app: app, background: { await agent.run() }, parentPID: parentPID)
-        for driver in drivers { await driver.save() }
+        for fake in fakes { await fake.save() }
         try await http.shutdown()
+    }
+
+    private func chooseAccelerator(stateDir: String, logger: Logger) async throws -> AcceleratorProbe.Result {
+        switch accel {
+        case "kvm": return .init(accelerator: .kvm, reason: "--accel kvm")
+        case "tcg": return .init(accelerator: .tcg, reason: "--accel tcg")
+        case "auto":
+            let guest = guestDir.map { URL(fileURLWithPath: $0) }
+            return await AcceleratorProbe.choose(kernel: guest?.appendingPathComponent("vmlinuz"),
+                                                 initrd: guest?.appendingPathComponent("initrd.img"), marker: "luc-guest: ready",
+                                                 cacheFile: URL(fileURLWithPath: stateDir).appendingPathComponent("accelerator.json"),
+                                                 logger: logger)
+        default: throw CommandError("--accel must be auto, kvm or tcg")
+        }
     }
 }

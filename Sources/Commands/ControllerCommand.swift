@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import InternalAPI
 import Logging
+import SiteRouting
 import StateStore
 import StateStoreEmbedded
 import StateStoreRedis
@@ -32,16 +33,19 @@ struct ControllerCommand: AsyncParsableCommand {
         let store = try openStore(cloudConfig, site: site)
         try await Bootstrap.ensure(store: store, sites: cloudConfig.sites.map(\.site),
                                    accounts: cloudConfig.accounts.map { .init(user: $0.user, password: $0.password, project: $0.project, role: $0.role) })
-        let http = InternalHTTP(secret: cloudConfig.secret)
+        // Spawns wait for the guest to be ready: up to the boot deadline.
+        let http = InternalHTTP(secret: cloudConfig.secret, timeout: .seconds(330))
+        let peers = (cloudConfig.siteControllers ?? [:]).filter { $0.key != site }
         let configuration = ControllerConfiguration(
             controllerID: id ?? "\(site)-\(port)", site: site, publicURL: publicURL ?? "http://\(listen)",
             region: cloudConfig.region,
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
+                                                 imagePeers: peers.isEmpty ? nil : HTTPImagePeers(http: http, siteControllers: peers),
                                                  logger: logger)
         let forwarding = OpenStackSession.makeClient(connections: 32)
         let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret),
-                                                                   forwarding: (forwarding, (cloudConfig.siteControllers ?? [:]).filter { $0.key != site })),
+                                                                   forwarding: (forwarding, cloudConfig.forwardRequests == false ? [:] : peers)),
                               configuration: .init(address: .hostname(host, port: port), serverName: "luc-controller"),
                               logger: logger)
         logger.notice("controller serving", metadata: ["site.id": "\(site)", "url": "\(configuration.publicURL)"])

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import QEMUDriver
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -11,25 +12,30 @@ final class DemoCluster: Sendable {
     let controllerURLs: [String: [String]]
     let supervisor: ProcessSupervisor
     let hostsPerSite: Int
+    let driver: DemoDriver
 
     static let adminPassword = "admin"
     static let demoPassword = "demo"
 
     private init(configuration: CloudConfiguration, configPath: String, controllerURLs: [String: [String]],
-                 supervisor: ProcessSupervisor, hostsPerSite: Int) {
+                 supervisor: ProcessSupervisor, hostsPerSite: Int, driver: DemoDriver) {
         self.configuration = configuration
         self.configPath = configPath
         self.controllerURLs = controllerURLs
         self.supervisor = supervisor
         self.hostsPerSite = hostsPerSite
+        self.driver = driver
     }
 
     var firstURL: String { controllerURLs[configuration.sites[0].id]![0] }
 
     static func start(stateDir: String, sites: Int, hostsPerSite: Int, controllersPerSite: Int, port: Int,
-                      spawnDelayMS: Int, fresh: Bool, quiet: Bool = false) async throws -> DemoCluster {
+                      spawnDelayMS: Int, fresh: Bool, quiet: Bool = false, driver: DemoDriver = .fake) async throws -> DemoCluster {
         let root = URL(fileURLWithPath: stateDir).standardizedFileURL
-        if fresh { try? FileManager.default.removeItem(at: root) }
+        if fresh {
+            await QEMUDriver.killMachines(under: root.appendingPathComponent("hosts"))
+            try? FileManager.default.removeItem(at: root)
+        }
         let logs = root.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let configPath = root.appendingPathComponent("cloud.json").path
@@ -53,9 +59,16 @@ final class DemoCluster: Sendable {
         let supervisor = ProcessSupervisor(logDirectory: logs)
         var urls: [String: [String]] = [:]
         for (i, site) in config.sites.enumerated() {
+            for c in 0..<controllersPerSite { urls[site.id, default: []].append("http://127.0.0.1:\(port + i + c * 10)") }
+        }
+        // One shared store: any controller serves every site, so requests are not forwarded;
+        // image bytes are kept per site and fetched from the controllers of the site holding them.
+        config.siteControllers = urls
+        config.forwardRequests = false
+        try config.save(configPath)
+        for (i, site) in config.sites.enumerated() {
             for c in 0..<controllersPerSite {
                 let listen = "127.0.0.1:\(port + i + c * 10)"
-                urls[site.id, default: []].append("http://\(listen)")
                 try supervisor.start("controller-\(site.id)-\(c + 1)",
                                      ["controller", "--config", configPath, "--site", site.id, "--listen", listen])
                 if i == 0 && c == 0 { try await waitHealthy("http://\(listen)") }  // bootstraps the store first
@@ -66,14 +79,15 @@ final class DemoCluster: Sendable {
                                  ["compute", "--config", configPath, "--site", site.id, "--listen", "127.0.0.1:\(port + 100 + i)",
                                   "--hosts", String(hostsPerSite), "--spawn-delay-ms", String(spawnDelayMS),
                                   "--state-dir", root.appendingPathComponent("hosts").path]
+                                     + driver.agentArguments(hosts: sites * hostsPerSite)
                                      + urls[site.id]!.flatMap { ["--controller", $0] })
         }
         let cluster = DemoCluster(configuration: config, configPath: configPath, controllerURLs: urls, supervisor: supervisor,
-                                  hostsPerSite: hostsPerSite)
+                                  hostsPerSite: hostsPerSite, driver: driver)
         do {
             for list in urls.values { for url in list { try await waitHealthy(url) } }
             try await cluster.waitForHosts(sites * hostsPerSite)
-            try await cluster.ensureImage()
+            try await cluster.ensureImage(driver)
             try (cluster.firstURL + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
         } catch {
             await cluster.stop()
@@ -113,28 +127,27 @@ final class DemoCluster: Sendable {
         throw CommandError("only some of the \(count) hosts came up")
     }
 
-    static let imageName = "cirros-tiny"
+    static let imageName = DemoDriver.fake.imageName
 
-    /// A tiny public raw image so that servers can be booted at once.
-    private func ensureImage() async throws {
+    /// A tiny public raw image so that servers can be booted at once: bytes for the fake
+    /// driver, LUC's guest disk for qemu.
+    private func ensureImage(_ driver: DemoDriver) async throws {
         let client = OpenStackSession.makeClient()
         defer { _ = client.shutdown() }
         let session = try await adminSession(client: client)
-        let list = try await session.object(.GET, "image", "/v2/images?name=\(Self.imageName)")
+        let list = try await session.object(.GET, "image", "/v2/images?name=\(driver.imageName)")
         if let images = list["images"] as? [[String: Any]], images.contains(where: { $0["status"] as? String == "active" }) { return }
         let image = try await session.object(.POST, "image", "/v2/images", json: [
-            "name": Self.imageName, "disk_format": "raw", "container_format": "bare", "visibility": "public",
+            "name": driver.imageName, "disk_format": "raw", "container_format": "bare", "visibility": "public",
         ])
         guard let id = image["id"] as? String else { throw CommandError("image create answered without an id") }
-        var bytes = [UInt8](repeating: 0, count: 64 * 1024)
-        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 13) }
-        try await session.send(.PUT, "image", "/v2/images/\(id)/file", bytes: bytes)
+        try await session.send(.PUT, "image", "/v2/images/\(id)/file", bytes: try driver.imageBytes())
     }
 
     func banner() -> String {
         let sites = configuration.sites.map { "\($0.id) (\(controllerURLs[$0.id]!.joined(separator: ", ")))" }
         return """
-        LUC OS demo cloud is up: \(configuration.sites.count) sites × \(hostsPerSite) simulated hosts, embedded store.
+        LUC OS demo cloud is up: \(configuration.sites.count) sites × \(hostsPerSite) \(driver.hostKind), embedded store.
           sites (availability zones): \(sites.joined(separator: "; "))
           state: \(URL(fileURLWithPath: configPath).deletingLastPathComponent().path) (logs in logs/)
 
@@ -143,7 +156,7 @@ final class DemoCluster: Sendable {
           export OS_AUTH_URL=\(firstURL)/identity/v3
           export OS_USERNAME=demo OS_PASSWORD=\(Self.demoPassword) OS_PROJECT_NAME=demo
           export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=RegionOne
-          openstack server create --flavor m1.tiny --image \(Self.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
+          openstack server create --flavor m1.tiny --image \(driver.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
 
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
         Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).

@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Controllers per site.") var controllersPerSite: Int = 1
     @Option(help: "First controller port; agents use port + 100.") var port: Int = 5001
     @Option(help: "Fake driver spawn delay in milliseconds.") var spawnDelayMS: Int = 0
-    @Flag(help: "Start from an empty state directory.") var fresh = false
+    @Option(help: "Hypervisor driver of the hosts: fake (simulated) or qemu (real VMs).") var driver: String = "fake"
+    @Option(help: "qemu: the guest image directory (scripts/build-guest-image.sh).") var guestDir: String = DemoDriver.defaultGuestDirectory
+    @Flag(help: "Start from an empty state directory (with qemu: its VMs are killed).") var fresh = false
 
     func validate() throws {
         guard (1...CloudConfiguration.demoSites.count).contains(sites) else { throw ValidationError("--sites must be 1 to 8") }
@@ -26,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let cluster = try await DemoCluster.start(stateDir: stateDir, sites: sites, hostsPerSite: hostsPerSite,
                                                   controllersPerSite: controllersPerSite, port: port,
-                                                  spawnDelayMS: spawnDelayMS, fresh: fresh)
+                                                  spawnDelayMS: spawnDelayMS, fresh: fresh,
+                                                  driver: try DemoDriver.named(driver, guestDirectory: guestDir))
         print(cluster.banner())
         fflush(nil)  // show the banner now, also when standard output is a file
         await waitForSignal()

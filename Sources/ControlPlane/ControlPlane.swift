@@ -26,18 +26,18 @@ public struct ControlPlane: Sendable {
 
     /// Builds a controller. The token key is read from the store (created at bootstrap).
     public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
-                             logger: Logger) async throws -> ControlPlane {
+                             imagePeers: (any ImagePeers)? = nil, logger: Logger) async throws -> ControlPlane {
         let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
         let sites = SiteDirectory(store: store)
         try await sites.refresh()
         let revocations = RevocationCache(store: store)
         try await revocations.refresh()
         return ControlPlane(configuration: configuration, store: store, sites: sites, tokenKey: tokenKey,
-                            revocations: revocations, agents: agents, logger: logger)
+                            revocations: revocations, agents: agents, imagePeers: imagePeers, logger: logger)
     }
 
     init(configuration: ControllerConfiguration, store: Store, sites: SiteDirectory, tokenKey: Data,
-         revocations: RevocationCache, agents: any AgentClient, logger: Logger) {
+         revocations: RevocationCache, agents: any AgentClient, imagePeers: (any ImagePeers)?, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.sites = sites
@@ -54,7 +54,9 @@ public struct ControlPlane: Sendable {
         keypairs = KeypairService(store: store, quotas: quotas)
         usage = UsageService(store: store, sites: sites)
         hypervisors = HypervisorService(sites: sites, schedulers: schedulers)
-        images = ImageService(store: store, configuration: configuration)
+        images = ImageService(store: store, configuration: configuration, replicator: ImageReplicator(
+            store: store, site: configuration.site, sites: sites,
+            directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger))
         hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, logger: logger)
     }
 

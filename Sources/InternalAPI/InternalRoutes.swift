@@ -1,4 +1,5 @@
 import AgentProtocol
+import CloudModel
 import ControlPlane
 import Foundation
 import HTTPTypes
@@ -18,10 +19,14 @@ public struct InternalRoutes: Sendable {
         self.secret = secret
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: APIRequestContext) async throws -> T {
+    func authenticate(_ request: Request) throws {
         guard secret.matches(request.headers[Self.header]) else {
             throw APIError(status: 401, message: "Internal endpoint: missing or wrong cluster secret.")
         }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: APIRequestContext) async throws -> T {
+        try authenticate(request)
         let buffer = try await request.body.collect(upTo: 4 << 20)
         do {
             return try JSONDecoder().decode(type, from: Data(buffer: buffer))
@@ -37,6 +42,25 @@ public struct InternalRoutes: Sendable {
     }
 
     public func register(on router: Router<APIRequestContext>) {
+        // Image bytes for hosts of this site (fetched from another site if this one lacks them)
+        // and for peer controllers (`?local=1`: only what this site holds).
+        router.get("/internal/v1/images/:id/file") { request, context in
+            try authenticate(request)
+            let localOnly = request.uri.queryParameters["local"] == "1"
+            let (image, url) = try await cloud.images.internalDataFile(try context.parameters.require("id"), localOnly: localOnly)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[.contentLength] = String(image.size ?? 0)
+            if let digest = image.hashValue { headers[HTTPField.Name(AgentProtocol.imageDigestHeader)!] = digest }
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                let handle = try FileHandle(forReadingFrom: url)
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
+        }
         let group = router.group("/internal/v1/sites/:site/hosts")
         group.post("") { request, context in
             let registration = try await decode(HostRegistration.self, request, context)

@@ -8,6 +8,11 @@ public enum AcceleratorProbe {
     public struct Result: Codable, Sendable, Hashable {
         public var accelerator: QEMUConfiguration.Accelerator
         public var reason: String
+
+        public init(accelerator: QEMUConfiguration.Accelerator, reason: String) {
+            self.accelerator = accelerator
+            self.reason = reason
+        }
     }
 
     /// Boots `kernel` + `initrd` with `-accel kvm` and waits up to `timeout` for `marker` on the

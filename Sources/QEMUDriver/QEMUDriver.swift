@@ -19,10 +19,13 @@ public actor QEMUDriver: HypervisorDriver {
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    public init(configuration: QEMUConfiguration, images: any ImageSource, logger: Logger) throws {
+    /// A driver over `configuration.stateDirectory`; `hypervisorType` is what the host reports
+    /// (the accelerator in it, e.g. "QEMU (tcg)").
+    public init(configuration: QEMUConfiguration, images: any ImageSource, logger: Logger,
+                hypervisorType: String = "QEMU") throws {
         self.configuration = configuration
         self.logger = logger
-        capabilities = DriverCapabilities(hypervisorType: "QEMU")
+        capabilities = DriverCapabilities(hypervisorType: hypervisorType)
         let fm = FileManager.default
         try fm.createDirectory(at: configuration.stateDirectory.appendingPathComponent("machines"), withIntermediateDirectories: true)
         try fm.createDirectory(at: configuration.stateDirectory.appendingPathComponent("images"), withIntermediateDirectories: true)
@@ -42,6 +45,12 @@ public actor QEMUDriver: HypervisorDriver {
             if !dir.exists { try? FileManager.default.removeItem(at: dir.url) }
         }
         await images.removeIncomplete()
+    }
+
+    /// Kills every machine's QEMU below `directory` (any number of hosts' state directories),
+    /// for tearing down a whole test or demo installation.
+    public static func killMachines(under directory: URL) async {
+        for (process, _) in QEMUProcess.running(pidFilesUnder: directory.standardizedFileURL.path) { await process.kill() }
     }
 
     func directory(_ id: String) -> MachineDirectory {

@@ -54,18 +54,25 @@ struct QEMUProcess {
 }
 
 extension QEMUProcess {
-    /// QEMU processes whose pid file lies under `root/machines` but whose machine has no record
-    /// any more (left by a crash in the middle of a spawn or destroy).
-    static func strays(under root: URL) -> [QEMUProcess] {
-        let machines = root.appendingPathComponent("machines").path + "/"
+    /// QEMU processes whose pid file lies below `directory`, with that pid file's path.
+    static func running(pidFilesUnder directory: String) -> [(QEMUProcess, String)] {
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }
         return pids.compactMap { pid in
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return nil }
             let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            guard let i = words.firstIndex(of: "-pidfile"), i + 1 < words.count, words[i + 1].hasPrefix(machines) else { return nil }
-            let directory = URL(fileURLWithPath: words[i + 1]).deletingLastPathComponent()
+            guard let i = words.firstIndex(of: "-pidfile"), i + 1 < words.count, words[i + 1].hasPrefix(prefix) else { return nil }
+            return (QEMUProcess(pid: pid), words[i + 1])
+        }
+    }
+
+    /// QEMU processes of machines under `root/machines` that have no record any more (left by a
+    /// crash in the middle of a spawn or destroy).
+    static func strays(under root: URL) -> [QEMUProcess] {
+        running(pidFilesUnder: root.appendingPathComponent("machines").path).compactMap { process, pidFile in
+            let directory = URL(fileURLWithPath: pidFile).deletingLastPathComponent()
             let hasRecord = FileManager.default.fileExists(atPath: directory.appendingPathComponent("machine.json").path)
-            return hasRecord ? nil : QEMUProcess(pid: pid)
+            return hasRecord ? nil : process
         }
     }
 }

@@ -7,11 +7,14 @@ import StateStore
 public struct ImageService: Sendable {
     let store: Store
     let configuration: ControllerConfiguration
+    /// Brings bytes held at other sites here.
+    public let replicator: ImageReplicator
     public static let maxImageBytes = 64 << 30
 
-    public init(store: Store, configuration: ControllerConfiguration) {
+    init(store: Store, configuration: ControllerConfiguration, replicator: ImageReplicator) {
         self.store = store
         self.configuration = configuration
+        self.replicator = replicator
     }
 
     var directory: URL { configuration.dataDirectory.appendingPathComponent("images") }
@@ -218,13 +221,25 @@ public struct ImageService: Sendable {
     }
 
     /// The file holding the image's bytes, or nil when none was uploaded (the API answers 204).
+    /// Bytes held only at other sites are fetched to this site first.
     public func dataFile(_ id: String, by principal: Principal) async throws -> (Image, URL)? {
         let image = try await get(id, by: principal).value
         guard image.status == .active else { return nil }
-        let url = dataURL(image.id)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ControlPlaneError(.unavailable, "The data of image \(image.id) is held at \(image.locations.joined(separator: ", ")), not by this controller.")
+        return (image, try await replicator.localFile(for: image))
+    }
+
+    /// For hosts and peer controllers (cluster-internal, no user): the image and its local file,
+    /// fetched from another site unless `localOnly`.
+    public func internalDataFile(_ id: String, localOnly: Bool) async throws -> (Image, URL) {
+        guard let normalized = ResourceID.normalized(id), let image = try await store.images.find(normalized)?.value,
+              image.status == .active
+        else { throw ControlPlaneError.notFound("No active image with ID \(id)") }
+        if localOnly {
+            guard FileManager.default.fileExists(atPath: dataURL(image.id).path) else {
+                throw ControlPlaneError.notFound("Site \(configuration.site) does not hold the data of image \(id)")
+            }
+            return (image, dataURL(image.id))
         }
-        return (image, url)
+        return (image, try await replicator.localFile(for: image))
     }
 }
