@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import QEMUDriver
 import NIOHTTP1
 import Synchronization
 
@@ -25,12 +26,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Detail lists of all the servers to time.") var lists: Int = 10
     @Option(help: "Creates and shows timed one at a time, for unloaded latencies.") var samples: Int = 200
     @Flag(help: "Leave the servers in place.") var keep = false
+    @Option(help: "Hypervisor driver: fake, or qemu for real VMs on a fresh demo cloud (boot overhead, scale, idle cost).")
+    var driver: String = "fake"
+    @Option(help: "With --driver qemu: the guest image directory.") var guestDir: String = DemoDriver.defaultGuestDirectory
 
     func validate() throws {
         guard servers >= 1, concurrency >= 1 else { throw ValidationError("--servers and --concurrency must be positive") }
     }
 
     func run() async throws {
+        if driver == "qemu" { return try await runQEMU() }
         var cluster: DemoCluster? = nil
         var labCluster: LabCluster? = nil
         var stateDir: String? = nil
@@ -80,6 +85,29 @@ struct BenchCommand: AsyncParsableCommand {
         await cluster?.stop()
         await labCluster?.stop()
         if let stateDir { try? FileManager.default.removeItem(atPath: stateDir) }
+    }
+}
+
+extension BenchCommand {
+    /// `--driver qemu`: a fresh demo cloud of QEMU hosts, then `QEMUBench`.
+    func runQEMU() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-qbench-\(getpid())")
+        print("starting a demo cloud: \(sites) sites × \(hostsPerSite) QEMU hosts in \(dir.path)")
+        let cluster = try await DemoCluster.start(stateDir: dir.path, sites: sites, hostsPerSite: hostsPerSite, controllersPerSite: 1,
+                                                  port: port, spawnDelayMS: 0, fresh: true,
+                                                  driver: try DemoDriver.named("qemu", guestDirectory: guestDir))
+        do {
+            guard case let .qemu(guest) = cluster.driver else { throw CommandError("not a qemu cloud") }
+            try await QEMUBench(cluster: cluster, guestDirectory: guest, stateDirectory: dir.appendingPathComponent("hosts"),
+                                servers: servers, samples: min(samples, 20), flavorName: flavor).run()
+        } catch {
+            await cluster.stop()
+            await QEMUDriver.killMachines(under: dir)
+            throw error
+        }
+        await cluster.stop()
+        await QEMUDriver.killMachines(under: dir)
+        try? FileManager.default.removeItem(at: dir)
     }
 }
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Real VMs through the openstack CLI: a 2-site demo cloud with the qemu driver (software
+# emulation where KVM cannot boot the guest), LUC's guest image built from Debian packages.
+#  - the image is created at site A (rennes) and booted at site B (nantes): it travels once,
+#    is registered at B, and a second boot at B moves no image bytes;
+#  - the console log shows the guest's readiness marker; stop/start, pause/unpause,
+#    suspend/resume, soft and hard reboot;
+#  - kill -9 of the agent: the VMs keep running and the restarted agent adopts them;
+#  - a QEMU killed behind the agent's back: the server goes SHUTOFF and starts again;
+#  - after deleting: no QEMU process, tap or machine file left.
+# Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
+set -u -o pipefail
+LUC=$1 OSC=$2 GUEST=$3
+STATE=$(mktemp -d -t luc-qemu-XXXXXX)
+PORT=$((20000 + RANDOM % 10000))
+PASSED=0 FAILED=0
+check() { if eval "$2"; then PASSED=$((PASSED + 1)); echo "PASS $1"; else FAILED=$((FAILED + 1)); echo "FAIL $1"; fi; }
+qemus() { for p in /proc/[0-9]*; do { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q -- "-pidfile $STATE/" && echo "${p#/proc/}"; done; }
+
+"$LUC" demo --sites 2 --hosts-per-site 1 --driver qemu --guest-dir "$GUEST" --state-dir "$STATE" --port "$PORT" > "$STATE/demo.out" 2>&1 &
+DEMO=$!
+cleanup() { kill $DEMO 2>/dev/null; wait $DEMO 2>/dev/null; pkill -f -- "--state-dir $STATE/hosts" 2>/dev/null; for p in $(qemus); do kill -9 "$p"; done; rm -rf "$STATE"; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do grep -q "cloud is up" "$STATE/demo.out" && break; kill -0 $DEMO 2>/dev/null || break; sleep 1; done
+grep -q "cloud is up" "$STATE/demo.out" || { echo "demo did not start"; cat "$STATE/demo.out"; tail -n 20 "$STATE"/logs/*.log; echo "qemu: 0 passed, 1 failed"; exit 1; }
+export OS_USERNAME=admin OS_PASSWORD=admin OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+       OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=RegionOne OS_AUTH_URL=http://127.0.0.1:$PORT/identity/v3
+status() { "$OSC" server show "$1" -f value -c status 2>/dev/null; }
+settled() {  # settled NAME STATUS: waits for STATUS with no task in progress
+  for _ in $(seq 1 240); do
+    [ "$("$OSC" server show "$1" -f json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["OS-EXT-STS:task_state"])')" = "$2 None" ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+fetched() { grep -h "image fetched from site" "$STATE"/logs/controller-nantes-*.log 2>/dev/null | grep -c "$1"; }
+
+check "image create at rennes from the guest disk" '"$OSC" image create --disk-format raw --container-format bare --public --file "$GUEST/luc-guest.raw" guest -f value -c id > "$STATE/image.id"'
+IMAGE=$(cat "$STATE/image.id")
+check "image is held at rennes only" '"$OSC" image show guest -f json | grep -q "\"stores\": \"rennes\""'
+check "server create at nantes (the image travels)" '"$OSC" server create --flavor m1.nano --image guest --availability-zone nantes --wait vm1 >/dev/null'
+check "the image was fetched once into nantes" '[ "$(fetched "$IMAGE")" = 1 ]'
+check "image show lists both sites" '"$OSC" image show guest -f json | grep -q "\"stores\": \"rennes,nantes\""'
+check "second boot at nantes" '"$OSC" server create --flavor m1.nano --image guest --availability-zone nantes --wait vm2 >/dev/null'
+check "second boot moved no image bytes between sites" '[ "$(fetched "$IMAGE")" = 1 ]'
+check "console log shows the readiness marker" '"$OSC" console log show vm1 | grep -q "luc-guest: ready vm1"'
+check "console log --lines 1" '[ "$("$OSC" console log show --lines 1 vm1 | wc -l)" = 1 ]'
+check "stop" '"$OSC" server stop vm1 && settled vm1 SHUTOFF'
+check "no QEMU for the stopped server" '[ "$(qemus | wc -l)" = 1 ]'
+check "start" '"$OSC" server start vm1 && settled vm1 ACTIVE'
+check "pause" '"$OSC" server pause vm1 && settled vm1 PAUSED'
+check "unpause" '"$OSC" server unpause vm1 && settled vm1 ACTIVE'
+check "suspend" '"$OSC" server suspend vm1 && settled vm1 SUSPENDED'
+check "resume" '"$OSC" server resume vm1 && settled vm1 ACTIVE'
+check "soft reboot" '"$OSC" server reboot vm1 && settled vm1 ACTIVE'
+check "hard reboot" '"$OSC" server reboot --hard vm1 && settled vm1 ACTIVE'
+check "the guest booted again (marker printed twice more)" '[ "$("$OSC" console log show vm1 | grep -c "luc-guest: ready")" -ge 3 ]'
+
+# kill -9 of the agent: its VMs keep running; a new agent adopts them.
+AGENT=$(pgrep -f -- "compute .*--site nantes" | head -1)
+ARGS=$(tr '\0' '\n' < /proc/$AGENT/cmdline | tail -n +2 | sed '/^--parent-pid$/,+1d')  # this script is its parent now
+BEFORE=$(qemus | sort | tr '\n' ' ')
+kill -9 "$AGENT"
+sleep 1
+check "VMs survive kill -9 of the agent" '[ "$(qemus | sort | tr "\n" " ")" = "$BEFORE" ]'
+mapfile -t ARGV <<< "$ARGS"
+"$LUC" "${ARGV[@]}" >> "$STATE/logs/compute-nantes-restarted.log" 2>&1 &
+check "restarted agent adopts them: pause/unpause work" 'sleep 3; "$OSC" server pause vm2 && settled vm2 PAUSED && "$OSC" server unpause vm2 && settled vm2 ACTIVE'
+check "VMs are the same processes" '[ "$(qemus | sort | tr "\n" " ")" = "$BEFORE" ]'
+
+# A QEMU killed behind the agent's back.
+VM2_PID=$(for p in $(qemus); do tr '\0' ' ' < /proc/$p/cmdline | grep -q "$("$OSC" server show vm2 -f value -c id)" && echo "$p"; done)
+kill -9 "$VM2_PID"
+check "server whose QEMU was killed goes SHUTOFF" 'settled vm2 SHUTOFF'
+check "and starts again" '"$OSC" server start vm2 && settled vm2 ACTIVE'
+
+check "delete" '"$OSC" server delete --wait vm1 vm2'
+check "no QEMU process left" '[ -z "$(qemus)" ]'
+check "no machine files left" '[ -z "$(ls "$STATE"/hosts/*/machines/ 2>/dev/null | grep -v "^/\|^$")" ]'
+check "no tap device left" '! ip -o link 2>/dev/null | grep -q " lt[0-9a-f]"'
+echo "qemu: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
