@@ -55,11 +55,23 @@ struct QEMUBench {
             for try await pair in group { ids.append(pair) }
             return ids
         }
-        let errors = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for (site, id) in ids { group.addTask { try await waitActive(perSite[site]!, id) } }
-            var errors = 0
-            for try await ok in group where !ok { errors += 1 }
-            return errors
+        // One detail list per site a second (not a show per server: the poll would cost the boots CPU).
+        var errors = 0
+        while true {
+            var active = 0
+            errors = 0
+            for site in sites {
+                let list = try await perSite[site]!.object(.GET, "compute", "/servers/detail?name=qbench-&availability_zone=\(site)")
+                for server in list["servers"] as? [[String: Any]] ?? [] {
+                    switch server["status"] as? String {
+                    case "ACTIVE": active += 1
+                    case "ERROR": errors += 1
+                    default: break
+                    }
+                }
+            }
+            if active + errors >= servers { break }
+            try await Task.sleep(for: .seconds(1))
         }
         let bootAll = ContinuousClock.now - start
         var withMarker = 0

@@ -25,10 +25,16 @@ public struct QEMUConfiguration: Sendable {
     public var overheadMB: Int
     /// The console log is cut back to half of this once it grows past it.
     public var consoleLimitBytes: Int
+    /// Guests booting at once on this machine, across all drivers and agents (default: one per
+    /// core under TCG, four per core under KVM), coordinated through lock files in
+    /// `bootSlotDirectory`.
+    public var concurrentBoots: Int
+    public var bootSlotDirectory: URL
 
     public init(stateDirectory: URL, qemuBinary: String = "qemu-system-x86_64", accelerator: Accelerator = .tcg,
                 bootTimeout: Duration = .seconds(300), readinessMarker: String = "luc-guest: ready",
-                hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20) {
+                hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20,
+                concurrentBoots: Int? = nil, bootSlotDirectory: URL = URL(fileURLWithPath: "/tmp/luc-boot-slots")) {
         self.stateDirectory = stateDirectory
         self.qemuBinary = qemuBinary
         self.accelerator = accelerator
@@ -37,5 +43,8 @@ public struct QEMUConfiguration: Sendable {
         self.hostReserveMB = hostReserveMB
         self.overheadMB = overheadMB
         self.consoleLimitBytes = consoleLimitBytes
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        self.concurrentBoots = concurrentBoots ?? (accelerator == .kvm ? 4 * cores : cores)
+        self.bootSlotDirectory = bootSlotDirectory
     }
 }

@@ -57,7 +57,7 @@ extension QEMUDriver {
             record.intent = .on
             try dir.save(record)
             let offset = dir.consoleSize
-            try await waitUntilReady(dir, process: try await launch(record, dir, incoming: false), from: offset)
+            try await booting { try await waitUntilReady(dir, process: try await launch(record, dir, incoming: false), from: offset) }
             return info(serverID, .running)
         }
     }

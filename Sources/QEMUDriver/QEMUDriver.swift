@@ -104,14 +104,6 @@ public actor QEMUDriver: HypervisorDriver {
             if dir.exists, let record = try? dir.load() {
                 return MachineInfo(serverID: spec.serverID, state: state(dir, record))
             }
-            let needMB = spec.ramMB + configuration.overheadMB
-            if let available = HostMemory.availableMB(), available - reservedMB - needMB < configuration.hostReserveMB {
-                throw DriverError(code: .spawnFailed, message: "Host out of memory: \(available) MiB available, "
-                                  + "\(reservedMB) MiB promised to machines starting, \(needMB) MiB needed, "
-                                  + "\(configuration.hostReserveMB) MiB kept for the host.")
-            }
-            reservedMB += needMB
-            defer { reservedMB -= needMB }
             var taps: [String] = []
             do {
                 let image = try await images.entry(spec.imageID)
@@ -127,14 +119,33 @@ public actor QEMUDriver: HypervisorDriver {
                                            kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz),
                                            taps: taps, disks: [], createdAt: Date())
                 try dir.save(record)
-                let process = try await launch(record, dir, incoming: false)
-                try await waitUntilReady(dir, process: process, from: 0)
+                try await booting {
+                    // Checked with the boot slot held: machines booted before are in MemAvailable.
+                    let needMB = spec.ramMB + configuration.overheadMB
+                    if let available = HostMemory.availableMB(), available - reservedMB - needMB < configuration.hostReserveMB {
+                        throw DriverError(code: .spawnFailed, message: "Host out of memory: \(available) MiB available, "
+                                          + "\(reservedMB) MiB promised to machines starting, \(needMB) MiB needed, "
+                                          + "\(configuration.hostReserveMB) MiB kept for the host.")
+                    }
+                    reservedMB += needMB
+                    defer { reservedMB -= needMB }
+                    let process = try await launch(record, dir, incoming: false)
+                    try await waitUntilReady(dir, process: process, from: 0)
+                }
                 return MachineInfo(serverID: spec.serverID, state: .running)
             } catch {
                 await remove(dir, taps: taps)
+                if let error = error as? DriverError { throw error }
                 throw DriverError(code: .spawnFailed, message: "\(error)")
             }
         }
+    }
+
+    /// Runs a boot (launch to readiness marker) in one of the machine's boot slots.
+    func booting(_ body: () async throws -> Void) async throws {
+        let slot = try await BootSlots(directory: configuration.bootSlotDirectory, count: configuration.concurrentBoots).acquire()
+        defer { slot.release() }
+        try await body()
     }
 
     /// Starts the machine's QEMU (detached) and returns it.
