@@ -35,6 +35,7 @@ settled() {  # settled NAME STATUS: waits for STATUS with no task in progress
 }
 fetched() { grep -h "image fetched from site" "$STATE"/logs/controller-nantes-*.log 2>/dev/null | grep -c "$1"; }
 
+check "luc status shows the hypervisor and its accelerator" '"$LUC" status --state-dir "$STATE" --auth-url "$OS_AUTH_URL" | grep -qE "QEMU \((tcg|kvm)\)"'
 check "image create at rennes from the guest disk" '"$OSC" image create --disk-format raw --container-format bare --public --file "$GUEST/luc-guest.raw" guest -f value -c id > "$STATE/image.id"'
 IMAGE=$(cat "$STATE/image.id")
 check "image is held at rennes only" '"$OSC" image show guest -f json | grep -q "\"stores\": \"rennes\""'

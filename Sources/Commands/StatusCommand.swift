@@ -17,10 +17,10 @@ struct StatusCommand: AsyncParsableCommand {
         let hypervisors = try await api.object(.GET, "compute", "/os-hypervisors/detail")["hypervisors"] as? [[String: Any]] ?? []
         let servers = try await api.object(.GET, "compute", "/servers/detail?all_tenants=1")["servers"] as? [[String: Any]] ?? []
         func row(_ columns: String...) -> String {
-            zip(columns, [12, 10, 14, 22, 0]).map { text, width in text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
+            zip(columns, [12, 10, 14, 14, 22, 0]).map { text, width in text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
                 .joined()
         }
-        print(row("SITE", "HOSTS UP", "vCPU USED", "RAM USED (MiB)", "SERVERS"))
+        print(row("SITE", "HOSTS UP", "HYPERVISOR", "vCPU USED", "RAM USED (MiB)", "SERVERS"))
         for zone in zones {
             guard let name = zone["zoneName"] as? String else { continue }
             let hosts = hypervisors.filter { ($0["hypervisor_hostname"] as? String)?.hasPrefix(name + "-") == true }
@@ -30,7 +30,8 @@ struct StatusCommand: AsyncParsableCommand {
             var byStatus: [String: Int] = [:]
             for server in here { byStatus[server["status"] as? String ?? "?", default: 0] += 1 }
             let statusText = byStatus.isEmpty ? "0" : byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print(row(name, "\(up)/\(hosts.count)", "\(total("vcpus_used"))/\(total("vcpus"))",
+            let types = Set(hosts.compactMap { $0["hypervisor_type"] as? String }).sorted().joined(separator: ", ")
+            print(row(name, "\(up)/\(hosts.count)", types.isEmpty ? "-" : types, "\(total("vcpus_used"))/\(total("vcpus"))",
                       "\(total("memory_mb_used"))/\(total("memory_mb"))", statusText))
         }
         let down = hypervisors.filter { $0["state"] as? String != "up" }.compactMap { $0["hypervisor_hostname"] as? String }

@@ -143,7 +143,9 @@ public actor QEMUDriver: HypervisorDriver {
 
     /// Runs a boot (launch to readiness marker) in one of the machine's boot slots.
     func booting(_ body: () async throws -> Void) async throws {
-        let slot = try await BootSlots(directory: configuration.bootSlotDirectory, count: configuration.concurrentBoots).acquire()
+        // One waiter per driver polls the machine-wide slots; the others queue behind it here.
+        let slots = BootSlots(directory: configuration.bootSlotDirectory, count: configuration.concurrentBoots)
+        let slot = try await exclusive("\u{0}boot-slot") { try await slots.acquire() }
         defer { slot.release() }
         try await body()
     }
