@@ -26,7 +26,9 @@ chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
 MARKER="luc-guest: ready"
-KPKG=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
+kernel_package() { apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}'; }
+KPKG=$(kernel_package)
+[ -n "$KPKG" ] || { apt-get update -qq >/dev/null 2>&1; KPKG=$(kernel_package); }
 [ -n "$KPKG" ] || { echo "build-guest-image: cannot resolve linux-image-cloud-amd64 (apt-get update?)" >&2; exit 1; }
 
 cd "$WORK"

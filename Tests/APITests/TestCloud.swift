@@ -37,7 +37,7 @@ struct TestCloud {
     }
 
     static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
-                     register: Bool = true) async throws -> TestCloud {
+                     register: Bool = true, imagePeers: (any ImagePeers)? = nil) async throws -> TestCloud {
         let store = Store(engine: engine ?? InMemoryEngine())
         try await Bootstrap.ensure(store: store, sites: sites, accounts: [
             .init(user: "admin", password: "adminpw", project: "admin", role: "admin"),
@@ -53,7 +53,8 @@ struct TestCloud {
             bootDeadline: .seconds(30), actionDeadline: .seconds(30), controllerLeaseTTL: options.controllerLeaseTTL,
             hostLeaseTTL: options.hostLeaseTTL)
         let agents = agents ?? InProcessAgents()
-        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents, logger: logger)
+        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents, imagePeers: imagePeers,
+                                                 logger: logger)
         var hosts: [String: [String]] = [:]
         if register {
             for site in sites {

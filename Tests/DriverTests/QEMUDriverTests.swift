@@ -63,6 +63,21 @@ struct QEMUDriverTests {
         try await bed.expectNothingLeft()
     }
 
+    @Test func halfMadeMachinesAndFetchesAreCleanedUpOnTheNextStart() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("h1"))
+        // As after a crash in the middle of a spawn or destroy: QEMU running, no record; and an
+        // image fetch cut short.
+        let images = bed.root.appendingPathComponent("images")
+        try FileManager.default.removeItem(at: bed.root.appendingPathComponent("machines/h1/machine.json"))
+        try FileManager.default.createDirectory(at: images.appendingPathComponent("cut-short"), withIntermediateDirectories: true)
+        let next = try QEMUDriver(configuration: bed.configuration, images: bed.source, logger: Logger(label: "test"))
+        await next.recover()
+        try await bed.expectNothingLeft()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: images.path) == ["image"], "complete images stay cached")
+    }
+
     @Test func killedBehindTheBackIsCrashedAndStartsAgain() async throws {
         let bed = try QEMUTestbed()
         defer { bed.tearDown() }
