@@ -3,7 +3,9 @@
 #  - the openstack CLI through site A's controller creates, lists, stops and deletes servers in A, B, C;
 #  - site C cut off: inside C token issue, boot, list and delete keep working; outside, C's servers
 #    are UNKNOWN in `server list` (answered in < 2 s) and requests about them fail fast with 503;
-#  - after healing: every server exists exactly once and none is left in a transient state.
+#  - after healing: every server exists exactly once and none is left in a transient state;
+#  - only the rennes–lyon link cut: rennes fails fast on lyon's servers, nantes still reaches them;
+#  - kill -9 of a site's Redis primary: clear 503s there, the other sites work, nothing lost.
 # Usage: lab-test.sh LUC_BINARY OPENSTACK_BINARY ; prints "lab: N passed, N failed".
 set -u -o pipefail
 LUC=$1 OSC=$2
@@ -59,6 +61,15 @@ check "after heal: the 20 acknowledged burst servers exist once each, ACTIVE" '[
 HV=$(curl -s "$A/compute/v2.1/os-hypervisors/detail" -H "X-Auth-Token: $TOKEN")
 check "after heal: host claims match the servers on each host" 'echo "$HV" | python3 -c "import sys,json; h=json.load(sys.stdin)[\"hypervisors\"]; sys.exit(not (sum(x[\"running_vms\"] for x in h)==24 and all(x[\"memory_mb_used\"]==128*x[\"running_vms\"] for x in h)))"'
 for i in $(seq 1 20); do "$OSC" server delete "burst-$i" >/dev/null 2>&1; done
+# Only the rennes–lyon link cut: rennes cannot reach lyon's servers, nantes still can, lyon serves its users.
+B=http://127.0.0.1:$((PORT + 12))
+"$LUC" lab cut rennes lyon --state-dir "$STATE" >/dev/null
+SHOW=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$A/compute/v2.1/servers/$LYON_ID" -H "X-Auth-Token: $TOKEN")
+check "rennes–lyon cut: rennes answers 503 for a lyon server, fast ($SHOW)" '[ "${SHOW%% *}" = 503 ] && awk "BEGIN{exit !(${SHOW##* } < 3)}"'
+check "rennes–lyon cut: nantes still shows it" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$B/compute/v2.1/servers/$LYON_ID" -H "X-Auth-Token: $TOKEN")" = 200 ]'
+check "rennes–lyon cut: lyon boots for its users" 'OS_AUTH_URL=$C/identity/v3 "$OSC" server create --flavor m1.nano --image tiny --availability-zone lyon --wait vm-cut >/dev/null'
+"$LUC" lab heal --state-dir "$STATE" >/dev/null
+check "after heal: rennes deletes the server booted during the cut" '"$OSC" server delete --wait vm-cut'
 # kill -9 of nantes' Redis primary: nantes is unavailable (clear 503s, no hang), the others work;
 # restarted on its files, everything resumes with nothing lost.
 NANTES_REDIS=$((PORT + 10))

@@ -191,6 +191,15 @@ final class LabCluster: Sendable {
             for link in self.links where link.from == site || link.to == site { link.setCut(true) }
             return "site \(site) is cut off"
         }
+        router.post("/cut/:a/:b") { _, context -> String in
+            let a = try context.parameters.require("a"), b = try context.parameters.require("b")
+            for site in [a, b] where !self.sites.contains(where: { $0.id == site }) {
+                throw HTTPError(.notFound, message: "no site \(site)")
+            }
+            guard a != b else { throw HTTPError(.badRequest, message: "a link joins two different sites") }
+            for link in self.links where Set([link.from, link.to]) == Set([a, b]) { link.setCut(true) }
+            return "\(a) and \(b) cannot reach each other (both still reach the other sites)"
+        }
         router.post("/heal") { _, _ -> String in
             for link in self.links { link.setCut(false) }
             return "all links restored"
@@ -229,7 +238,7 @@ final class LabCluster: Sendable {
         \(sites.map { "  \($0.id): \(controllerURLs[$0.id]!.joined(separator: ", "))" }.joined(separator: "\n"))
           state and logs: \(root.path)
         export OS_AUTH_URL=\(controllerURLs[sites[0].id]![0])/identity/v3 OS_USERNAME=admin OS_PASSWORD=\(DemoCluster.adminPassword) OS_PROJECT_NAME=admin
-        luc lab partition <site> | luc lab heal | luc lab links | luc lab down   (with --state-dir \(root.path))
+        luc lab partition <site> | luc lab cut <site> <site> | luc lab heal | luc lab links | luc lab down   (with --state-dir \(root.path))
         """
     }
 

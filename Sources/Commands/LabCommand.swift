@@ -9,7 +9,7 @@ import NIOHTTP1
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab", abstract: "Run a multi-site cloud with an emulated WAN on this machine.",
-        subcommands: [LabUp.self, LabPartition.self, LabHeal.self, LabStatus.self, LabDown.self])
+        subcommands: [LabUp.self, LabPartition.self, LabCut.self, LabHeal.self, LabStatus.self, LabDown.self])
 }
 
 struct LabOptions: ParsableArguments {
@@ -72,6 +72,14 @@ struct LabPartition: AsyncParsableCommand {
     @OptionGroup var lab: LabOptions
     @Argument(help: "The site to isolate.") var site: String
     func run() async throws { print(try await lab.post("/partition/\(site)")) }
+}
+
+struct LabCut: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cut", abstract: "Cut the link between two sites only.")
+    @OptionGroup var lab: LabOptions
+    @Argument(help: "One site.") var site: String
+    @Argument(help: "The other site.") var other: String
+    func run() async throws { print(try await lab.post("/cut/\(site)/\(other)")) }
 }
 
 struct LabHeal: AsyncParsableCommand {
