@@ -61,11 +61,18 @@ public struct ControlPlane: Sendable {
     }
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of
-    /// orphaned tasks, and the refresh of the site and revocation caches.
+    /// orphaned tasks, the refresh of the site and revocation caches, and the sweep of image
+    /// bytes whose image was deleted.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await tasks.runMaintenance() }
             group.addTask { await revocations.run(every: .seconds(1), logger: logger) }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(60))
+                    do { try await images.replicator.sweep() } catch { logger.warning("image sweep failed: \(error)") }
+                }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(5))

@@ -21,13 +21,6 @@ struct QEMUProcess {
         return QEMUProcess(pid: pid)
     }
 
-    /// Every machine's QEMU under `root/machines` (for cleanup of a host's whole state).
-    static func all(under root: URL) -> [QEMUProcess] {
-        let machines = root.appendingPathComponent("machines")
-        let ids = (try? FileManager.default.contentsOfDirectory(atPath: machines.path)) ?? []
-        return ids.compactMap { find(MachineDirectory(root: root, serverID: $0), serverID: $0) }
-    }
-
     /// SIGKILL, then waits (up to 5 s) until the process is gone.
     func kill() async {
         _ = Glibc.kill(pid, SIGKILL)

@@ -73,6 +73,19 @@ struct ImageReplicationTests {
         }
     }
 
+    @Test func bytesOfADeletedImageAreSweptAtEverySite() async throws {
+        let (alpha, beta, id, _) = try await twoSites(Peers())
+        let copy = try await beta.cloud.images.internalDataFile(id, localOnly: false).1
+        try await beta.cloud.images.replicator.sweep()
+        #expect(FileManager.default.fileExists(atPath: copy.path), "an image still in use is kept")
+        try await alpha.withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            #expect(try await api.call(.delete, "/image/v2/images/\(id)", token: admin).status == 204)
+        }
+        try await beta.cloud.images.replicator.sweep()
+        #expect(!FileManager.default.fileExists(atPath: copy.path))
+    }
+
     @Test func aCorruptedTransferIsRetriedNotKept() async throws {
         let peers = Peers(corrupt: 1)
         let (_, beta, id, bytes) = try await twoSites(peers)

@@ -16,9 +16,6 @@ public actor ImageReplicator {
     let peers: (any ImagePeers)?
     let logger: Logger
     private var fetching: [Image.ID: Task<URL, any Error>] = [:]
-    /// Bytes received from other sites since start (for benchmarks and tests).
-    public private(set) var bytesReceived = 0
-    public private(set) var transfers = 0
 
     init(store: Store, site: Site.ID, sites: SiteDirectory, directory: URL, peers: (any ImagePeers)?, logger: Logger) {
         self.store = store
@@ -48,7 +45,8 @@ public actor ImageReplicator {
             throw ControlPlaneError(.unavailable, "The data of image \(image.id) is held at \(image.locations.joined(separator: ", ")), which this site cannot reach.")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let partial = directory.appendingPathComponent(".\(image.id).fetch")
+        // Unique: controllers of a site on one machine share the directory.
+        let partial = directory.appendingPathComponent(".\(image.id).\(UUID().uuidString).fetch")
         defer { try? FileManager.default.removeItem(at: partial) }
         var failures: [String] = []
         for holder in holders {
@@ -61,8 +59,6 @@ public actor ImageReplicator {
                     }
                     try? FileManager.default.removeItem(at: file(image.id))
                     try FileManager.default.moveItem(at: partial, to: file(image.id))
-                    bytesReceived += size
-                    transfers += 1
                     logger.notice("image fetched from site", metadata: ["image.id": "\(image.id)", "from": "\(holder)", "bytes": "\(size)"])
                     try await register(image.id)
                     return file(image.id)
@@ -73,6 +69,22 @@ public actor ImageReplicator {
             }
         }
         throw ControlPlaneError(.unavailable, "Cannot fetch image \(image.id): \(failures.joined(separator: "; "))")
+    }
+
+    /// Removes the bytes of images deleted meanwhile (a delete removes only the copy of the
+    /// site it was made at), and fetches interrupted by a crash.
+    public func sweep() async throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+            let url = directory.appendingPathComponent(name)
+            if name.hasSuffix(".fetch") {
+                let age = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date).map { -$0.timeIntervalSinceNow }
+                if fetching.isEmpty, (age ?? 0) > 3600 { try? FileManager.default.removeItem(at: url) }
+                continue
+            }
+            guard !name.hasPrefix("."), fetching[name] == nil, try await store.images.find(name) == nil else { continue }
+            try? FileManager.default.removeItem(at: url)
+            logger.info("removed the bytes of a deleted image", metadata: ["image.id": "\(name)"])
+        }
     }
 
     /// Adds this site to the image's locations.
