@@ -46,7 +46,7 @@ struct ComputeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
         let prefix = hostPrefix ?? site
         if let stateDir { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) }
-        let http = InternalHTTP(secret: cloudConfig.secret, timeout: .seconds(600))
+        let http = InternalHTTP(secret: cloudConfig.secret)  // image downloads set their own timeout
         let names = (1...hosts).map { "\(prefix)-h\($0)" }
         var fakes: [FakeHypervisorDriver] = []
         let drivers: [any HypervisorDriver]
