@@ -57,6 +57,9 @@ struct CloudConfiguration: Codable {
     /// False where one store is shared by all sites and any controller can serve every site
     /// (the demo): requests are then not forwarded. Default true.
     var forwardRequests: Bool? = nil
+    /// Measured round-trip times in ms between sites (`{"rennes": {"nantes": 8.5}}`), used to
+    /// rank sites for placement; pairs missing are estimated from the sites' coordinates.
+    var latencyMS: [String: [String: Double]]? = nil
 
     static func load(_ path: String) throws -> CloudConfiguration {
         do {

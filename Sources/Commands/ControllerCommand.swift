@@ -36,10 +36,11 @@ struct ControllerCommand: AsyncParsableCommand {
         // Spawns wait for the guest to be ready: up to the boot deadline.
         let http = InternalHTTP(secret: cloudConfig.secret, timeout: .seconds(330))
         let peers = (cloudConfig.siteControllers ?? [:]).filter { $0.key != site }
-        let configuration = ControllerConfiguration(
+        var configuration = ControllerConfiguration(
             controllerID: id ?? "\(site)-\(port)", site: site, publicURL: publicURL ?? "http://\(listen)",
             region: cloudConfig.region,
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
+        configuration.latencyMS = cloudConfig.latencyMS?[site] ?? [:]
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
                                                  imagePeers: peers.isEmpty ? nil : HTTPImagePeers(http: http, siteControllers: peers),
                                                  logger: logger)

@@ -119,6 +119,9 @@ final class LabCluster: Sendable {
                                             accounts: [.init(user: "admin", password: DemoCluster.adminPassword, project: "admin", role: "admin"),
                                                        .init(user: "demo", password: DemoCluster.demoPassword, project: "demo", role: "member")])
             config.siteControllers = reachable
+            config.latencyMS = Dictionary(uniqueKeysWithValues: sites.map { site in
+                (site.id, Dictionary(uniqueKeysWithValues: sites.filter { $0.id != site.id }.map { ($0.id, Double(rttMS)) }))
+            })
             let path = root.appendingPathComponent("cloud-\(sites[i].id).json").path
             try config.save(path)
             configPaths[sites[i].id] = path

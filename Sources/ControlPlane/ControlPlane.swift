@@ -28,7 +28,7 @@ public struct ControlPlane: Sendable {
     public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
                              imagePeers: (any ImagePeers)? = nil, logger: Logger) async throws -> ControlPlane {
         let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
-        let sites = SiteDirectory(store: store)
+        let sites = SiteDirectory(store: store, latencyMS: configuration.latencyMS)
         try await sites.refresh()
         let revocations = RevocationCache(store: store)
         try await revocations.refresh()
@@ -61,12 +61,18 @@ public struct ControlPlane: Sendable {
     }
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of
-    /// orphaned tasks, the refresh of the site and revocation caches, and the sweep of image
-    /// bytes whose image was deleted.
+    /// orphaned tasks, the refresh of the site and revocation caches, the site's capacity summary
+    /// in `global` (every 5 s), and the sweep of image bytes whose image was deleted.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await tasks.runMaintenance() }
             group.addTask { await revocations.run(every: .seconds(1), logger: logger) }
+            group.addTask {
+                while !Task.isCancelled {
+                    do { try await servers.publishCapacity() } catch { logger.info("capacity summary not published: \(error)") }
+                    try? await Task.sleep(for: .seconds(5))
+                }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(60))

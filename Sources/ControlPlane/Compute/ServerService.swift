@@ -98,7 +98,8 @@ public struct ServerService: Sendable {
     }
 
     /// The requested zone, or the receiving controller's site when it can take the flavor, else
-    /// the nearest site that can.
+    /// the nearest site whose capacity summary in `global` (fresh within a minute) says it may:
+    /// no other site's keyspace is read.
     private func chooseSite(zone: String?, flavor: Flavor) async throws -> Site {
         if let zone {
             guard let site = await sites.site(zone) else {
@@ -108,10 +109,24 @@ public struct ServerService: Sendable {
         }
         let ordered = await sites.byDistance(from: configuration.site)
         guard let first = ordered.first else { throw ControlPlaneError(.unavailable, "No site is registered.") }
-        for site in ordered where try await tasks.schedulers.scheduler(for: site.id).canFit(flavor.resources) {
-            return site
+        if try await tasks.schedulers.scheduler(for: first.id).canFit(flavor.resources) { return first }
+        let summaries = (try? await store.capacities.all()) ?? []
+        for site in ordered.dropFirst() {
+            if let summary = summaries.first(where: { $0.site == site.id }), Date().timeIntervalSince(summary.updatedAt) < 60,
+               summary.mayFit(flavor.resources) { return site }
         }
         return first
+    }
+
+    /// Publishes this controller's site's capacity summary in `global` when it changed (or is
+    /// 30 s old). Several controllers of a site may race: the compare-and-set keeps one.
+    public func publishCapacity() async throws {
+        let current = try await tasks.schedulers.scheduler(for: configuration.site).capacity()
+        let stored = try await store.capacities.find(configuration.site)
+        if let stored, stored.value.sameFigures(as: current), Date().timeIntervalSince(stored.value.updatedAt) < 30 { return }
+        var txn = Transaction()
+        store.capacities.stagePut(current, expecting: stored?.revision, into: &txn)
+        do { try await store.commit(txn, in: .global) } catch let error as StoreError where error.code == .conflict {}
     }
 
     func validateName(_ name: String) throws {

@@ -19,6 +19,9 @@ public struct ControllerConfiguration: Sendable {
     public var controllerLeaseTTL: Duration
     public var hostLeaseTTL: Duration
     public var heartbeatInterval: Duration
+    /// Measured round-trip times in milliseconds from this site to others (the latency matrix's
+    /// row); sites missing here are ranked by distance (1 ms per 100 km).
+    public var latencyMS: [String: Double] = [:]
     /// How long a listing waits for a site before showing its servers as UNKNOWN.
     public var siteTimeout: Duration { .milliseconds(1500) }
 

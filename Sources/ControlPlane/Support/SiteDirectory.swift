@@ -7,9 +7,12 @@ import StateStore
 public actor SiteDirectory {
     private var sites: [Site] = []
     private let store: Store
+    /// Round-trip times (ms) from this controller's site; others are estimated from distance.
+    private let latencyMS: [Site.ID: Double]
 
-    public init(store: Store) {
+    public init(store: Store, latencyMS: [Site.ID: Double] = [:]) {
         self.store = store
+        self.latencyMS = latencyMS
     }
 
     public func refresh() async throws {
@@ -28,9 +31,11 @@ public actor SiteDirectory {
         ResourceID.siteIndex(of: resourceID).flatMap { site(index: $0) }
     }
 
-    /// Sites ordered by distance from `origin`, nearest first (`origin` itself first).
+    /// Sites ordered by distance from `origin`, nearest first (`origin` itself first): by the
+    /// latency matrix where it has the site, else by great-circle distance (1 ms per 100 km).
     public func byDistance(from origin: Site.ID) -> [Site] {
         guard let here = site(origin) else { return sites }
-        return sites.sorted { here.distance(to: $0) < here.distance(to: $1) }
+        func rtt(_ site: Site) -> Double { site.id == origin ? -1 : latencyMS[site.id] ?? here.distance(to: site) / 100 }
+        return sites.sorted { (rtt($0), $0.index) < (rtt($1), $1.index) }
     }
 }

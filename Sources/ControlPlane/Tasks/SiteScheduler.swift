@@ -50,6 +50,16 @@ public actor SiteScheduler {
         !pipeline.rank(try await snapshot(maxAge: .seconds(2)), for: PlacementRequest(resources: resources)).isEmpty
     }
 
+    /// The site's capacity summary from its live, enabled hosts (for `global`).
+    public func capacity() async throws -> SiteCapacity {
+        let live = try await snapshot(maxAge: .seconds(2)).filter { $0.isUp && $0.host.enabled }.map(\.host.free)
+        let free = live.reduce(Resources.zero) { Resources(vcpus: $0.vcpus + max(0, $1.vcpus), ramMB: $0.ramMB + max(0, $1.ramMB),
+                                                          diskGB: $0.diskGB + max(0, $1.diskGB)) }
+        let largest = Resources(vcpus: live.map(\.vcpus).max() ?? 0, ramMB: live.map(\.ramMB).max() ?? 0,
+                                diskGB: live.map(\.diskGB).max() ?? 0)
+        return SiteCapacity(site: site, hostsUp: live.count, free: free, largestFree: largest, updatedAt: Date())
+    }
+
     /// The hosts of the site and whether each is up, as last seen (at most `maxAge` old).
     public func hostStates(maxAge: Duration = .seconds(1)) async throws -> [HostSnapshot] {
         try await snapshot(maxAge: maxAge)

@@ -13,6 +13,7 @@ extension StoredProject: StoredRecord {}
 extension StoredUser: StoredRecord {}
 extension StoredRole: StoredRecord {}
 extension StoredSite: StoredRecord {}
+extension StoredSiteCapacity: StoredRecord {}
 extension StoredKeypair: StoredRecord {}
 extension StoredQuota: StoredRecord {}
 extension StoredUsage: StoredRecord {}

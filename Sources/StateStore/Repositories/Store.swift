@@ -12,6 +12,7 @@ public struct Store: Sendable {
 
     // global
     public var sites: SiteRepository { SiteRepository(engine: engine) }
+    public var capacities: SiteCapacityRepository { SiteCapacityRepository(engine: engine) }
     public var flavors: FlavorRepository { FlavorRepository(engine: engine) }
     public var images: ImageRepository { ImageRepository(engine: engine) }
     public var keypairs: KeypairRepository { KeypairRepository(engine: engine) }
