@@ -36,7 +36,10 @@ actor ImageCache {
             throw QEMUError("invalid image ID \(imageID)")
         }
         let ready = directory(imageID).appendingPathComponent("entry.json")
-        if let data = try? Data(contentsOf: ready), let entry = try? JSONDecoder().decode(Entry.self, from: data) { return entry }
+        if let data = try? Data(contentsOf: ready), let entry = try? JSONDecoder().decode(Entry.self, from: data) {
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: ready.path)  // last use
+            return entry
+        }
         if let running = fetching[imageID] { return try await running.value }
         let task = Task { try await self.fetch(imageID) }
         fetching[imageID] = task
@@ -111,6 +114,20 @@ actor ImageCache {
         var hash = SHA512()
         while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hash.update(data: chunk) }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Removes cached images that no machine in `inUse` boots from and that were not used for
+    /// `unusedFor` (overlays need their base: an image in use always stays).
+    func evict(keeping inUse: Set<String>, unusedFor: Duration) {
+        let limit = Double(unusedFor.components.seconds)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where !inUse.contains(name) {
+            guard fetching[name] == nil else { continue }
+            let entry = root.appendingPathComponent(name).appendingPathComponent("entry.json")
+            guard let used = (try? FileManager.default.attributesOfItem(atPath: entry.path))?[.modificationDate] as? Date,
+                  -used.timeIntervalSinceNow >= limit else { continue }
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            logger.info("evicted unused image", metadata: ["image.id": "\(name)"])
+        }
     }
 
     /// Removes leftovers of fetches interrupted by a crash.

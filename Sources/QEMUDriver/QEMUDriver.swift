@@ -16,6 +16,7 @@ public actor QEMUDriver: HypervisorDriver {
     let tscKHz = HostMemory.tscKHz()
     /// Memory promised to machines being launched (not yet visible in MemAvailable).
     private var reservedMB = 0
+    private var lastEviction = ContinuousClock.now
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -210,10 +211,23 @@ public actor QEMUDriver: HypervisorDriver {
 
     public func list() async throws -> [MachineInfo] {
         let root = configuration.stateDirectory.appendingPathComponent("machines")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().compactMap { id in
-            guard let (dir, record) = try? record(id) else { return nil }
-            return MachineInfo(serverID: id, state: state(dir, record))
+        let machines = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().compactMap { id in
+            try? record(id)
         }
+        if ContinuousClock.now - lastEviction > .seconds(600) {  // list runs at every heartbeat: evict now and then
+            lastEviction = .now
+            await evictImages(unusedFor: .seconds(3600))
+        }
+        return machines.map { dir, record in MachineInfo(serverID: record.spec.serverID, state: state(dir, record)) }
+    }
+
+    /// Removes base images that no machine of this host uses and that no boot used for `unusedFor`.
+    public func evictImages(unusedFor: Duration) async {
+        let root = configuration.stateDirectory.appendingPathComponent("machines")
+        let inUse = Set(((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).compactMap { id in
+            (try? record(id))?.1.spec.imageID
+        })
+        await images.evict(keeping: inUse, unusedFor: unusedFor)
     }
 
     public func consoleOutput(_ serverID: String, maxLines: Int?) async throws -> String {

@@ -78,6 +78,20 @@ struct QEMUDriverTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: images.path) == ["image"], "complete images stay cached")
     }
 
+    @Test func unusedImagesAreEvictedImagesInUseKept() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        let images = bed.root.appendingPathComponent("images")
+        _ = try await bed.driver.spawn(DriverConformance.spec("e1"))
+        await bed.driver.evictImages(unusedFor: .zero)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: images.path) == ["image"], "in use by e1")
+        try await bed.driver.destroy("e1")
+        await bed.driver.evictImages(unusedFor: .seconds(3600))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: images.path) == ["image"], "used a moment ago")
+        await bed.driver.evictImages(unusedFor: .zero)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: images.path).isEmpty)
+    }
+
     @Test func killedBehindTheBackIsCrashedAndStartsAgain() async throws {
         let bed = try QEMUTestbed()
         defer { bed.tearDown() }
