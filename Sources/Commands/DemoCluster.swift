@@ -159,7 +159,7 @@ final class DemoCluster: Sendable {
           openstack server create --flavor m1.tiny --image \(driver.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
 
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
-        Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).
+        Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).\(driver.stopNote)
         """
     }
 

@@ -39,6 +39,14 @@ enum DemoDriver: Sendable {
         }
     }
 
+    /// What stopping the demo means for its machines, for the banner.
+    var stopNote: String {
+        switch self {
+        case .fake: ""
+        case .qemu: "\nThe VMs keep running after Ctrl-C and are adopted by the next `luc demo`; `--fresh` kills them."
+        }
+    }
+
     /// Options of `luc compute` for one site's agent; `hosts` is the number of hosts in the
     /// whole demo (they share this machine's memory).
     func agentArguments(hosts: Int) -> [String] {
