@@ -16,9 +16,8 @@ struct QEMUProcess {
         else { return nil }
         let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard words.contains(where: { $0.hasPrefix("luc-\(serverID),") }) else { return nil }
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { return nil }
-        return QEMUProcess(pid: pid)
+        let process = QEMUProcess(pid: pid)
+        return process.isAlive ? process : nil
     }
 
     /// SIGKILL, then waits (up to 5 s) until the process is gone.
