@@ -72,6 +72,19 @@ struct SchedulingAndRecoveryTests {
         }
     }
 
+    /// Fewer hosts than retries: when none is left the fault still says why the spawns failed.
+    @Test func noHostLeftAfterFailedSpawnsSaysWhy() async throws {
+        let cloud = try await TestCloud.make(TestCloud.Options(hostsPerSite: 2, failureRate: 1))
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let id = try await api.boot(demo, imageID: try await api.image(demo))
+            let server = try await api.waitServer(demo, id) { $0?["status"] == "ERROR" }
+            let message = server?["fault"]?["message"]?.string ?? ""
+            #expect(message.hasPrefix("No valid host was found."))
+            #expect(message.contains("Last error:"), "\(message)")
+        }
+    }
+
     /// Hosts whose agents stop heartbeating are shown down and get no servers.
     @Test func downHostsAreNotScheduled() async throws {
         let cloud = try await TestCloud.make(TestCloud.Options(hostLeaseTTL: .milliseconds(500)))

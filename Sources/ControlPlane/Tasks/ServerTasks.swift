@@ -78,7 +78,9 @@ public final class ServerTasks: Sendable {
         switch try await scheduler.place(current, deadline: deadline(configuration.bootDeadline)) {
         case .placed, .serverChanged: return
         case let .noValidHost(reason):
-            try await finishWithError(current, message: "No valid host was found. \(reason)", releasing: nil)
+            // After failed spawns, say why the hosts tried failed, not only that none is left.
+            let last = current.value.fault.map { " Last error: \($0.message)" } ?? ""
+            try await finishWithError(current, message: "No valid host was found. \(reason)\(last)", releasing: nil)
         }
     }
 
@@ -123,6 +125,7 @@ public final class ServerTasks: Sendable {
             try await stageFinishAction(server, result: "Error", message: server.fault?.message, into: &txn)
         } else {
             server.taskState = .scheduling
+            server.fault = Fault(code: 500, message: failure, created: Date())  // shown only if it ends in ERROR
         }
         store.servers(site).stageUpdate(server, from: current, into: &txn)
         try await store.commit(txn, in: .site(site))
