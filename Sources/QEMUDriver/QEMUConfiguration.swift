@@ -15,6 +15,8 @@ public struct QEMUConfiguration: Sendable {
     public var qemuBinary: String
     public var accelerator: Accelerator
     /// How long a guest may take from launch to its readiness marker before the spawn fails.
+    /// Default 240 s: under the controllers' 330 s wait for a spawn, so the reason (no marker,
+    /// with the console's tail) reaches the server's fault rather than a bare timeout.
     public var bootTimeout: Duration
     /// The line the guest prints on its serial console when it is ready.
     public var readinessMarker: String
@@ -32,7 +34,7 @@ public struct QEMUConfiguration: Sendable {
     public var bootSlotDirectory: URL
 
     public init(stateDirectory: URL, qemuBinary: String = "qemu-system-x86_64", accelerator: Accelerator = .tcg,
-                bootTimeout: Duration = .seconds(300), readinessMarker: String = "luc-guest: ready",
+                bootTimeout: Duration = .seconds(240), readinessMarker: String = "luc-guest: ready",
                 hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20,
                 concurrentBoots: Int? = nil, bootSlotDirectory: URL = URL(fileURLWithPath: "/tmp/luc-boot-slots")) {
         self.stateDirectory = stateDirectory
