@@ -56,13 +56,23 @@ done | awk '!seen[$0]++' | while read -r path; do
 done
 
 cp bb/bin/busybox $ROOT/bin/busybox
+# Applet links made here, not by `busybox --install` at boot (0.2 s under emulation).
+for applet in $(bb/bin/busybox --list); do [ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"; done
+# Disks plugged in or out while running are reported on the console (volumes). Device nodes
+# come from devtmpfs; busybox `uevent` only runs this for each kernel event (no scan of /sys).
+cat > $ROOT/etc/uevent.sh <<'UEVENT'
+#!/bin/sh
+case "$SUBSYSTEM/$DEVTYPE/$ACTION" in
+  block/disk/add|block/disk/remove) echo "luc-guest: disk $DEVNAME $ACTION" > /dev/console ;;
+esac
+UEVENT
+chmod +x $ROOT/etc/uevent.sh
 for f in PWRF PWRB; do
   printf '#!/bin/sh\necho "luc-guest: power button, powering off"\nsync\npoweroff -f\n' > "$ROOT/etc/acpi/$f/00000080"
   chmod +x "$ROOT/etc/acpi/$f/00000080"
 done
 cat > $ROOT/init <<EOF
 #!/bin/busybox sh
-/bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -71,8 +81,10 @@ echo "luc-guest: booting \$(uname -r)"
 for m in \$(cat /lib/modules/order); do insmod /lib/modules/\$m 2>/dev/null; done
 # Free page reporting is ineffective on small guests at the default order.
 echo 4 > /sys/module/page_reporting/parameters/page_reporting_order 2>/dev/null
-words="\$(cat /proc/cmdline) \$(cat /sys/firmware/qemu_fw_cfg/by_name/opt/org.luc/cmdline/raw 2>/dev/null)"
-ip= gw= name=luc-guest
+read -r words < /proc/cmdline
+read -r extra < /sys/firmware/qemu_fw_cfg/by_name/opt/org.luc/cmdline/raw 2>/dev/null
+words="\$words \$extra"
+ip= gw= name=luc-guest shown=
 for w in \$words; do
   case "\$w" in
     luc.ip=*) ip=\${w#luc.ip=} ;;
@@ -85,14 +97,12 @@ ip link set lo up
 if [ -n "\$ip" ] && ip link show eth0 >/dev/null 2>&1; then
   ip addr add "\$ip" dev eth0
   ip link set eth0 up
+  shown=\$ip
   [ -n "\$gw" ] && ip route add default via "\$gw"
 fi
 acpid -c /etc/acpi -l /var/log/acpid.log
-echo "$MARKER \$name \$(ip -o -4 addr show eth0 2>/dev/null | awk '{print \$4}')"
-# Device nodes for disks present at boot and hot-plugged later (after the marker: the scan of
-# /sys costs ~0.2 s under emulation and nothing before it needs /dev nodes).
-mdev -s
-mdev -d
+uevent /etc/uevent.sh &
+echo "$MARKER \$name \$shown"
 while :; do sleep 3600; done
 EOF
 chmod +x $ROOT/init

@@ -19,10 +19,12 @@ public enum BareLaunch {
         let record = MachineRecord(spec: spec, intent: .on, accelerator: accelerator,
                                    kernel: guestDirectory.appendingPathComponent("vmlinuz").path,
                                    initrd: guestDirectory.appendingPathComponent("initrd.img").path,
-                                   kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: HostMemory.tscKHz()),
+                                   kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: HostMemory.tscKHz(), accelerator: accelerator),
                                    taps: [], disks: [], createdAt: Date())
         let start = ContinuousClock.now
-        try await HostCommand.run("qemu-system-x86_64", QEMUCommandLine.arguments(for: record, in: dir, incoming: false))
+        try await HostCommand.run("qemu-system-x86_64", QEMUCommandLine.arguments(for: record, in: dir, incoming: false,
+                                                                                   firmware: QEMUConfiguration.installedQboot),
+                                  environment: QEMUCommandLine.environment)
         guard let process = QEMUProcess.find(dir, serverID: "bare") else { throw QEMUError("QEMU did not start") }
         defer { Task { await process.kill() } }
         let needle = Data(marker.utf8)

@@ -14,12 +14,13 @@ enum HostCommand {
     }
 
     /// Runs `executable` (looked up in PATH) and returns its exit status and combined output.
+    /// `environment` is added to (or overrides) the agent's own environment.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120),
-                    check: Bool = true) async throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    timeout: Duration = .seconds(120), check: Bool = true) async throws -> Result {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("luc-cmd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let pid = try spawn(executable, arguments, output: output.path)
+        let pid = try spawn(executable, arguments, environment: environment, output: output.path)
         let deadline = ContinuousClock.now + timeout
         var pause = Duration.milliseconds(1)
         var status: Int32 = 0
@@ -44,7 +45,8 @@ enum HostCommand {
         return result
     }
 
-    private static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
+    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
+                              output: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -65,8 +67,11 @@ enum HostCommand {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw QEMUError("cannot run \(executable): \(String(cString: strerror(result)))") }
         return pid
     }

@@ -32,11 +32,20 @@ public struct QEMUConfiguration: Sendable {
     /// `bootSlotDirectory`.
     public var concurrentBoots: Int
     public var bootSlotDirectory: URL
+    /// Firmware for machines booted from their image's kernel (nil: QEMU's default, SeaBIOS).
+    /// Default: qboot where the QEMU packages ship it.
+    public var directBootFirmware: String?
+
+    /// qboot, a minimal firmware that only loads the kernel QEMU was given, if installed.
+    public static var installedQboot: String? {
+        ["/usr/share/qemu/qboot.rom", "/usr/share/qemu/qboot.bin"].first { FileManager.default.fileExists(atPath: $0) }
+    }
 
     public init(stateDirectory: URL, qemuBinary: String = "qemu-system-x86_64", accelerator: Accelerator = .tcg,
                 bootTimeout: Duration = .seconds(240), readinessMarker: String = "luc-guest: ready",
                 hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20,
-                concurrentBoots: Int? = nil, bootSlotDirectory: URL = URL(fileURLWithPath: "/tmp/luc-boot-slots")) {
+                concurrentBoots: Int? = nil, bootSlotDirectory: URL = URL(fileURLWithPath: "/tmp/luc-boot-slots"),
+                directBootFirmware: String? = QEMUConfiguration.installedQboot) {
         self.stateDirectory = stateDirectory
         self.qemuBinary = qemuBinary
         self.accelerator = accelerator
@@ -48,5 +57,6 @@ public struct QEMUConfiguration: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         self.concurrentBoots = concurrentBoots ?? (accelerator == .kvm ? 4 * cores : cores)
         self.bootSlotDirectory = bootSlotDirectory
+        self.directBootFirmware = directBootFirmware
     }
 }

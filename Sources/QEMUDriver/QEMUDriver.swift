@@ -117,7 +117,7 @@ public actor QEMUDriver: HypervisorDriver {
                 for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
                 let record = MachineRecord(spec: spec, intent: .on, accelerator: configuration.accelerator,
                                            kernel: image.kernel, initrd: image.initrd,
-                                           kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz),
+                                           kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz, accelerator: configuration.accelerator),
                                            taps: taps, disks: [], createdAt: Date())
                 try dir.save(record)
                 try await booting {
@@ -154,8 +154,9 @@ public actor QEMUDriver: HypervisorDriver {
     /// Starts the machine's QEMU (detached) and returns it.
     func launch(_ record: MachineRecord, _ dir: MachineDirectory, incoming: Bool) async throws -> QEMUProcess {
         for stale in [dir.pidFile.path, dir.qmpSocket, dir.consoleSocket] { try? FileManager.default.removeItem(atPath: stale) }
-        let args = QEMUCommandLine.arguments(for: record, in: dir, incoming: incoming)
-        let result = try await HostCommand.run(configuration.qemuBinary, args, timeout: .seconds(60), check: false)
+        let args = QEMUCommandLine.arguments(for: record, in: dir, incoming: incoming, firmware: configuration.directBootFirmware)
+        let result = try await HostCommand.run(configuration.qemuBinary, args, environment: QEMUCommandLine.environment,
+                                              timeout: .seconds(60), check: false)
         guard result.status == 0, let process = QEMUProcess.find(dir, serverID: record.spec.serverID) else {
             throw QEMUError("QEMU did not start: \(result.output.suffix(600))")
         }

@@ -130,7 +130,10 @@ struct QEMUDriverTests {
         let disk = try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume)
         #expect(disk.slot == 1)
         #expect(try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume) == disk)
+        // The guest itself saw the disk arrive (its mdev prints hot-plug events on the console).
+        #expect(try await consoleShows("luc-guest: disk vdb add", on: "v1", bed))
         try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
+        #expect(try await consoleShows("luc-guest: disk vdb remove", on: "v1", bed))
         try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
         try await bed.driver.destroy("v1")
     }
@@ -150,5 +153,14 @@ struct QEMUDriverTests {
         try await bed.driver.destroy("n1")
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/ltf00dcafe0001"))
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0001net"))
+    }
+
+    /// Polls the console for `line` for up to 20 s.
+    func consoleShows(_ line: String, on serverID: String, _ bed: QEMUTestbed) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await bed.driver.consoleOutput(serverID, maxLines: nil).contains(line) { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
     }
 }
