@@ -93,6 +93,13 @@ try:
     check(f"1,000 concurrent boots through 4 controllers settle ({took})", took is not None and len(s) == 1000)
     active = [x for x in s if x["status"] == "ACTIVE"]
     check(f"exactly the 144 that fit are ACTIVE ({len(active)})", len(active) == 144)
+    if len(active) != 144:
+        faults = {}
+        for x in s:
+            if x["status"] == "ERROR":
+                message = (x.get("fault") or {}).get("message", "")[:160]
+                faults[message] = faults.get(message, 0) + 1
+        print("  ERROR faults:", faults, flush=True)
     hosts = requests.get(A[0] + "/compute/v2.1/os-hypervisors/detail", headers=H, timeout=10).json()["hypervisors"]
     per_host = {}
     for x in active:

@@ -51,11 +51,13 @@ struct CloudConfiguration: Codable {
     var dataPath: String
     var sites: [SiteSettings]
     var accounts: [AccountSettings]
-    /// Controllers of each site as reached from the site this file is for: image bytes are
-    /// fetched from them, and requests about another site's servers forwarded to them.
-    var siteControllers: [String: [String]]? = nil
+    /// Controllers of other sites are found through their liveness leases (the URL each one
+    /// serves at, `--public-url`). Where this site reaches such a URL at another address, this
+    /// maps one to the other (the lab's WAN emulator: one relay per pair of sites).
+    var routes: [String: String]? = nil
     /// False where one store is shared by all sites and any controller can serve every site
-    /// (the demo): requests are then not forwarded. Default true.
+    /// (the demo): requests are then not forwarded (image bytes still come from the site
+    /// holding them). Default true.
     var forwardRequests: Bool? = nil
     /// Measured round-trip times in ms between sites (`{"rennes": {"nantes": 8.5}}`), used to
     /// rank sites for placement; pairs missing are estimated from the sites' coordinates.

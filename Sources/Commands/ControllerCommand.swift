@@ -35,22 +35,28 @@ struct ControllerCommand: AsyncParsableCommand {
                                    accounts: cloudConfig.accounts.map { .init(user: $0.user, password: $0.password, project: $0.project, role: $0.role) })
         // Spawns wait for the guest to be ready: up to the boot deadline.
         let http = InternalHTTP(secret: cloudConfig.secret, timeout: .seconds(330))
-        let peers = (cloudConfig.siteControllers ?? [:]).filter { $0.key != site }
+        let peers = SiteControllers(store: store, site: site, sites: cloudConfig.sites.map(\.id),
+                                    routes: cloudConfig.routes ?? [:])
+        let multiSite = cloudConfig.sites.count > 1
         var configuration = ControllerConfiguration(
             controllerID: id ?? "\(site)-\(port)", site: site, publicURL: publicURL ?? "http://\(listen)",
             region: cloudConfig.region,
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         configuration.latencyMS = cloudConfig.latencyMS?[site] ?? [:]
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
-                                                 imagePeers: peers.isEmpty ? nil : HTTPImagePeers(http: http, siteControllers: peers),
+                                                 imagePeers: multiSite ? HTTPImagePeers(http: http, controllers: peers) : nil,
                                                  logger: logger)
         let forwarding = OpenStackSession.makeClient(connections: 32)
         let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret),
-                                                                   forwarding: (forwarding, cloudConfig.forwardRequests == false ? [:] : peers)),
+                                                                   forwarding: multiSite && cloudConfig.forwardRequests != false ? (forwarding, peers) : nil),
                               configuration: .init(address: .hostname(host, port: port), serverName: "luc-controller"),
                               logger: logger)
         logger.notice("controller serving", metadata: ["site.id": "\(site)", "url": "\(configuration.publicURL)"])
-        try await runUntilStopped(app: app, background: { await cloud.run() }, parentPID: parentPID)
+        try await runUntilStopped(app: app, background: {
+            async let directory: Void = multiSite ? peers.run() : ()
+            await cloud.run()
+            await directory
+        }, parentPID: parentPID)
         try await http.shutdown()
         try await forwarding.shutdown()
     }
@@ -94,7 +100,7 @@ func parseAddress(_ text: String) throws -> (String, Int) {
 /// process is gone.
 func runUntilStopped(app: some ApplicationProtocol, background: @escaping @Sendable () async -> Void,
                      parentPID: Int32?) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
+    await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService() }
         group.addTask { await background() }
         if let parentPID {

@@ -62,8 +62,8 @@ final class DemoCluster: Sendable {
             for c in 0..<controllersPerSite { urls[site.id, default: []].append("http://127.0.0.1:\(port + i + c * 10)") }
         }
         // One shared store: any controller serves every site, so requests are not forwarded;
-        // image bytes are kept per site and fetched from the controllers of the site holding them.
-        config.siteControllers = urls
+        // image bytes are kept per site and fetched from the live controllers of the site
+        // holding them (found through their leases).
         config.forwardRequests = false
         try config.save(configPath)
         for (i, site) in config.sites.enumerated() {

@@ -107,18 +107,20 @@ final class LabCluster: Sendable {
                 }
                 store = .init(engine: "redis", global: "redis://127.0.0.1:\(globalFromHere)", globalReplicas: replicas, sites: siteStores)
             }
-            var reachable: [String: [String]] = [:]
+            // Other sites' controllers are found through their leases; this site reaches each
+            // advertised URL through its relay of the WAN emulator.
+            var routes: [String: String] = [:]
             for j in sites.indices where j != i {
                 for url in controllerURLs[sites[j].id]! {
                     let port = Int(url.split(separator: ":").last!)!
-                    reachable[sites[j].id, default: []].append("http://127.0.0.1:\(try await reach(from: i, to: j, port: port, service: "api"))")
+                    routes[url] = "http://127.0.0.1:\(try await reach(from: i, to: j, port: port, service: "api"))"
                 }
             }
             var config = CloudConfiguration(region: "RegionOne", secret: secret, store: store,
                                             dataPath: root.appendingPathComponent("data").path, sites: sites,
                                             accounts: [.init(user: "admin", password: DemoCluster.adminPassword, project: "admin", role: "admin"),
                                                        .init(user: "demo", password: DemoCluster.demoPassword, project: "demo", role: "member")])
-            config.siteControllers = reachable
+            config.routes = routes
             config.latencyMS = Dictionary(uniqueKeysWithValues: sites.map { site in
                 (site.id, Dictionary(uniqueKeysWithValues: sites.filter { $0.id != site.id }.map { ($0.id, Double(rttMS)) }))
             })

@@ -3,20 +3,20 @@ import CloudModel
 import ControlPlane
 import Foundation
 
-/// A controller's `ImagePeers`: the controllers of other sites, tried in turn, asked only for
-/// bytes they hold themselves (no chains of fetches).
+/// A controller's `ImagePeers`: the live controllers of other sites, tried in turn, asked only
+/// for bytes they hold themselves (no chains of fetches).
 public struct HTTPImagePeers: ImagePeers {
     let http: InternalHTTP
-    let siteControllers: [String: [String]]
+    let controllers: SiteControllers
 
-    public init(http: InternalHTTP, siteControllers: [String: [String]]) {
+    public init(http: InternalHTTP, controllers: SiteControllers) {
         self.http = http
-        self.siteControllers = siteControllers
+        self.controllers = controllers
     }
 
     public func download(_ imageID: Image.ID, from site: Site.ID, to file: URL) async throws {
         var last: (any Error)?
-        for base in siteControllers[site] ?? [] {
+        for base in await controllers.controllers(of: site) {
             do {
                 _ = try await http.download("\(base)/internal/v1/images/\(imageID)/file?local=1", to: file)
                 return
@@ -24,6 +24,6 @@ public struct HTTPImagePeers: ImagePeers {
                 last = error
             }
         }
-        throw last ?? ControlPlaneError(.unavailable, "no controller of site \(site) is known")
+        throw last ?? ControlPlaneError(.unavailable, "site \(site) has no live controller")
     }
 }

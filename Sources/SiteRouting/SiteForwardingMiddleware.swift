@@ -12,27 +12,27 @@ import OpenStackHTTP
 /// boot into another site's zone, is forwarded in one hop to a controller of that site and its
 /// answer returned as is. A site that does not answer fails the request fast with a 503.
 ///
-/// Active only when the configuration lists other sites' controllers; with one shared store
-/// every controller serves every site directly.
+/// The controllers of a site are found through its liveness leases (`SiteControllers`). Not
+/// installed where one store is shared by all sites: every controller then serves every site.
 public struct SiteForwardingMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
     let cloud: ControlPlane
     let client: HTTPClient
-    /// Controllers of each other site, as reached from this one.
-    let siteControllers: [String: [String]]
+    /// Live controllers of each other site, as reached from this one.
+    let controllers: SiteControllers
     let timeout: TimeAmount
     public static let forwardedHeader = HTTPField.Name("X-LUC-Forwarded-By")!
 
-    public init(cloud: ControlPlane, client: HTTPClient, siteControllers: [String: [String]], timeout: TimeAmount = .milliseconds(2500)) {
+    public init(cloud: ControlPlane, client: HTTPClient, controllers: SiteControllers, timeout: TimeAmount = .milliseconds(2500)) {
         self.cloud = cloud
         self.client = client
-        self.siteControllers = siteControllers
+        self.controllers = controllers
         self.timeout = timeout
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let configuration = cloud.configuration
-        guard !siteControllers.isEmpty, request.headers[Self.forwardedHeader] == nil else {
+        guard request.headers[Self.forwardedHeader] == nil else {
             return try await next(request, context)
         }
         let path = request.uri.path
@@ -59,7 +59,8 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
         if body == nil, request.method != .get, request.method != .head, request.method != .delete {
             body = try await request.body.collect(upTo: 1 << 20)
         }
-        for base in siteControllers[site] ?? [] {
+        let bases = await controllers.controllers(of: site)
+        for base in bases {
             var outbound = HTTPClientRequest(url: base + request.uri.description)
             outbound.method = HTTPMethod(rawValue: request.method.rawValue)
             for field in request.headers where field.name != .contentLength {
@@ -79,6 +80,9 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
                 headers.append(HTTPField(name: field, value: value))
             }
             return Response(status: .init(code: Int(reply.status.code)), headers: headers, body: .init(byteBuffer: content))
+        }
+        if bases.isEmpty {
+            throw ControlPlaneError(.unavailable, "Site \(site) has no live controller: its servers cannot be shown or changed until one is back.")
         }
         throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its servers cannot be shown or changed until it is reachable again.")
     }

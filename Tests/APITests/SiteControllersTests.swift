@@ -1,0 +1,49 @@
+import Foundation
+import SiteRouting
+import StateStore
+import Testing
+
+/// Forwarding targets come from the other sites' controller leases, not from configuration.
+@Suite("Other sites' controllers from their leases")
+struct SiteControllersTests {
+    let store = Store(engine: InMemoryEngine())
+
+    func directory(refreshEvery: Duration = .seconds(3)) -> SiteControllers {
+        SiteControllers(store: store, site: "alpha", sites: ["alpha", "beta", "gamma"],
+                        routes: ["http://b2:5000": "http://127.0.0.1:9302"], refreshEvery: refreshEvery)
+    }
+
+    @Test func liveLeasesGiveTheURLsAsReachedFromHere() async throws {
+        try await store.leases("beta").renew(.controller, id: "beta-1", payload: "http://b1:5000", ttl: .seconds(10))
+        try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .seconds(10))
+        try await store.leases("beta").renew(.host, id: "host-1", payload: "http://agent:7000", ttl: .seconds(10))
+        let peers = directory()
+        #expect(await peers.controllers(of: "beta").sorted() == ["http://127.0.0.1:9302", "http://b1:5000"])
+        #expect(await peers.controllers(of: "gamma").isEmpty)
+    }
+
+    @Test func deadAndDepartedControllersDropOut() async throws {
+        try await store.leases("beta").renew(.controller, id: "beta-1", payload: "http://b1:5000", ttl: .seconds(10))
+        try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .milliseconds(300))
+        let peers = directory()
+        #expect(await peers.controllers(of: "beta").count == 2)
+        try await store.leases("beta").release(.controller, id: "beta-1")
+        try await Task.sleep(for: .milliseconds(400))  // beta-2 missed its renewal
+        await peers.refresh("beta")
+        #expect(await peers.controllers(of: "beta").isEmpty)
+    }
+
+    @Test func aControllerThatStartsIsFoundWithinARefresh() async throws {
+        let peers = directory(refreshEvery: .milliseconds(50))
+        #expect(await peers.controllers(of: "gamma").isEmpty)
+        let loop = Task { await peers.run() }
+        defer { loop.cancel() }
+        try await store.leases("gamma").renew(.controller, id: "gamma-1", payload: "http://g1:5000", ttl: .seconds(10))
+        var found: [String] = []
+        for _ in 0..<40 where found.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            found = await peers.controllers(of: "gamma")
+        }
+        #expect(found == ["http://g1:5000"])
+    }
+}
