@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Crashes and concurrency on `luc lab` (real Redis per site): run by scripts/test.
 
-One lab of 2 sites, 4 controllers in site A, 3 small hosts per site (4 GiB: 48 m1.nano each),
+One lab of 2 sites, 4 controllers in site A, 3 small hosts per site (8 GiB: 96 m1.nano each),
 fake driver with a 1.5 s spawn delay:
-  1. the 4 controllers of A each boot 250 servers into A at once (1,000 > 144 that fit):
+  1. the 4 controllers of A each boot 250 servers into A at once (1,000 > 288 that fit):
      read from A's Redis afterwards, no host is overcommitted and its claims are exactly the
      ACTIVE servers on it; the rest are ERROR;
-  2. kill -9 of one controller in the middle of a 100-server burst: the others finish every
-     boot within 30 s, nothing stays in a transient state;
+  2. kill -9 of one controller in the middle of a 200-server burst: the others finish every
+     boot within 30 s, nothing stays in a transient state, and each host runs exactly the
+     machines of its ACTIVE servers (no orphan, none missing; asked of the agent);
   3. kill -9 of A's agent: its hosts are down within 10 s.
 Prints PASS/FAIL lines and "lab-crash: N passed, N failed".
 Usage: lab-crash-test.py LUC_BINARY
@@ -16,6 +17,8 @@ import json, os, random, signal, subprocess, sys, tempfile, threading, time
 import requests
 
 LUC = sys.argv[1]
+FIT = 288      # 3 hosts × 96 m1.nano (8 GiB at 1.5× RAM overcommit)
+BURST = 200
 PORT = 20000 + random.randrange(10000)
 STATE = tempfile.mkdtemp(prefix="luc-lab-crash-")
 OUT = tempfile.mktemp(prefix="luc-lab-crash-out-")
@@ -45,7 +48,7 @@ def token(url):
 
 
 lab = subprocess.Popen([LUC, "lab", "up", "--state-dir", STATE, "--sites", "2", "--controllers-per-site", "4", "--port", str(PORT),
-                        "--host-ram-mb", "4096", "--spawn-delay-ms", "1500"], stdout=open(OUT, "w"), stderr=subprocess.STDOUT)
+                        "--host-ram-mb", "8192", "--spawn-delay-ms", "1500"], stdout=open(OUT, "w"), stderr=subprocess.STDOUT)
 try:
     for _ in range(120):
         if "lab is up" in open(OUT).read():
@@ -81,7 +84,7 @@ try:
             time.sleep(0.5)
         return None, servers()
 
-    # 1. four controllers, 300 boots, 144 places
+    # 1. four controllers, 1,000 boots, 288 places
     def boot(url, name, count):
         body = {"server": {"name": name, "imageRef": image, "flavorRef": "42", "availability_zone": "rennes", "min_count": count, "max_count": count}}
         r = requests.post(url + "/compute/v2.1/servers", json=body, headers={"X-Auth-Token": token(url)}, timeout=60)
@@ -92,12 +95,12 @@ try:
     took, s = settle(180)
     check(f"1,000 concurrent boots through 4 controllers settle ({took})", took is not None and len(s) == 1000)
     active = [x for x in s if x["status"] == "ACTIVE"]
-    check(f"exactly the 144 that fit are ACTIVE ({len(active)})", len(active) == 144)
-    if len(active) != 144:
+    check(f"exactly the {FIT} that fit are ACTIVE ({len(active)})", len(active) == FIT)
+    if len(active) != FIT:
         faults = {}
         for x in s:
             if x["status"] == "ERROR":
-                message = (x.get("fault") or {}).get("message", "")[:160]
+                message = (x.get("fault") or {}).get("message", "")[:600]
                 faults[message] = faults.get(message, 0) + 1
         print("  ERROR faults:", faults, flush=True)
     hosts = requests.get(A[0] + "/compute/v2.1/os-hypervisors/detail", headers=H, timeout=10).json()["hypervisors"]
@@ -133,7 +136,7 @@ try:
         ok &= record["used"]["ramMB"] <= record["cap"]["ramMB"] * record["ramRatio"]
         ok &= record["used"]["ramMB"] == 128 * len(claims_by_host.get(host, set()))
         ok &= claims_by_host.get(host, set()) == active_by_host_id.get(host, set())
-    check(f"from the store: {len(host_keys)} hosts, {len(claim_keys)} claims, none overcommitted, claims = ACTIVE servers", ok and len(claim_keys) == 144)
+    check(f"from the store: {len(host_keys)} hosts, {len(claim_keys)} claims, none overcommitted, claims = ACTIVE servers", ok and len(claim_keys) == FIT)
     for x in s:
         requests.delete(A[0] + f"/compute/v2.1/servers/{x['id']}", headers=H, timeout=30)
     for _ in range(120):
@@ -143,14 +146,42 @@ try:
     check("all deleted", not servers())
 
     # 2. kill -9 of a controller mid-burst
-    boot(A[1], "burst", 100)
+    boot(A[1], "burst", BURST)
     time.sleep(0.3)
     victim = subprocess.run(["pgrep", "-f", f"listen 127.0.0.1:{PORT + 3}"], capture_output=True, text=True).stdout.split()
     for pid in victim:
         os.kill(int(pid), signal.SIGKILL)
     took, s = settle(60)
-    check(f"after kill -9 of the owning controller, all 100 boots end within 30 s ({took})",
-          took is not None and took < 30 and len(s) == 100 and all(x["status"] == "ACTIVE" for x in s))
+    check(f"after kill -9 of the owning controller, all {BURST} boots end within 30 s ({took})",
+          took is not None and took < 30 and len(s) == BURST and all(x["status"] == "ACTIVE" for x in s))
+    # No orphan and none missing: each host's agent runs exactly the machines of its ACTIVE servers
+    # (reconcile runs every 10 s: give it two rounds).
+    secret = json.load(open(os.path.join(STATE, "cloud-rennes.json")))["secret"]
+    hv = requests.get(A[0] + "/compute/v2.1/os-hypervisors/detail", headers=H, timeout=10).json()["hypervisors"]
+    expected = {}
+    for x in s:
+        if x["status"] == "ACTIVE":
+            expected.setdefault(x["OS-EXT-SRV-ATTR:hypervisor_hostname"], set()).add(x["id"])
+    mismatch = None
+    for _ in range(25):
+        mismatch = {}
+        for h in hv:
+            if not h["hypervisor_hostname"].startswith("rennes"):
+                continue
+            r = requests.get(f"http://127.0.0.1:{PORT + 9}/agent/v1/hosts/{h['hypervisor_hostname']}/machines",
+                             headers={"X-LUC-Cluster-Secret": secret}, timeout=10)
+            if r.status_code != 200:
+                mismatch[h["hypervisor_hostname"]] = f"agent answered {r.status_code}: {r.text[:200]}"
+                continue
+            running = {m["serverID"] for m in r.json()}
+            want = expected.get(h["hypervisor_hostname"], set())
+            if running != want:
+                mismatch[h["hypervisor_hostname"]] = (len(running - want), len(want - running))
+        if not mismatch:
+            break
+        time.sleep(1)
+    check(f"each host runs exactly its ACTIVE servers' machines (orphans, missing per host: {mismatch or 'none'})",
+          not mismatch and sum(len(v) for v in expected.values()) == BURST)
 
     # 3. kill -9 of the agent
     agent = subprocess.run(["pgrep", "-f", f"listen 127.0.0.1:{PORT + 9}"], capture_output=True, text=True).stdout.split()

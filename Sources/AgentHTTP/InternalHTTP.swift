@@ -25,6 +25,9 @@ public final class InternalHTTP: Sendable {
     }
 
     /// Sends a request and returns the status and body. Transport failures are `.unreachable`.
+    /// A request still queued for one of the pool's connections after the connect timeout never
+    /// left this process (a burst of long spawns holds them all): it is queued again, until the
+    /// call's own timeout.
     func call(_ method: HTTPMethod, _ url: String, body: Data? = nil) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -33,12 +36,17 @@ public final class InternalHTTP: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: 16 << 20)
-            return (Int(response.status.code), Data(buffer.readableBytesView))
-        } catch {
-            throw AgentCallError(kind: .unreachable, message: "\(method) \(url): \(error)")
+        let deadline = NIODeadline.now() + timeout
+        while true {
+            do {
+                let response = try await client.execute(request, deadline: deadline)
+                let buffer = try await response.body.collect(upTo: 16 << 20)
+                return (Int(response.status.code), Data(buffer.readableBytesView))
+            } catch let error as HTTPClientError where error == .getConnectionFromPoolTimeout && NIODeadline.now() < deadline {
+                continue
+            } catch {
+                throw AgentCallError(kind: .unreachable, message: "\(method) \(url): \(error)")
+            }
         }
     }
 

@@ -58,6 +58,11 @@ public enum AgentRoutes {
             }
             do { return try json(try await driver.spawn(spec)) } catch { throw fail(error) }
         }
+        // Every machine of the host, as its driver sees it (operators; orphan checks in tests).
+        group.get("") { request, context in
+            let driver = try driver(request, context)
+            do { return try json(try await driver.list()) } catch { throw fail(error) }
+        }
         group.get(":id") { request, context in
             let driver = try driver(request, context)
             guard let info = try await driver.inspect(try context.parameters.require("id")) else {

@@ -29,9 +29,10 @@ public final class ComputeAgent: Sendable {
         self.reconcileInterval = reconcileInterval
     }
 
-    /// The driver of the host with controller-given `id`, once registered.
+    /// The driver of the host with controller-given `id` (or with that name), once registered.
     public func driver(forHost id: String) -> (any HypervisorDriver)? {
-        drivers.withLock { $0[id] }
+        let hostID = ids.withLock { $0[id] } ?? id
+        return drivers.withLock { $0[hostID] }
     }
 
     /// Registers every host (retrying until a controller answers), then heartbeats and reconciles
