@@ -43,118 +43,124 @@ final class LabCluster: Sendable {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let sites = Array(CloudConfiguration.demoSites.prefix(count))
         let supervisor = ProcessSupervisor(logDirectory: logs)
-        let secret = (0..<4).map { _ in UUID().uuidString }.joined().replacingOccurrences(of: "-", with: "")
-        func sitePort(_ i: Int, _ offset: Int) -> Int { base + 10 * i + offset }
-        let globalPort = sitePort(0, 1)
-
-        // Redis: a primary per site (autonomous) or one shared server at the first site.
-        var redisPorts: [Int] = []
-        func startRedis(_ name: String, port: Int, replicaOf: Int? = nil) throws {
-            redisPorts.append(port)
-            let dir = root.appendingPathComponent("redis-\(name)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir.path, "--appendonly", "yes",
-                             "--appendfsync", "everysec", "--save", "", "--protected-mode", "no", "--repl-diskless-sync", "yes",
-                             "--repl-diskless-sync-delay", "0"]
-            if let replicaOf { arguments += ["--replicaof", "127.0.0.1", String(replicaOf)] }
-            try supervisor.startExternal("redis-\(name)", executable: redis, arguments)
-        }
-
-        // WAN links: from each site to each other site's services.
-        let group = MultiThreadedEventLoopGroup.singleton
-        var links: [WANLink] = []
-        var nextLinkPort = base + 1000
-        func link(from: Int, to: Int, port target: Int, service: String) async throws -> Int {
-            let l = WANLink(name: "\(sites[from].id)→\(sites[to].id) \(service)", from: sites[from].id, to: sites[to].id,
-                            target: try SocketAddress(ipAddress: "127.0.0.1", port: target),
-                            delay: .microseconds(Int64(rttMS) * 500), jitter: .microseconds(Int64(jitterMS) * 1000))
-            let listening = try await l.start(port: nextLinkPort, group: group)
-            nextLinkPort += 1
-            links.append(l)
-            return listening
-        }
-        func reach(from: Int, to: Int, port: Int, service: String) async throws -> Int {
-            from == to ? port : try await link(from: from, to: to, port: port, service: service)
-        }
-
-        if deployment == "shared" {
-            try startRedis("shared", port: globalPort)
-        } else {
-            try startRedis("global", port: globalPort)
-            for i in sites.indices { try startRedis(sites[i].id, port: sitePort(i, 0)) }
-        }
-        var controllerURLs: [String: [String]] = [:]
-        for i in sites.indices {
-            controllerURLs[sites[i].id] = (0..<controllersPerSite).map { "http://127.0.0.1:\(sitePort(i, 2 + $0))" }
-        }
-        // Per-site configuration: remote services through the WAN links.
-        var configPaths: [String: String] = [:]
-        for i in sites.indices {
-            var store: CloudConfiguration.StoreSettings
-            if deployment == "shared" {
-                store = .init(engine: "redis", redis: "redis://127.0.0.1:\(try await reach(from: i, to: 0, port: globalPort, service: "redis"))")
-            } else {
-                var siteStores: [String: String] = [:]
-                for j in sites.indices {
-                    siteStores[sites[j].id] = "redis://127.0.0.1:\(try await reach(from: i, to: j, port: sitePort(j, 0), service: "redis"))"
-                }
-                let globalFromHere = try await reach(from: i, to: 0, port: globalPort, service: "global")
-                var replicas: [String: String] = [:]
-                if i > 0 {
-                    // A read replica of `global` in this site, replicating across the WAN.
-                    try startRedis("global-replica-\(sites[i].id)", port: sitePort(i, 1), replicaOf: globalFromHere)
-                    replicas[sites[i].id] = "redis://127.0.0.1:\(sitePort(i, 1))"
-                }
-                store = .init(engine: "redis", global: "redis://127.0.0.1:\(globalFromHere)", globalReplicas: replicas, sites: siteStores)
-            }
-            // Other sites' controllers are found through their leases; this site reaches each
-            // advertised URL through its relay of the WAN emulator.
-            var routes: [String: String] = [:]
-            for j in sites.indices where j != i {
-                for url in controllerURLs[sites[j].id]! {
-                    let port = Int(url.split(separator: ":").last!)!
-                    routes[url] = "http://127.0.0.1:\(try await reach(from: i, to: j, port: port, service: "api"))"
-                }
-            }
-            var config = CloudConfiguration(region: "RegionOne", secret: secret, store: store,
-                                            dataPath: root.appendingPathComponent("data").path, sites: sites,
-                                            accounts: [.init(user: "admin", password: DemoCluster.adminPassword, project: "admin", role: "admin"),
-                                                       .init(user: "demo", password: DemoCluster.demoPassword, project: "demo", role: "member")])
-            config.routes = routes
-            config.latencyMS = Dictionary(uniqueKeysWithValues: sites.map { site in
-                (site.id, Dictionary(uniqueKeysWithValues: sites.filter { $0.id != site.id }.map { ($0.id, Double(rttMS)) }))
-            })
-            let path = root.appendingPathComponent("cloud-\(sites[i].id).json").path
-            try config.save(path)
-            configPaths[sites[i].id] = path
-        }
-        try await Task.sleep(for: .milliseconds(300))  // Redis servers listening
-        for (i, site) in sites.enumerated() {
-            for (c, url) in controllerURLs[site.id]!.enumerated() {
-                let listen = String(url.dropFirst(7))
-                try supervisor.start("controller-\(site.id)-\(c + 1)", ["controller", "--config", configPaths[site.id]!,
-                                                                       "--site", site.id, "--listen", listen])
-                if i == 0 && c == 0 { try await DemoCluster.waitHealthy(url) }
-            }
-        }
-        for (i, site) in sites.enumerated() {
-            try supervisor.start("compute-\(site.id)", ["compute", "--config", configPaths[site.id]!, "--site", site.id,
-                                                        "--listen", "127.0.0.1:\(sitePort(i, 9))", "--hosts", String(hostsPerSite),
-                                                        "--spawn-delay-ms", String(spawnDelayMS), "--ram-mb", String(hostRamMB)]
-                                                       + controllerURLs[site.id]!.flatMap { ["--controller", $0] })
-        }
-        let cluster = LabCluster(root: root, sites: sites, controllerURLs: controllerURLs, links: links, supervisor: supervisor,
-                                 deployment: deployment, rttMS: rttMS, redisPorts: redisPorts)
+        // Whatever fails on the way up, nothing the lab started is left running.
         do {
-            for list in controllerURLs.values { for url in list { try await DemoCluster.waitHealthy(url) } }
-            try (controllerURLs[sites[0].id]![0] + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
-            try cluster.writeConfig(configPaths[sites[0].id]!)
-            try await cluster.startControl(port: base + 999)
+            let secret = (0..<4).map { _ in UUID().uuidString }.joined().replacingOccurrences(of: "-", with: "")
+            func sitePort(_ i: Int, _ offset: Int) -> Int { base + 10 * i + offset }
+            let globalPort = sitePort(0, 1)
+
+            // Redis: a primary per site (autonomous) or one shared server at the first site.
+            var redisPorts: [Int] = []
+            func startRedis(_ name: String, port: Int, replicaOf: Int? = nil) throws {
+                redisPorts.append(port)
+                let dir = root.appendingPathComponent("redis-\(name)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir.path, "--appendonly", "yes",
+                                 "--appendfsync", "everysec", "--save", "", "--protected-mode", "no", "--repl-diskless-sync", "yes",
+                                 "--repl-diskless-sync-delay", "0"]
+                if let replicaOf { arguments += ["--replicaof", "127.0.0.1", String(replicaOf)] }
+                try supervisor.startExternal("redis-\(name)", executable: redis, arguments)
+            }
+
+            // WAN links: from each site to each other site's services.
+            let group = MultiThreadedEventLoopGroup.singleton
+            var links: [WANLink] = []
+            var nextLinkPort = base + 1000
+            func link(from: Int, to: Int, port target: Int, service: String) async throws -> Int {
+                let l = WANLink(name: "\(sites[from].id)→\(sites[to].id) \(service)", from: sites[from].id, to: sites[to].id,
+                                target: try SocketAddress(ipAddress: "127.0.0.1", port: target),
+                                delay: .microseconds(Int64(rttMS) * 500), jitter: .microseconds(Int64(jitterMS) * 1000))
+                let listening = try await l.start(port: nextLinkPort, group: group)
+                nextLinkPort += 1
+                links.append(l)
+                return listening
+            }
+            func reach(from: Int, to: Int, port: Int, service: String) async throws -> Int {
+                from == to ? port : try await link(from: from, to: to, port: port, service: service)
+            }
+
+            if deployment == "shared" {
+                try startRedis("shared", port: globalPort)
+            } else {
+                try startRedis("global", port: globalPort)
+                for i in sites.indices { try startRedis(sites[i].id, port: sitePort(i, 0)) }
+            }
+            var controllerURLs: [String: [String]] = [:]
+            for i in sites.indices {
+                controllerURLs[sites[i].id] = (0..<controllersPerSite).map { "http://127.0.0.1:\(sitePort(i, 2 + $0))" }
+            }
+            // Per-site configuration: remote services through the WAN links.
+            var configPaths: [String: String] = [:]
+            for i in sites.indices {
+                var store: CloudConfiguration.StoreSettings
+                if deployment == "shared" {
+                    store = .init(engine: "redis", redis: "redis://127.0.0.1:\(try await reach(from: i, to: 0, port: globalPort, service: "redis"))")
+                } else {
+                    var siteStores: [String: String] = [:]
+                    for j in sites.indices {
+                        siteStores[sites[j].id] = "redis://127.0.0.1:\(try await reach(from: i, to: j, port: sitePort(j, 0), service: "redis"))"
+                    }
+                    let globalFromHere = try await reach(from: i, to: 0, port: globalPort, service: "global")
+                    var replicas: [String: String] = [:]
+                    if i > 0 {
+                        // A read replica of `global` in this site, replicating across the WAN.
+                        try startRedis("global-replica-\(sites[i].id)", port: sitePort(i, 1), replicaOf: globalFromHere)
+                        replicas[sites[i].id] = "redis://127.0.0.1:\(sitePort(i, 1))"
+                    }
+                    store = .init(engine: "redis", global: "redis://127.0.0.1:\(globalFromHere)", globalReplicas: replicas, sites: siteStores)
+                }
+                // Other sites' controllers are found through their leases; this site reaches each
+                // advertised URL through its relay of the WAN emulator.
+                var routes: [String: String] = [:]
+                for j in sites.indices where j != i {
+                    for url in controllerURLs[sites[j].id]! {
+                        let port = Int(url.split(separator: ":").last!)!
+                        routes[url] = "http://127.0.0.1:\(try await reach(from: i, to: j, port: port, service: "api"))"
+                    }
+                }
+                var config = CloudConfiguration(region: "RegionOne", secret: secret, store: store,
+                                                dataPath: root.appendingPathComponent("data").path, sites: sites,
+                                                accounts: [.init(user: "admin", password: DemoCluster.adminPassword, project: "admin", role: "admin"),
+                                                           .init(user: "demo", password: DemoCluster.demoPassword, project: "demo", role: "member")])
+                config.routes = routes
+                config.latencyMS = Dictionary(uniqueKeysWithValues: sites.map { site in
+                    (site.id, Dictionary(uniqueKeysWithValues: sites.filter { $0.id != site.id }.map { ($0.id, Double(rttMS)) }))
+                })
+                let path = root.appendingPathComponent("cloud-\(sites[i].id).json").path
+                try config.save(path)
+                configPaths[sites[i].id] = path
+            }
+            try await Task.sleep(for: .milliseconds(300))  // Redis servers listening
+            for (i, site) in sites.enumerated() {
+                for (c, url) in controllerURLs[site.id]!.enumerated() {
+                    let listen = String(url.dropFirst(7))
+                    try supervisor.start("controller-\(site.id)-\(c + 1)", ["controller", "--config", configPaths[site.id]!,
+                                                                           "--site", site.id, "--listen", listen])
+                    if i == 0 && c == 0 { try await DemoCluster.waitHealthy(url) }
+                }
+            }
+            for (i, site) in sites.enumerated() {
+                try supervisor.start("compute-\(site.id)", ["compute", "--config", configPaths[site.id]!, "--site", site.id,
+                                                            "--listen", "127.0.0.1:\(sitePort(i, 9))", "--hosts", String(hostsPerSite),
+                                                            "--spawn-delay-ms", String(spawnDelayMS), "--ram-mb", String(hostRamMB)]
+                                                           + controllerURLs[site.id]!.flatMap { ["--controller", $0] })
+            }
+            let cluster = LabCluster(root: root, sites: sites, controllerURLs: controllerURLs, links: links, supervisor: supervisor,
+                                     deployment: deployment, rttMS: rttMS, redisPorts: redisPorts)
+            do {
+                for list in controllerURLs.values { for url in list { try await DemoCluster.waitHealthy(url) } }
+                try (controllerURLs[sites[0].id]![0] + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
+                try cluster.writeConfig(configPaths[sites[0].id]!)
+                try await cluster.startControl(port: base + 999)
+            } catch {
+                await cluster.stop()
+                throw CommandError("the lab did not come up (\(error)); see \(logs.path)")
+            }
+            return cluster
         } catch {
-            await cluster.stop()
-            throw CommandError("the lab did not come up (\(error)); see \(logs.path)")
+            await supervisor.stopAll()
+            throw error
         }
-        return cluster
     }
 
     /// `cloud.json` for `luc status`/`luc bench --state-dir`: the first site's view.

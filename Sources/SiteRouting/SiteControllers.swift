@@ -18,6 +18,11 @@ public actor SiteControllers {
     let routes: [String: String]
     let refreshEvery: Duration
     private var known: [Site.ID: [String]] = [:]
+    private var readAt: [Site.ID: ContinuousClock.Instant] = [:]
+    private var reading: [Site.ID: Task<Void, Never>] = [:]
+    /// A site seen with no live controller is read again on demand after this long (one that
+    /// has just started is found at once, a site that has none costs one read per interval).
+    static let emptyRetry: Duration = .milliseconds(250)
 
     /// - Parameters:
     ///   - site: this controller's site (never listed).
@@ -34,12 +39,27 @@ public actor SiteControllers {
     /// The URLs of `site`'s live controllers as reached from here, in a random order (load is
     /// spread; callers try them in turn). Read from the store on first use, then cached.
     public func controllers(of site: Site.ID) async -> [String] {
-        if known[site] == nil { await refresh(site) }
+        if known[site]?.isEmpty ?? true {
+            if let running = reading[site] {
+                await running.value
+            } else if readAt[site].map({ ContinuousClock.now - $0 > Self.emptyRetry }) ?? true {
+                await refresh(site)
+            }
+        }
         return (known[site] ?? []).shuffled()
     }
 
-    /// Reads `site`'s controller leases now.
+    /// Reads `site`'s controller leases now; concurrent callers share one read.
     public func refresh(_ site: Site.ID) async {
+        if let running = reading[site] { return await running.value }
+        let read = Task { await self.read(site) }
+        reading[site] = read
+        await read.value
+        reading[site] = nil
+    }
+
+    private func read(_ site: Site.ID) async {
+        readAt[site] = .now
         guard let leases = try? await store.leases(site).live(.controller) else { return }
         known[site] = Set(leases.values).sorted().map { routes[$0] ?? $0 }
     }

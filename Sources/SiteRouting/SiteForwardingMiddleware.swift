@@ -82,7 +82,7 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
             return Response(status: .init(code: Int(reply.status.code)), headers: headers, body: .init(byteBuffer: content))
         }
         if bases.isEmpty {
-            throw ControlPlaneError(.unavailable, "Site \(site) has no live controller: its servers cannot be shown or changed until one is back.")
+            throw ControlPlaneError(.unavailable, "No live controller of site \(site) is known at site \(cloud.configuration.site): its servers cannot be shown or changed until one is reachable.")
         }
         throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its servers cannot be shown or changed until it is reachable again.")
     }

@@ -22,6 +22,16 @@ struct SiteControllersTests {
         #expect(await peers.controllers(of: "gamma").isEmpty)
     }
 
+    @Test func concurrentFirstCallersAllGetTheControllers() async throws {
+        try await store.leases("beta").renew(.controller, id: "beta-1", payload: "http://b1:5000", ttl: .seconds(10))
+        let peers = directory()
+        let answers = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<50 { group.addTask { await peers.controllers(of: "beta") } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 50 && answers.allSatisfy { $0 == ["http://b1:5000"] })
+    }
+
     @Test func deadAndDepartedControllersDropOut() async throws {
         try await store.leases("beta").renew(.controller, id: "beta-1", payload: "http://b1:5000", ttl: .seconds(10))
         try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .milliseconds(300))
@@ -33,17 +43,26 @@ struct SiteControllersTests {
         #expect(await peers.controllers(of: "beta").isEmpty)
     }
 
-    @Test func aControllerThatStartsIsFoundWithinARefresh() async throws {
-        let peers = directory(refreshEvery: .milliseconds(50))
+    @Test func aSiteSeenWithoutControllersIsReadAgainOnDemand() async throws {
+        let peers = directory()  // background refresh every 3 s: not running here
         #expect(await peers.controllers(of: "gamma").isEmpty)
+        try await store.leases("gamma").renew(.controller, id: "gamma-1", payload: "http://g1:5000", ttl: .seconds(10))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await peers.controllers(of: "gamma") == ["http://g1:5000"])
+    }
+
+    @Test func theBackgroundRefreshFindsAControllerThatStarts() async throws {
+        try await store.leases("gamma").renew(.controller, id: "gamma-1", payload: "http://g1:5000", ttl: .seconds(10))
+        let peers = directory(refreshEvery: .milliseconds(50))
+        #expect(await peers.controllers(of: "gamma") == ["http://g1:5000"])
         let loop = Task { await peers.run() }
         defer { loop.cancel() }
-        try await store.leases("gamma").renew(.controller, id: "gamma-1", payload: "http://g1:5000", ttl: .seconds(10))
+        try await store.leases("gamma").renew(.controller, id: "gamma-2", payload: "http://g2:5000", ttl: .seconds(10))
         var found: [String] = []
-        for _ in 0..<40 where found.isEmpty {
+        for _ in 0..<40 where found.count < 2 {
             try await Task.sleep(for: .milliseconds(50))
-            found = await peers.controllers(of: "gamma")
+            found = await peers.controllers(of: "gamma").sorted()
         }
-        #expect(found == ["http://g1:5000"])
+        #expect(found == ["http://g1:5000", "http://g2:5000"])
     }
 }
