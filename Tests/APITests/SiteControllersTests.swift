@@ -34,11 +34,13 @@ struct SiteControllersTests {
 
     @Test func deadAndDepartedControllersDropOut() async throws {
         try await store.leases("beta").renew(.controller, id: "beta-1", payload: "http://b1:5000", ttl: .seconds(10))
-        try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .milliseconds(300))
+        try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .seconds(10))
         let peers = directory()
         #expect(await peers.controllers(of: "beta").count == 2)
         try await store.leases("beta").release(.controller, id: "beta-1")
-        try await Task.sleep(for: .milliseconds(400))  // beta-2 missed its renewal
+        // beta-2's last renewal was short and it renews no more: presumed dead.
+        try await store.leases("beta").renew(.controller, id: "beta-2", payload: "http://b2:5000", ttl: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(200))
         await peers.refresh("beta")
         #expect(await peers.controllers(of: "beta").isEmpty)
     }
