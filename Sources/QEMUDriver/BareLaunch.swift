@@ -21,6 +21,7 @@ public enum BareLaunch {
                                    initrd: guestDirectory.appendingPathComponent("initrd.img").path,
                                    kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: HostMemory.tscKHz(), accelerator: accelerator),
                                    taps: [], disks: [], createdAt: Date())
+        HostMemory.disableTransparentHugePagesForChildren()  // as the driver's QEMUs
         let start = ContinuousClock.now
         try await HostCommand.run("qemu-system-x86_64", QEMUCommandLine.arguments(for: record, in: dir, incoming: false,
                                                                                    firmware: QEMUConfiguration.installedQboot),
