@@ -57,7 +57,7 @@ extension QEMUDriver {
             record.intent = .on
             try dir.save(record)
             let offset = dir.consoleSize
-            try await booting { try await waitUntilReady(dir, process: try await launch(record, dir, incoming: false), from: offset) }
+            try await booting { try await waitUntilReady(dir, record, process: try await launch(record, dir, incoming: false), from: offset) }
             return info(serverID, .running)
         }
     }
@@ -81,7 +81,7 @@ extension QEMUDriver {
             }
             record.intent = .on
             try dir.save(record)
-            try await waitUntilReady(dir, process: process, from: offset)
+            try await waitUntilReady(dir, record, process: process, from: offset)
             return info(serverID, .running)
         }
     }

@@ -134,7 +134,7 @@ public actor QEMUDriver: HypervisorDriver {
                     reservedMB += needMB
                     defer { reservedMB -= needMB }
                     let process = try await launch(record, dir, incoming: false)
-                    try await waitUntilReady(dir, process: process, from: 0)
+                    try await waitUntilReady(dir, record, process: process, from: 0)
                 }
                 return MachineInfo(serverID: spec.serverID, state: .running)
             } catch {
@@ -166,8 +166,17 @@ public actor QEMUDriver: HypervisorDriver {
         return process
     }
 
-    /// Waits for the readiness marker in the console output written after byte `offset`.
-    func waitUntilReady(_ dir: MachineDirectory, process: QEMUProcess, from offset: Int) async throws {
+    /// Waits until the guest is ready: for a machine booted from its image's own kernel (LUC's
+    /// guest images carry it on their disk) the readiness marker in the console output written
+    /// after byte `offset`; for any other image, booted through the firmware, its QEMU running
+    /// (as Nova with libvirt: such a guest has no marker to wait for).
+    func waitUntilReady(_ dir: MachineDirectory, _ record: MachineRecord, process: QEMUProcess, from offset: Int) async throws {
+        guard record.kernel != nil else {
+            guard process.isAlive else {
+                throw QEMUError("QEMU exited at start; console: \(consoleTail(dir, bytes: 400))")
+            }
+            return
+        }
         let deadline = ContinuousClock.now + configuration.bootTimeout
         let marker = Data(configuration.readinessMarker.utf8)
         while ContinuousClock.now < deadline {

@@ -155,6 +155,33 @@ struct QEMUDriverTests {
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0001net"))
     }
 
+    /// A disk with no kernel of its own (any image that is not LUC's guest) boots through the
+    /// firmware and is running as soon as QEMU runs: there is no marker to wait for.
+    @Test func anImageWithoutItsOwnKernelIsRunningOnceQEMURuns() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        let disk = bed.root.appendingPathComponent("blank.raw")
+        try Data(count: 1 << 20).write(to: disk)
+        let driver = try QEMUDriver(configuration: bed.configuration, images: BlankDisk(file: disk), logger: Logger(label: "test.qemu"))
+        let started = ContinuousClock.now
+        let info = try await driver.spawn(DriverConformance.spec("b1"))
+        #expect(info.state == MachineState.running)
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(bed.processes().count == 1)
+        try await driver.destroy("b1")
+        try await bed.expectNothingLeft()
+    }
+
+    /// Serves a disk as it is, with no digest.
+    struct BlankDisk: ImageSource {
+        let file: URL
+        func download(_ imageID: String, to destination: URL) async throws -> String? {
+            try? FileManager.default.removeItem(at: destination)
+            try FileManager.default.copyItem(at: file, to: destination)
+            return nil
+        }
+    }
+
     /// Polls the console for `line` for up to 20 s.
     func consoleShows(_ line: String, on serverID: String, _ bed: QEMUTestbed) async throws -> Bool {
         for _ in 0..<100 {
