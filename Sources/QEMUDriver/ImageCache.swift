@@ -72,6 +72,8 @@ actor ImageCache {
                 }
             }
             if let lastError { throw lastError }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: download.path))?[.size] as? NSNumber)?.intValue ?? 0
+            guard size > 0 else { throw QEMUError("image \(imageID) has no data: nothing to boot") }
             let base = dir.appendingPathComponent("base.raw")
             let format = try await Self.format(of: download)
             switch format {

@@ -172,6 +172,20 @@ struct QEMUDriverTests {
         try await bed.expectNothingLeft()
     }
 
+    @Test func anEmptyImageIsRefusedAndLeavesNothing() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        let disk = bed.root.appendingPathComponent("empty.raw")
+        try Data().write(to: disk)
+        let driver = try QEMUDriver(configuration: bed.configuration, images: BlankDisk(file: disk), logger: Logger(label: "test.qemu"))
+        await #expect { try await driver.spawn(DriverConformance.spec("e1")) } throws: { error in
+            "\(error)".contains("has no data")
+        }
+        #expect(bed.processes().isEmpty)
+        try await bed.expectNothingLeft()
+        #expect(!FileManager.default.fileExists(atPath: bed.root.appendingPathComponent("images/image").path))
+    }
+
     /// Serves a disk as it is, with no digest.
     struct BlankDisk: ImageSource {
         let file: URL
