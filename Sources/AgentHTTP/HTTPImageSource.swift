@@ -15,15 +15,7 @@ public struct HTTPImageSource: ImageSource {
     }
 
     public func download(_ imageID: String, to file: URL) async throws -> String? {
-        var last: (any Error)?
-        for base in controllers {
-            do {
-                let headers = try await http.download("\(base)/internal/v1/images/\(imageID)/file", to: file)
-                return headers.first(name: AgentProtocol.imageDigestHeader)
-            } catch let error as AgentCallError where error.kind == .unreachable {
-                last = error
-            }
-        }
-        throw last ?? AgentCallError(kind: .unreachable, message: "no controller")
+        try await http.download("/internal/v1/images/\(imageID)/file", fromFirstOf: controllers, to: file)
+            .first(name: AgentProtocol.imageDigestHeader)
     }
 }

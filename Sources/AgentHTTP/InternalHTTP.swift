@@ -76,6 +76,16 @@ public final class InternalHTTP: Sendable {
         var error: Inner
     }
 
+    /// `download(_:to:)` of `path` from each controller in `bases` in turn until one succeeds;
+    /// throws the last failure (`.unreachable` when `bases` is empty).
+    public func download(_ path: String, fromFirstOf bases: [String], to file: URL) async throws -> HTTPHeaders {
+        var last: (any Error)?
+        for base in bases {
+            do { return try await download(base + path, to: file) } catch { last = error }
+        }
+        throw last ?? AgentCallError(kind: .unreachable, message: "GET \(path): no controller to ask")
+    }
+
     /// Streams the body of a GET into `file` (created or truncated) and returns the response
     /// headers. Transport failures are `.unreachable`; a non-2xx status is checked as `call`'s.
     public func download(_ url: String, to file: URL) async throws -> HTTPHeaders {

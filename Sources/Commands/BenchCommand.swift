@@ -96,17 +96,17 @@ extension BenchCommand {
         let cluster = try await DemoCluster.start(stateDir: dir.path, sites: sites, hostsPerSite: hostsPerSite, controllersPerSite: 1,
                                                   port: port, spawnDelayMS: 0, fresh: true,
                                                   driver: try DemoDriver.named("qemu", guestDirectory: guestDir))
+        var failure: (any Error)?
         do {
             guard case let .qemu(guest) = cluster.driver else { throw CommandError("not a qemu cloud") }
             try await QEMUBench(cluster: cluster, guestDirectory: guest, stateDirectory: dir.appendingPathComponent("hosts"),
                                 servers: servers, samples: min(samples, 20), flavorName: flavor).run()
         } catch {
-            await cluster.stop()
-            await QEMUDriver.killMachines(under: dir)
-            throw error
+            failure = error
         }
         await cluster.stop()
         await QEMUDriver.killMachines(under: dir)
+        if let failure { throw failure }
         try? FileManager.default.removeItem(at: dir)
     }
 }
@@ -145,7 +145,6 @@ struct Bench {
         }
     }
 
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     func run() async throws {
         let project = api.projectID
@@ -282,7 +281,7 @@ struct Bench {
         print("""
 
         servers            \(servers) (\(statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
-        all ACTIVE after   \(String(format: "%.2f s", seconds(allActive)))  →  \(String(format: "%.1f", Double(servers) / seconds(allActive))) servers/s (creates sent in \(String(format: "%.2f s", seconds(created))))
+        all ACTIVE after   \(String(format: "%.2f s", allActive.inSeconds))  →  \(String(format: "%.1f", Double(servers) / allActive.inSeconds)) servers/s (creates sent in \(String(format: "%.2f s", created.inSeconds)))
         create (\(concurrency) in flight)   \(createLatency.summary())
         boot-to-ACTIVE           \(bootLatency.summary())
         create (one at a time)   \(createOne.summary())
@@ -299,7 +298,7 @@ struct Bench {
             print("controller RSS     " + memory.map { String(format: "%.0f MB", $0) }.joined(separator: ", "))
         }
         if !keep {
-            print("deleted in         \(String(format: "%.2f s", seconds(deleted)))  →  \(String(format: "%.1f", Double(ids.count) / seconds(deleted))) servers/s")
+            print("deleted in         \(String(format: "%.2f s", deleted.inSeconds))  →  \(String(format: "%.1f", Double(ids.count) / deleted.inSeconds)) servers/s")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import QEMUDriver
 
 /// Which hypervisor the hosts of a demo cloud run, and what follows from it: agent options,
 /// the image the demo uploads.
@@ -53,7 +54,7 @@ enum DemoDriver: Sendable {
         switch self {
         case .fake: return []
         case let .qemu(guest):
-            let totalMB = Self.memoryTotalMB() ?? 4096
+            let totalMB = HostMemory.totalMB() ?? 4096
             let share = max(256, totalMB * 85 / 100 / max(1, hosts))
             return ["--driver", "qemu", "--guest-dir", guest.path, "--vcpus", "16", "--ram-mb", String(share), "--disk-gb", "200"]
         }
@@ -69,11 +70,5 @@ enum DemoDriver: Sendable {
         case let .qemu(guest):
             return [UInt8](try Data(contentsOf: guest.appendingPathComponent("luc-guest.raw")))
         }
-    }
-
-    static func memoryTotalMB() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        let line = text.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
-        return line.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) }.map { $0 / 1024 }
     }
 }

@@ -17,8 +17,6 @@ struct QEMUBench {
     let samples: Int
     let flavorName: String
 
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
     func run() async throws {
         let client = OpenStackSession.makeClient(connections: 64)
         defer { _ = client.shutdown() }
@@ -38,7 +36,7 @@ struct QEMUBench {
         let ramMB = flavor["ram"] as? Int ?? 128
         let images = try await api.object(.GET, "image", "/v2/images?name=\(cluster.driver.imageName)")["images"] as? [[String: Any]] ?? []
         guard let imageID = images.first?["id"] as? String else { throw CommandError("no image \(cluster.driver.imageName)") }
-        let accelerator = try accelerator()
+        let accelerator = accelerator()
 
         // 2. Scale (first: it also puts the image in every host's cache).
         print("booting \(servers) VMs (\(flavorName), \(ramMB) MiB) across \(sites.count) sites × \(cluster.hostsPerSite) hosts, \(accelerator.rawValue)")
@@ -79,7 +77,7 @@ struct QEMUBench {
             let (_, data) = try await perSite[site]!.send(.POST, "compute", "/servers/\(id)/action", json: ["os-getConsoleOutput": ["length": 50]])
             if String(decoding: data, as: UTF8.self).contains("luc-guest: ready") { withMarker += 1 }
         }
-        print(String(format: "  %d ACTIVE (%d ERROR) in %.1f s; readiness marker in %d consoles", servers - errors, errors, seconds(bootAll), withMarker))
+        print(String(format: "  %d ACTIVE (%d ERROR) in %.1f s; readiness marker in %d consoles", servers - errors, errors, bootAll.inSeconds, withMarker))
         try await Task.sleep(for: .seconds(10))  // let the guests settle
         let first = BareLaunch.usage(under: stateDirectory)
         try await Task.sleep(for: .seconds(10))
@@ -95,7 +93,7 @@ struct QEMUBench {
         }
         let left = BareLaunch.usage(under: stateDirectory).count
         let files = machineDirectories()
-        print(String(format: "  deleted in %.1f s; QEMU processes left: %d, machine directories left: %d", seconds(ContinuousClock.now - deleteStart), left, files))
+        print(String(format: "  deleted in %.1f s; QEMU processes left: %d, machine directories left: %d", (ContinuousClock.now - deleteStart).inSeconds, left, files))
 
         // 1. Driver overhead, alternating API boots and bare launches.
         var api1: [Double] = [], bare: [Double] = []
@@ -104,9 +102,9 @@ struct QEMUBench {
             let t0 = ContinuousClock.now
             let id = try await create(perSite[site]!, name: "qbench-seq-\(i)", image: imageID, flavor: flavorID, zone: site)
             guard try await waitActive(perSite[site]!, id, poll: .milliseconds(20)) else { throw CommandError("sample boot failed") }
-            api1.append(seconds(ContinuousClock.now - t0))
+            api1.append((ContinuousClock.now - t0).inSeconds)
             try await deleteAndWait(perSite[site]!, id)
-            bare.append(seconds(try await BareLaunch.measure(guestDirectory: guestDirectory, ramMB: ramMB, accelerator: accelerator)))
+            bare.append(try await BareLaunch.measure(guestDirectory: guestDirectory, ramMB: ramMB, accelerator: accelerator).inSeconds)
         }
         let apiMedian = api1.sorted()[api1.count / 2], bareMedian = bare.sorted()[bare.count / 2]
         print(String(format: "boot to readiness marker, median of %d: through the API %.2f s, bare QEMU %.2f s (overhead %+.1f %%)",
@@ -146,10 +144,9 @@ struct QEMUBench {
         }
     }
 
-    func accelerator() throws -> QEMUConfiguration.Accelerator {
-        let cache = stateDirectory.appendingPathComponent("accelerator.json")
-        let text = (try? String(contentsOf: cache, encoding: .utf8)) ?? ""
-        return text.contains("\"kvm\"") ? .kvm : .tcg
+    /// The accelerator the hosts' agents chose (their probe's cached answer).
+    func accelerator() -> QEMUConfiguration.Accelerator {
+        AcceleratorProbe.cachedResult(in: stateDirectory.appendingPathComponent("accelerator.json"))?.accelerator ?? .tcg
     }
 
     func machineDirectories() -> Int {

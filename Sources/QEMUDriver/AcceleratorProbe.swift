@@ -25,13 +25,19 @@ public enum AcceleratorProbe {
         guard let kernel, let initrd else { return Result(accelerator: .tcg, reason: "no probe guest to try KVM with") }
         let size = ((try? FileManager.default.attributesOfItem(atPath: kernel.path))?[.size] as? NSNumber)?.intValue ?? 0
         let key = "\(kernel.path):\(size)"
-        struct Cached: Codable { var key: String; var result: Result }
         if let cacheFile, let data = try? Data(contentsOf: cacheFile),
            let cached = try? JSONDecoder().decode(Cached.self, from: data), cached.key == key { return cached.result }
         let result = await probe(qemu: qemu, kernel: kernel, initrd: initrd, marker: marker, timeout: timeout)
         logger.notice("accelerator chosen", metadata: ["accelerator": "\(result.accelerator.rawValue)", "reason": "\(result.reason)"])
         if let cacheFile { try? JSONEncoder().encode(Cached(key: key, result: result)).write(to: cacheFile, options: .atomic) }
         return result
+    }
+
+    private struct Cached: Codable { var key: String; var result: Result }
+
+    /// The answer `choose` cached in `cacheFile`, whatever probe guest it came from.
+    public static func cachedResult(in cacheFile: URL) -> Result? {
+        (try? Data(contentsOf: cacheFile)).flatMap { try? JSONDecoder().decode(Cached.self, from: $0).result }
     }
 
     static func probe(qemu: String, kernel: URL, initrd: URL, marker: String, timeout: Duration) async -> Result {

@@ -67,11 +67,16 @@ enum HostCommand {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        let result: Int32
+        if environment.isEmpty {
+            result = posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
+        } else {
+            let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { for pointer in envp { free(pointer) } }
+            result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else { throw QEMUError("cannot run \(executable): \(String(cString: strerror(result)))") }
         return pid
     }

@@ -4,15 +4,17 @@ import Glibc
 #endif
 
 /// The host's memory as the kernel reports it.
-enum HostMemory {
+public enum HostMemory {
     /// `MemAvailable` in MiB, or nil when /proc/meminfo cannot be read.
-    static func availableMB() -> Int? {
+    static func availableMB() -> Int? { meminfoMB("MemAvailable") }
+
+    /// `MemTotal` in MiB, or nil when /proc/meminfo cannot be read.
+    public static func totalMB() -> Int? { meminfoMB("MemTotal") }
+
+    private static func meminfoMB(_ key: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            let kB = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-            return kB.map { $0 / 1024 }
-        }
-        return nil
+        let line = text.split(separator: "\n").first { $0.hasPrefix(key + ":") }
+        return line?.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 / 1024 }
     }
 
     /// The TSC frequency in kHz from /proc/cpuinfo, given to guests so they need not calibrate.

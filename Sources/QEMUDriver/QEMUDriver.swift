@@ -229,7 +229,7 @@ public actor QEMUDriver: HypervisorDriver {
         }
         if ContinuousClock.now - lastEviction > .seconds(600) {  // list runs at every heartbeat: evict now and then
             lastEviction = .now
-            await evictImages(unusedFor: .seconds(3600))
+            await images.evict(keeping: Set(machines.map { $0.1.spec.imageID }), unusedFor: .seconds(3600))
         }
         return machines.map { dir, record in MachineInfo(serverID: record.spec.serverID, state: state(dir, record)) }
     }

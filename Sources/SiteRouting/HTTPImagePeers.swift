@@ -15,15 +15,8 @@ public struct HTTPImagePeers: ImagePeers {
     }
 
     public func download(_ imageID: Image.ID, from site: Site.ID, to file: URL) async throws {
-        var last: (any Error)?
-        for base in await controllers.controllers(of: site) {
-            do {
-                _ = try await http.download("\(base)/internal/v1/images/\(imageID)/file?local=1", to: file)
-                return
-            } catch {
-                last = error
-            }
-        }
-        throw last ?? ControlPlaneError(.unavailable, "site \(site) has no live controller")
+        let bases = await controllers.controllers(of: site)
+        guard !bases.isEmpty else { throw ControlPlaneError(.unavailable, "site \(site) has no live controller") }
+        _ = try await http.download("/internal/v1/images/\(imageID)/file?local=1", fromFirstOf: bases, to: file)
     }
 }
