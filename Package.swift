@@ -107,8 +107,18 @@ let package = Package(
         .testTarget(name: "StateStoreTests",
                     dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
+        /** A whole controller in the test process: in-memory store, fake hosts, the real router. */
+        .target(name: "CloudTestSupport",
+                dependencies: ["Controller", "FakeHypervisorDriver", "StateStore", "AgentProtocol",
+                               .product(name: "HummingbirdTesting", package: "hummingbird")],
+                path: "Tests/CloudTestSupport", swiftSettings: settings),
         .testTarget(name: "APITests",
-                    dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
+                    dependencies: ["CloudTestSupport", "Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: settings),
+        /** Forwarding between two controllers' routers, and the directory of other sites' controllers. */
+        .testTarget(name: "SiteRoutingTests",
+                    dependencies: ["CloudTestSupport", "SiteRouting", "Controller", "StateStore", httpClient,
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
         /** Starts real `luc` processes (built by `swift build`) and kills them. */

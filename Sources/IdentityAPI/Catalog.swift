@@ -3,23 +3,20 @@ import Crypto
 import Foundation
 import OpenStackHTTP
 
-/// The service catalog this controller hands out: every service at this controller's URL.
+/// The service catalog this controller hands out: every service of the controller's list at
+/// this controller's URL, an entry for its type and one for each alias.
 struct Catalog {
     let baseURL: String
     let region: String
-
-    static let services: [(type: String, name: String, path: String)] = [
-        ("identity", "keystone", "/identity"),
-        ("compute", "nova", "/compute/v2.1"),
-        ("image", "glance", "/image"),
-    ]
+    let services: [CatalogEntry]
 
     private func id(_ parts: String...) -> String {
         SHA256.hash(data: Data(parts.joined(separator: "|").utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
     var json: JSON {
-        .array(Self.services.map { service in
+        .array(services.flatMap { entry in ([entry.type] + entry.aliases).map { (type: $0, name: entry.name, path: entry.path) } }
+                .map { service in
             .object([
                 ("endpoints", .array(["public", "internal", "admin"].map { interface in
                     .object([

@@ -9,11 +9,13 @@ import OpenStackHTTP
 public struct IdentityRoutes: Sendable {
     let cloud: ControlPlane
     var base: String { cloud.configuration.publicURL }
-    var catalog: Catalog { Catalog(baseURL: base, region: cloud.configuration.region) }
+    let services: [CatalogEntry]
+    var catalog: Catalog { Catalog(baseURL: base, region: cloud.configuration.region, services: services) }
     static let subjectToken = HTTPField.Name("X-Subject-Token")!
 
-    public init(cloud: ControlPlane) {
+    public init(cloud: ControlPlane, services: [CatalogEntry]) {
         self.cloud = cloud
+        self.services = services
     }
 
     public func register(on router: Router<APIRequestContext>) {

@@ -17,17 +17,4 @@ public struct APIError: Error, Sendable {
         APIError(status: 404, message: message)
     }
 
-    /// The status code of a control-plane error, in one table.
-    public static func status(of code: ControlPlaneError.Code) -> Int {
-        switch code {
-        case .badRequest: 400
-        case .unauthorized: 401
-        case .forbidden: 403
-        case .notFound: 404
-        case .conflict: 409
-        case .overLimit: 403
-        case .unavailable: 503
-        default: 500
-        }
-    }
 }

@@ -11,14 +11,6 @@ public enum ErrorStyle: Sendable {
     /// Internal endpoints: `{"error": {"code", "message"}}`.
     case plain
 
-    /// The style for a request path, from the service prefix of the catalog URLs.
-    public static func forPath(_ path: String) -> ErrorStyle {
-        if path.hasPrefix("/compute") { return .compute }
-        if path.hasPrefix("/identity") { return .identity }
-        if path.hasPrefix("/image") { return .image }
-        return .plain
-    }
-
     static let titles: [Int: String] = [
         400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
         409: "Conflict", 413: "Request Entity Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error",

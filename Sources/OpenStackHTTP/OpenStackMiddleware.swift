@@ -6,14 +6,18 @@ import Logging
 import NIOCore
 
 /// The edge every request crosses: assigns the request ID, validates the token if one is sent,
-/// and turns every error into the service's error body with the right status. Nothing else
-/// maps errors to HTTP.
+/// and turns every error into the error body and status of the service the path belongs to
+/// (`APIService.errorStyle`, `APIService.statuses`). Nothing else maps errors to HTTP.
 public struct OpenStackMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
     let identity: IdentityService
+    let services: APIServices
+    /// For paths of no service (`/`, `/healthz`).
+    static let fallback = APIService(catalog: nil, pathPrefix: "", errorStyle: .plain) { _, _ in }
 
-    public init(identity: IdentityService) {
+    public init(identity: IdentityService, services: APIServices) {
         self.identity = identity
+        self.services = services
     }
 
     public static let requestIDHeader = HTTPField.Name("X-OpenStack-Request-Id")!
@@ -31,12 +35,13 @@ public struct OpenStackMiddleware: RouterMiddleware {
             context.token = token
             context.principal = try? await identity.validate(token)
         }
-        let style = ErrorStyle.forPath(request.uri.path)
+        let service = services.service(forPath: request.uri.path) ?? Self.fallback
+        let style = service.errorStyle
         var response: Response
         do {
             response = try await next(request, context)
         } catch {
-            let (status, message) = Self.describe(error)
+            let (status, message) = Self.describe(error, statuses: service.statuses)
             if status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
@@ -51,12 +56,12 @@ public struct OpenStackMiddleware: RouterMiddleware {
     }
 
     /// Status and message for any error: the one place errors become HTTP.
-    static func describe(_ error: any Error) -> (Int, String) {
+    static func describe(_ error: any Error, statuses: StatusTable) -> (Int, String) {
         switch error {
         case let error as APIError: return (error.status, error.message)
         case is NIOTooManyBytesError: return (413, "Request body is too large.")
         case let error as ControlPlaneError:
-            return (APIError.status(of: error.code), error.code == .internalError ? "An unexpected error occurred." : error.message)
+            return (statuses.status(of: error.code), error.code == .internalError ? "An unexpected error occurred." : error.message)
         case let error as HTTPError:
             let status = Int(error.status.code)
             switch status {
@@ -67,7 +72,7 @@ public struct OpenStackMiddleware: RouterMiddleware {
             }
         default:
             let mapped = ControlPlaneError.from(error)
-            return (APIError.status(of: mapped.code),
+            return (statuses.status(of: mapped.code),
                     mapped.code == .internalError ? "An unexpected error occurred." : mapped.message)
         }
     }

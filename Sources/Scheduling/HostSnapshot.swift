@@ -16,12 +16,15 @@ public struct PlacementRequest: Sendable, Hashable {
     public var resources: Resources
     /// The availability zone (site) the user asked for, if any.
     public var zone: Site.ID?
+    /// The one host the user asked for, by name or ID (`zone:host`), if any.
+    public var host: String?
     /// Hosts that already failed this server.
     public var excludedHosts: Set<ComputeHost.ID>
 
-    public init(resources: Resources, zone: Site.ID? = nil, excludedHosts: Set<ComputeHost.ID> = []) {
+    public init(resources: Resources, zone: Site.ID? = nil, host: String? = nil, excludedHosts: Set<ComputeHost.ID> = []) {
         self.resources = resources
         self.zone = zone
+        self.host = host
         self.excludedHosts = excludedHosts
     }
 }

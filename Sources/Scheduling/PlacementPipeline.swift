@@ -9,9 +9,10 @@ public struct PlacementPipeline: Sendable {
         self.weighers = weighers
     }
 
-    /// The standard pipeline: up and enabled, zone, retry, RAM, vCPU, disk; spread by RAM then CPU.
+    /// The standard pipeline: up and enabled, zone, requested host, retry, RAM, vCPU, disk; spread
+    /// by RAM then CPU.
     public static let standard = PlacementPipeline(
-        filters: [ComputeFilter(), AvailabilityZoneFilter(), RetryFilter(), RAMFilter(), VCPUFilter(), DiskFilter()],
+        filters: [ComputeFilter(), AvailabilityZoneFilter(), RequestedHostFilter(), RetryFilter(), RAMFilter(), VCPUFilter(), DiskFilter()],
         weighers: [RAMWeigher(), CPUWeigher(multiplier: 0.5)])
 
     /// The hosts that can take `request`, best first. Ties keep the input order.

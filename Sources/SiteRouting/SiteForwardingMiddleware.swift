@@ -8,23 +8,28 @@ import NIOCore
 import NIOHTTP1
 import OpenStackHTTP
 
-/// Ships work to the data: a request about a server of another site (its ID says which), or a
-/// boot into another site's zone, is forwarded in one hop to a controller of that site and its
-/// answer returned as is. A site that does not answer fails the request fast with a 503.
+/// Ships work to the data: a request matching one of the services' site-scoped routes about a
+/// resource of another site (its ID says which), or a create into another site's zone (parsed by
+/// `ZoneRequest`, so `lyon:host-2` goes to lyon), is forwarded in one hop to a controller of that
+/// site and its answer returned as is. A site that does not answer fails the request fast with a 503.
 ///
 /// The controllers of a site are found through its liveness leases (`SiteControllers`). Not
 /// installed where one store is shared by all sites: every controller then serves every site.
 public struct SiteForwardingMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
     let cloud: ControlPlane
+    /// The site-scoped routes every service declared (`APIService.siteScopedRoutes`).
+    let routes: [SiteScopedRoute]
     let client: HTTPClient
     /// Live controllers of each other site, as reached from this one.
     let controllers: SiteControllers
     let timeout: TimeAmount
     public static let forwardedHeader = HTTPField.Name("X-LUC-Forwarded-By")!
 
-    public init(cloud: ControlPlane, client: HTTPClient, controllers: SiteControllers, timeout: TimeAmount = .milliseconds(2500)) {
+    public init(cloud: ControlPlane, routes: [SiteScopedRoute], client: HTTPClient, controllers: SiteControllers,
+                timeout: TimeAmount = .milliseconds(2500)) {
         self.cloud = cloud
+        self.routes = routes
         self.client = client
         self.controllers = controllers
         self.timeout = timeout
@@ -36,22 +41,25 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let path = request.uri.path
-        let prefix = "/compute/v2.1/servers"
-        guard path.hasPrefix(prefix) else { return try await next(request, context) }
-        let rest = path.dropFirst(prefix.count).split(separator: "/")
-        if let first = rest.first, first != "detail", let site = await cloud.sites.home(of: String(first)), site.id != configuration.site {
-            return try await forward(request, body: nil, to: site.id)
+        guard let match = routes.lazy.compactMap({ $0.match(method: request.method, path: path) }).first else {
+            return try await next(request, context)
         }
-        if rest.isEmpty, request.method == .post {
+        switch match {
+        case let .id(id):
+            if let site = await cloud.sites.home(of: id), site.id != configuration.site {
+                return try await forward(request, body: nil, to: site.id)
+            }
+            return try await next(request, context)
+        case let .zoneInBody(member):
             var request = request
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            if let zone = JSON.parse(Data(body.readableBytesView))?["server"]?["availability_zone"]?.string,
-               zone != configuration.site, await cloud.sites.site(zone) != nil {
+            let named = member.reduce(JSON.parse(Data(body.readableBytesView))) { $0?[$1] }?.string
+            if let zone = named.map(ZoneRequest.init(parsing:))?.zone, zone != configuration.site,
+               await cloud.sites.site(zone) != nil {
                 return try await forward(request, body: body, to: zone)
             }
             return try await next(request, context)
         }
-        return try await next(request, context)
     }
 
     func forward(_ request: Request, body: ByteBuffer?, to site: String) async throws -> Response {
@@ -82,8 +90,8 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
             return Response(status: .init(code: Int(reply.status.code)), headers: headers, body: .init(byteBuffer: content))
         }
         if bases.isEmpty {
-            throw ControlPlaneError(.unavailable, "No live controller of site \(site) is known at site \(cloud.configuration.site): its servers cannot be shown or changed until one is reachable.")
+            throw ControlPlaneError(.unavailable, "No live controller of site \(site) is known at site \(cloud.configuration.site): its resources cannot be shown or changed until one is reachable.")
         }
-        throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its servers cannot be shown or changed until it is reachable again.")
+        throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its resources cannot be shown or changed until it is reachable again.")
     }
 }

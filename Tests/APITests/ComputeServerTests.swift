@@ -1,6 +1,7 @@
 import HTTPTypes
 import OpenStackHTTP
 import StateStore
+import CloudTestSupport
 import Testing
 
 @Suite("Compute API: servers")

@@ -1,5 +1,6 @@
 import HTTPTypes
 import OpenStackHTTP
+import CloudTestSupport
 import Testing
 
 @Suite("Identity API")

@@ -6,6 +6,7 @@ import NIOCore
 import OpenStackHTTP
 import StateStore
 import Synchronization
+import CloudTestSupport
 import Testing
 
 /// Image bytes held at one site, needed at another: fetched once, verified, registered.

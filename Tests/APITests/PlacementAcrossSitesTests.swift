@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import OpenStackHTTP
 import StateStore
+import CloudTestSupport
 import Testing
 
 /// Boots without a zone: the receiving controller's site first, then the nearest site whose

@@ -8,6 +8,7 @@ import HypervisorDriver
 import OpenStackHTTP
 import StateStore
 import Synchronization
+import CloudTestSupport
 import Testing
 
 @Suite("Scheduling, failures and recovery")

@@ -30,6 +30,8 @@ public struct Server: Sendable, Hashable {
     /// The controller driving the current task, and when it must be done by.
     public var taskOwner: String?
     public var taskDeadline: Date?
+    /// The host the user asked for (`zone:host`), by name or ID; the scheduler considers no other.
+    public var requestedHost: String?
     /// Hosts a failed spawn already tried (rescheduling avoids them).
     public var triedHosts: [ComputeHost.ID]
     /// The request that created the server; also the instance-action request id.
@@ -65,6 +67,7 @@ public struct Server: Sendable, Hashable {
         self.fault = nil
         self.taskOwner = nil
         self.taskDeadline = nil
+        self.requestedHost = nil
         self.triedHosts = []
         self.requestID = requestID
     }

@@ -1,3 +1,4 @@
+import CloudModel
 import ControlPlane
 import OpenStackHTTP
 
@@ -80,10 +81,9 @@ struct CreateServerRequest {
             guard let text = value.string else { throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.") }
             return text
         }
-        var zone = try optionalString("availability_zone")
-        if let z = zone, let colon = z.firstIndex(of: ":") { zone = String(z[..<colon]) }
+        let zone = try optionalString("availability_zone").map(ZoneRequest.init(parsing:))
         command = CreateServerCommand(
-            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.isEmpty == true ? nil : zone,
+            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host,
             keyName: try optionalString("key_name"), metadata: metadata, userData: try optionalString("user_data"),
             accessIPv4: try optionalString("accessIPv4") ?? "", accessIPv6: try optionalString("accessIPv6") ?? "",
             minCount: minCount, maxCount: maxCount)

@@ -4,6 +4,8 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var flavorRef: String
     public var imageRef: String
     public var availabilityZone: String?
+    /// A host of that zone the server must go to (`zone:host`); admins only, as in Nova.
+    public var host: String?
     public var keyName: String?
     public var metadata: [String: String]
     public var userData: String?
@@ -13,12 +15,13 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var maxCount: Int
 
     public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
-                keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
+                host: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
                 accessIPv4: String = "", accessIPv6: String = "", minCount: Int = 1, maxCount: Int = 1) {
         self.name = name
         self.flavorRef = flavorRef
         self.imageRef = imageRef
         self.availabilityZone = availabilityZone
+        self.host = host
         self.keyName = keyName
         self.metadata = metadata
         self.userData = userData

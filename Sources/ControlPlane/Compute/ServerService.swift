@@ -53,6 +53,9 @@ public struct ServerService: Sendable {
         if let key = command.keyName, try await store.keypairs.find(user: principal.userID, name: key) == nil {
             throw ControlPlaneError.badRequest("Invalid key_name provided.")
         }
+        if command.host != nil && !principal.isAdmin {
+            throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.")
+        }
         let quota = try await quotas.quota(for: projectID)
         try validateMetadata(command.metadata, limit: quota.metadataItems)
         if let data = command.userData {
@@ -76,6 +79,7 @@ public struct ServerService: Sendable {
                                         keyName: command.keyName, metadata: command.metadata, userData: command.userData,
                                         accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
                                         createdAt: now, requestID: requestID)
+                    server.requestedHost = command.host
                     server.taskOwner = configuration.controllerID
                     server.taskDeadline = now.addingTimeInterval(configuration.bootDeadline.timeInterval)
                     store.servers(site.id).stageCreate(server, into: &txn)

@@ -75,7 +75,7 @@ public actor SiteScheduler {
         var server = initial
         var refreshed = false
         for _ in 0..<50 {
-            let request = PlacementRequest(resources: server.value.flavor.resources,
+            let request = PlacementRequest(resources: server.value.flavor.resources, host: server.value.requestedHost,
                                            excludedHosts: Set(server.value.triedHosts))
             let hostsNow = try await snapshot()
             guard let best = pipeline.rank(hostsNow, for: request).first, let record = hosts[best.host.id] else {

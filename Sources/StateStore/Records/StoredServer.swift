@@ -29,6 +29,8 @@ struct StoredServer: Codable {
     var owner: String?
     var deadline: Date?
     var tried: [String]
+    /// Added within v1 (absent in older records: no host was requested).
+    var forced: String?
     var req: String
 
     init(_ s: Server) {
@@ -37,7 +39,7 @@ struct StoredServer: Codable {
         key = s.keyName; meta = s.metadata; userData = s.userData; ip4 = s.accessIPv4; ip6 = s.accessIPv6
         vm = s.vmState; task = s.taskState; power = s.powerState; created = s.createdAt; updated = s.updatedAt
         launched = s.launchedAt; terminated = s.terminatedAt; fault = s.fault.map(StoredFault.init)
-        owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; req = s.requestID
+        owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; forced = s.requestedHost; req = s.requestID
     }
 
     var model: Server {
@@ -46,7 +48,7 @@ struct StoredServer: Codable {
                        accessIPv6: ip6, createdAt: created, requestID: req)
         s.hostID = host; s.hostName = hostName; s.vmState = vm; s.taskState = task; s.powerState = power
         s.updatedAt = updated; s.launchedAt = launched; s.terminatedAt = terminated; s.fault = fault?.model
-        s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried
+        s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried; s.requestedHost = forced
         return s
     }
 }

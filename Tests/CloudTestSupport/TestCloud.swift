@@ -15,28 +15,40 @@ import OpenStackHTTP
 import StateStore
 import Testing
 
-/// A cloud in the test process: an in-memory store, fake hosts behind `InProcessAgents`, and the
+/// A cloud in the test process (shared by the API, control-plane and site-routing tests): an in-memory store, fake hosts behind `InProcessAgents`, and the
 /// controller's real router, driven through Hummingbird's router test client.
-struct TestCloud {
-    let store: Store
-    let cloud: ControlPlane
-    let agents: InProcessAgents
-    let hosts: [String: [String]]  // site → host IDs
-    static let sites = [Site(id: "alpha", index: 1, name: "Alpha", latitude: 48.1, longitude: -1.7),
+public struct TestCloud: Sendable {
+    public let store: Store
+    public let cloud: ControlPlane
+    public let agents: InProcessAgents
+    public let hosts: [String: [String]]  // site → host IDs
+    public static let sites = [Site(id: "alpha", index: 1, name: "Alpha", latitude: 48.1, longitude: -1.7),
                         Site(id: "beta", index: 2, name: "Beta", latitude: 45.8, longitude: 4.8)]
 
-    struct Options {
-        var hostsPerSite = 2
-        var vcpus = 8
-        var ramMB = 16384
-        var failureRate = 0.0
-        var hostLeaseTTL: Duration = .seconds(3600)
-        var controllerLeaseTTL: Duration = .seconds(3600)
-        var controllerID = "test-controller"
-        var site = "alpha"
+    public struct Options {
+        public var hostsPerSite = 2
+        public var vcpus = 8
+        public var ramMB = 16384
+        public var failureRate = 0.0
+        public var hostLeaseTTL: Duration = .seconds(3600)
+        public var controllerLeaseTTL: Duration = .seconds(3600)
+        public var controllerID = "test-controller"
+        public var site = "alpha"
+        public init(hostsPerSite: Int = 2, vcpus: Int = 8, ramMB: Int = 16384, failureRate: Double = 0.0,
+                    hostLeaseTTL: Duration = .seconds(3600), controllerLeaseTTL: Duration = .seconds(3600),
+                    controllerID: String = "test-controller", site: String = "alpha") {
+            self.hostsPerSite = hostsPerSite
+            self.vcpus = vcpus
+            self.ramMB = ramMB
+            self.failureRate = failureRate
+            self.hostLeaseTTL = hostLeaseTTL
+            self.controllerLeaseTTL = controllerLeaseTTL
+            self.controllerID = controllerID
+            self.site = site
+        }
     }
 
-    static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
+    public static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
                      register: Bool = true, imagePeers: (any ImagePeers)? = nil) async throws -> TestCloud {
         let store = Store(engine: engine ?? InMemoryEngine())
         try await Bootstrap.ensure(store: store, sites: sites, accounts: [
@@ -74,27 +86,28 @@ struct TestCloud {
         return TestCloud(store: store, cloud: cloud, agents: agents, hosts: hosts)
     }
 
-    var router: Router<APIRequestContext> { ControllerApplication.router(cloud: cloud, secret: ClusterSecret("secret")) }
+    public var router: Router<APIRequestContext> { ControllerApplication.router(cloud: cloud, secret: ClusterSecret("secret")) }
 
     /// Runs `body` with a client talking to this cloud's router.
-    func withClient<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
+    public func withClient<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
         try await Application(router: router).test(.router) { client in try await body(APIClient(client: client)) }
     }
 }
 
 /// A small JSON client over the router test client.
-struct APIClient: Sendable {
-    let client: any TestClientProtocol
+public struct APIClient: Sendable {
+    public let client: any TestClientProtocol
+    public init(client: any TestClientProtocol) { self.client = client }
 
-    struct Reply: Sendable {
-        var status: Int
-        var headers: HTTPFields
-        var body: ByteBuffer
-        var json: JSON? { JSON.parse(Data(body.readableBytesView)) }
-        var text: String { String(buffer: body) }
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: HTTPFields
+        public var body: ByteBuffer
+        public var json: JSON? { JSON.parse(Data(body.readableBytesView)) }
+        public var text: String { String(buffer: body) }
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
+    public func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
               bytes: [UInt8]? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
         var headers = extra
         if let token { headers[HTTPField.Name("X-Auth-Token")!] = token }
@@ -112,7 +125,7 @@ struct APIClient: Sendable {
     }
 
     /// A project-scoped token.
-    func token(_ user: String, _ password: String, project: String) async throws -> String {
+    public func token(_ user: String, _ password: String, project: String) async throws -> String {
         let reply = try await call(.post, "/identity/v3/auth/tokens", json: """
             {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"\(user)","domain":{"name":"Default"},"password":"\(password)"}}},
              "scope":{"project":{"name":"\(project)","domain":{"name":"Default"}}}}}
@@ -124,7 +137,7 @@ struct APIClient: Sendable {
     }
 
     /// Boots a server and returns its ID.
-    func boot(_ token: String, name: String = "vm", imageID: String, flavor: String = "42", zone: String? = nil,
+    public func boot(_ token: String, name: String = "vm", imageID: String, flavor: String = "42", zone: String? = nil,
               extra: String = "") async throws -> String {
         let zoneField = zone.map { ",\"availability_zone\":\"\($0)\"" } ?? ""
         let reply = try await call(.post, "/compute/v2.1/servers", token: token, json: """
@@ -138,7 +151,7 @@ struct APIClient: Sendable {
 
     /// Polls the server until `predicate` holds on its JSON (or it is gone when `gone`).
     @discardableResult
-    func waitServer(_ token: String, _ id: String, timeout: Duration = .seconds(10),
+    public func waitServer(_ token: String, _ id: String, timeout: Duration = .seconds(10),
                     until predicate: @Sendable (JSON?) -> Bool) async throws -> JSON? {
         let deadline = ContinuousClock.now + timeout
         var last: JSON? = nil
@@ -151,12 +164,12 @@ struct APIClient: Sendable {
         throw TestFailure("server \(id) did not reach the wanted state; last: \(String(describing: last))")
     }
 
-    func waitStatus(_ token: String, _ id: String, _ status: String) async throws {
+    public func waitStatus(_ token: String, _ id: String, _ status: String) async throws {
         try await waitServer(token, id) { $0?["status"]?.string == status && $0?["OS-EXT-STS:task_state"] == .null }
     }
 
     /// Creates and uploads an image; returns its ID.
-    func image(_ token: String, name: String = "img", bytes: [UInt8] = Array(repeating: 7, count: 4096),
+    public func image(_ token: String, name: String = "img", bytes: [UInt8] = Array(repeating: 7, count: 4096),
                visibility: String = "private") async throws -> String {
         let created = try await call(.post, "/image/v2/images", token: token, json: """
             {"name":"\(name)","disk_format":"raw","container_format":"bare","visibility":"\(visibility)"}
@@ -168,7 +181,7 @@ struct APIClient: Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -5,28 +5,31 @@ import Synchronization
 
 /// Agents in the test process: the control plane's agent calls go straight to fake drivers.
 /// A host can be made unreachable or slow to exercise failure handling.
-final class InProcessAgents: AgentClient {
-    final class Drivers: Sendable {
-        let map = Mutex<[String: FakeHypervisorDriver]>([:])
+public final class InProcessAgents: AgentClient {
+    public final class Drivers: Sendable {
+        public let map = Mutex<[String: FakeHypervisorDriver]>([:])
     }
 
     private let shared: Drivers
 
     /// Agents over their own drivers, or over `other`'s (a second controller reaching the same hosts).
-    init(sharingDriversWith other: InProcessAgents? = nil) {
+    public init(sharingDriversWith other: InProcessAgents? = nil) {
         shared = other?.shared ?? Drivers()
     }
     private let unreachable = Mutex<Set<String>>([])
+    /// How many agent calls this client made.
+    public let calls = Mutex(0)
     /// While set, spawns wait until it is cleared (a controller "dies" mid-boot).
-    let holdSpawns = Mutex(false)
+    public let holdSpawns = Mutex(false)
 
-    func add(host: String, driver: FakeHypervisorDriver) { shared.map.withLock { $0[host] = driver } }
-    func driver(_ host: String) -> FakeHypervisorDriver? { shared.map.withLock { $0[host] } }
-    func setUnreachable(_ host: String, _ value: Bool) {
+    public func add(host: String, driver: FakeHypervisorDriver) { shared.map.withLock { $0[host] = driver } }
+    public func driver(_ host: String) -> FakeHypervisorDriver? { shared.map.withLock { $0[host] } }
+    public func setUnreachable(_ host: String, _ value: Bool) {
         unreachable.withLock { if value { $0.insert(host) } else { $0.remove(host) } }
     }
 
     private func target(_ host: String) throws -> FakeHypervisorDriver {
+        calls.withLock { $0 += 1 }
         if unreachable.withLock({ $0.contains(host) }) { throw AgentCallError(kind: .unreachable, message: "host \(host) unreachable") }
         guard let driver = driver(host) else { throw AgentCallError(kind: .unreachable, message: "no agent for \(host)") }
         return driver
@@ -38,13 +41,13 @@ final class InProcessAgents: AgentClient {
         }
     }
 
-    func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo {
+    public func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo {
         while holdSpawns.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
         let driver = try target(host)
         return try await map { try await driver.spawn(spec) }
     }
 
-    func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+    public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
         let d = try target(host)
         return try await map {
             switch operation {
@@ -60,16 +63,16 @@ final class InProcessAgents: AgentClient {
         }
     }
 
-    func destroy(machine: String, host: String, at agentURL: String) async throws {
+    public func destroy(machine: String, host: String, at agentURL: String) async throws {
         let d = try target(host)
         await d.destroy(machine)
     }
 
-    func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo? {
+    public func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo? {
         await try target(host).inspect(machine)
     }
 
-    func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String {
+    public func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String {
         let d = try target(host)
         return try await map { try await d.consoleOutput(machine, maxLines: lines) }
     }
