@@ -116,6 +116,11 @@ let package = Package(
                     dependencies: ["CloudTestSupport", "Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
+        /** The agent's endpoint over a fake driver: wire types, operations, error statuses. */
+        .testTarget(name: "ComputeAgentTests",
+                    dependencies: ["ComputeAgent", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", logging,
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: settings),
         /** Forwarding between two controllers' routers, and the directory of other sites' controllers. */
         .testTarget(name: "SiteRoutingTests",
                     dependencies: ["CloudTestSupport", "SiteRouting", "Controller", "StateStore", httpClient,

@@ -15,8 +15,16 @@ public struct HTTPAgentClient: AgentClient {
         "\(base)/agent/v1/hosts/\(host)/machines\(rest)"
     }
 
-    public func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo {
-        try await http.json(MachineInfo.self, .POST, url(agentURL, host), body: spec)
+    public func spawn(_ request: SpawnRequest, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .POST, url(agentURL, host), body: request)
+    }
+
+    public func attach(_ disk: SpawnRequest.Disk, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .POST, url(agentURL, host, "/\(machine)/disks"), body: AttachDiskRequest(disk: disk))
+    }
+
+    public func detach(volume volumeID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .DELETE, url(agentURL, host, "/\(machine)/disks/\(volumeID)"))
     }
 
     public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws

@@ -67,7 +67,7 @@ public final class InternalHTTP: Sendable {
         guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ErrorBody.self, from: data))?.error.message
                 ?? String(decoding: data.prefix(500), as: UTF8.self)
-            throw AgentCallError(kind: status == 404 ? .notFound : (status >= 502 ? .unreachable : .driver), message: message)
+            throw AgentCallError(kind: AgentStatus.kind(ofStatus: status), message: message)
         }
     }
 

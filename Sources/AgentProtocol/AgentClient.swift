@@ -1,14 +1,16 @@
 import HypervisorDriver
 
 /// How the control plane reaches compute agents (the HTTP implementation lives in `AgentHTTP`;
-/// tests may call agents in process).
+/// tests may call agents in process). Failures are `AgentCallError`s.
 public protocol AgentClient: Sendable {
-    func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo
+    func spawn(_ request: SpawnRequest, host: String, at agentURL: String) async throws -> MachineInfo
     func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws
         -> MachineInfo
     func destroy(machine: String, host: String, at agentURL: String) async throws
     func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo?
     func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String
+    func attach(_ disk: SpawnRequest.Disk, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
+    func detach(volume volumeID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
 }
 
 /// How a compute agent reaches the controllers of its site.

@@ -10,11 +10,15 @@ import HypervisorDriver
 /// - `POST /internal/v1/sites/{site}/hosts/{host}/reconcile` `ReconcileReport` → `ReconcileOrders`
 ///
 /// Paths, agent side (controllers call them):
-/// - `POST   /agent/v1/hosts/{host}/machines` `MachineSpec` → `MachineInfo`
+/// - `POST   /agent/v1/hosts/{host}/machines` `SpawnRequest` → `MachineInfo`
 /// - `POST   /agent/v1/hosts/{host}/machines/{id}/{operation}` → `MachineInfo` (operations: `MachineOperation`)
+/// - `POST   /agent/v1/hosts/{host}/machines/{id}/disks` `AttachDiskRequest` → `MachineInfo`
+/// - `DELETE /agent/v1/hosts/{host}/machines/{id}/disks/{volume}` → `MachineInfo`
 /// - `DELETE /agent/v1/hosts/{host}/machines/{id}` → 204
 /// - `GET    /agent/v1/hosts/{host}/machines/{id}` → `MachineInfo` or 404
 /// - `GET    /agent/v1/hosts/{host}/machines/{id}/console?lines=N` → text
+///
+/// Driver errors become statuses by `AgentStatus`, the one table.
 public enum AgentProtocol {
     public static let version = 1
     /// Header carrying the cluster secret on every internal request.

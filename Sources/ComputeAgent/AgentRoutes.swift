@@ -22,12 +22,20 @@ public enum AgentRoutes {
 
     static func fail(_ error: any Error) -> Failure {
         guard let error = error as? DriverError else { return Failure(status: .internalServerError, message: "\(error)") }
-        switch error.code {
-        case .notFound: return Failure(status: .notFound, message: error.message)
-        case .invalidState: return Failure(status: .conflict, message: error.message)
-        case .unavailable: return Failure(status: .serviceUnavailable, message: error.message)
-        default: return Failure(status: .internalServerError, message: error.message)
+        return Failure(status: .init(code: AgentStatus.status(of: error)), message: error.message)
+    }
+
+    /// Decodes a request body of the protocol's version.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, version: (T) -> Int) async throws -> T {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let value: T
+        do { value = try JSONDecoder().decode(type, from: Data(buffer: body)) } catch {
+            throw Failure(status: .badRequest, message: "malformed \(type): \(error)")
         }
+        guard version(value) == AgentProtocol.version else {
+            throw Failure(status: .badRequest, message: "\(type) version \(version(value)) is not spoken here (\(AgentProtocol.version) is)")
+        }
+        return value
     }
 
     static func json(_ value: some Encodable) throws -> Response {
@@ -51,12 +59,8 @@ public enum AgentRoutes {
         }
         group.post("") { request, context in
             let driver = try driver(request, context)
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let spec: MachineSpec
-            do { spec = try JSONDecoder().decode(MachineSpec.self, from: Data(buffer: body)) } catch {
-                throw Failure(status: .badRequest, message: "malformed machine spec: \(error)")
-            }
-            do { return try json(try await driver.spawn(spec)) } catch { throw fail(error) }
+            let spawn = try await decode(SpawnRequest.self, request) { $0.v }
+            do { return try json(try await driver.spawn(spawn.machineSpec)) } catch { throw fail(error) }
         }
         // Every machine of the host, as its driver sees it (operators; orphan checks in tests).
         group.get("") { request, context in
@@ -84,25 +88,27 @@ public enum AgentRoutes {
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             } catch { throw fail(error) }
         }
+        group.post(":id/disks") { request, context in
+            let driver = try driver(request, context)
+            let attach = try await decode(AttachDiskRequest.self, request) { $0.v }
+            do {
+                return try json(try await driver.attachDisk(try context.parameters.require("id"), disk: attach.disk.machineDisk))
+            } catch { throw fail(error) }
+        }
+        group.delete(":id/disks/:volume") { request, context in
+            let driver = try driver(request, context)
+            do {
+                return try json(try await driver.detachDisk(try context.parameters.require("id"),
+                                                            diskID: try context.parameters.require("volume")))
+            } catch { throw fail(error) }
+        }
         group.post(":id/:operation") { request, context in
             let driver = try driver(request, context)
             let id = try context.parameters.require("id")
             guard let operation = MachineOperation(rawValue: try context.parameters.require("operation")) else {
                 throw Failure(status: .notFound, message: "no such operation")
             }
-            do {
-                let info: MachineInfo = switch operation {
-                case .stop: try await driver.powerOff(id, grace: .seconds(30))
-                case .start: try await driver.powerOn(id)
-                case .pause: try await driver.pause(id)
-                case .unpause: try await driver.unpause(id)
-                case .suspend: try await driver.suspend(id)
-                case .resume: try await driver.resume(id)
-                case .reboot: try await driver.reboot(id, hard: false)
-                case .rebootHard: try await driver.reboot(id, hard: true)
-                }
-                return try json(info)
-            } catch { throw fail(error) }
+            do { return try json(try await operation.perform(on: driver, machine: id)) } catch { throw fail(error) }
         }
         router.get("/healthz") { _, _ in "ok" }
         return router

@@ -19,10 +19,31 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         }
     }
 
+    /// A simulated machine, as kept in the state file.
     private struct Machine: Codable {
-        var spec: MachineSpec
+        var name: String
         var state: MachineState
         var console: [String]
+        var disks: [String]
+
+        init(name: String, state: MachineState, console: [String], disks: [String] = []) {
+            self.name = name
+            self.state = state
+            self.console = console
+            self.disks = disks
+        }
+
+        private enum CodingKeys: String, CodingKey { case name, state, console, disks }
+
+        /// State files written before disks existed hold machines without disks.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(name: try c.decodeIfPresent(String.self, forKey: .name) ?? "vm", state: try c.decode(MachineState.self, forKey: .state),
+                      console: try c.decode([String].self, forKey: .console),
+                      disks: try c.decodeIfPresent([String].self, forKey: .disks) ?? [])
+        }
+
+        func info(_ id: String) -> MachineInfo { MachineInfo(serverID: id, state: state, disks: disks) }
     }
 
     private var machines: [String: Machine] = [:] {
@@ -33,6 +54,8 @@ public actor FakeHypervisorDriver: HypervisorDriver {
     private let stateFile: URL?
     private var saveScheduled = false
     public nonisolated let capabilities = DriverCapabilities(hypervisorType: "fake")
+    /// Disks a machine can have besides its image (as the QEMU driver's hot-plug ports).
+    static let diskSlots = 4
 
     /// A simulated hypervisor. With `stateFile`, its machines outlive the process (as VMs outlive
     /// an agent restart): they are loaded from the file and saved to it within a second of a change.
@@ -70,18 +93,18 @@ public actor FakeHypervisorDriver: HypervisorDriver {
     }
 
     public func spawn(_ spec: MachineSpec) async throws -> MachineInfo {
-        if let existing = machines[spec.serverID] { return MachineInfo(serverID: spec.serverID, state: existing.state) }
+        if let existing = machines[spec.serverID] { return existing.info(spec.serverID) }
         if configuration.spawnDelay > .zero { try await Task.sleep(for: configuration.spawnDelay) }
-        if let existing = machines[spec.serverID] { return MachineInfo(serverID: spec.serverID, state: existing.state) }
+        if let existing = machines[spec.serverID] { return existing.info(spec.serverID) }
         if configuration.failureRate > 0, nextRandom() < configuration.failureRate {
             throw DriverError(code: .spawnFailed, message: "fake driver: injected spawn failure")
         }
-        machines[spec.serverID] = Machine(spec: spec, state: .running, console: [
+        machines[spec.serverID] = Machine(name: spec.name, state: .running, console: [
             "fake-bios: booting \(spec.name)",
             "fake-kernel: \(spec.vcpus) vCPU, \(spec.ramMB) MiB",
             "login: \(spec.name) ready",
-        ])
-        return MachineInfo(serverID: spec.serverID, state: .running)
+        ], disks: spec.disks.map(\.id))
+        return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id))
     }
 
     public func destroy(_ serverID: String) {
@@ -101,7 +124,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             machine.console.append(log)
             machines[serverID] = machine
         }
-        return MachineInfo(serverID: serverID, state: state)
+        return machine.info(serverID)
     }
 
     public func powerOff(_ serverID: String, grace: Duration) throws -> MachineInfo {
@@ -119,7 +142,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         machine.state = .running
         machine.console.append(hard ? "fake-bios: reset" : "reboot: Restarting system")
         machines[serverID] = machine
-        return MachineInfo(serverID: serverID, state: .running)
+        return machine.info(serverID)
     }
 
     public func pause(_ serverID: String) throws -> MachineInfo {
@@ -138,6 +161,33 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         try transition(serverID, from: [.suspended], to: .running, log: "PM: resume")
     }
 
+    public func attachDisk(_ serverID: String, disk: MachineDisk) throws -> MachineInfo {
+        guard var machine = machines[serverID] else {
+            throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
+        }
+        if !machine.disks.contains(disk.id) {
+            guard machine.disks.count < Self.diskSlots else {
+                throw DriverError(code: .invalidState, message: "machine \(serverID) has no free disk slot")
+            }
+            machine.disks.append(disk.id)
+            if machine.state == .running { machine.console.append("fake-kernel: disk \(disk.id) added") }
+            machines[serverID] = machine
+        }
+        return machine.info(serverID)
+    }
+
+    public func detachDisk(_ serverID: String, diskID: String) throws -> MachineInfo {
+        guard var machine = machines[serverID] else {
+            throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
+        }
+        if machine.disks.contains(diskID) {
+            machine.disks.removeAll { $0 == diskID }
+            if machine.state == .running { machine.console.append("fake-kernel: disk \(diskID) removed") }
+            machines[serverID] = machine
+        }
+        return machine.info(serverID)
+    }
+
     public func consoleOutput(_ serverID: String, maxLines: Int?) throws -> String {
         guard let machine = machines[serverID] else {
             throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
@@ -147,11 +197,11 @@ public actor FakeHypervisorDriver: HypervisorDriver {
     }
 
     public func inspect(_ serverID: String) -> MachineInfo? {
-        machines[serverID].map { MachineInfo(serverID: serverID, state: $0.state) }
+        machines[serverID]?.info(serverID)
     }
 
     public func list() -> [MachineInfo] {
-        machines.map { MachineInfo(serverID: $0.key, state: $0.value.state) }.sorted { $0.serverID < $1.serverID }
+        machines.map { $0.value.info($0.key) }.sorted { $0.serverID < $1.serverID }
     }
 
     /// Test hook: a machine that vanished behind the agent's back (as a killed QEMU process would).
@@ -161,7 +211,6 @@ public actor FakeHypervisorDriver: HypervisorDriver {
 
     /// Test hook: a machine the agent does not know about (an orphan).
     public func simulateOrphan(_ serverID: String) {
-        machines[serverID] = Machine(spec: MachineSpec(serverID: serverID, name: "orphan", vcpus: 1, ramMB: 64,
-                                                       diskGB: 1, imageID: ""), state: .running, console: [])
+        machines[serverID] = Machine(name: "orphan", state: .running, console: [])
     }
 }

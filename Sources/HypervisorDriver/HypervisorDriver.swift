@@ -31,6 +31,16 @@ public protocol HypervisorDriver: Sendable {
     func suspend(_ serverID: String) async throws -> MachineInfo
     func resume(_ serverID: String) async throws -> MachineInfo
 
+    /// Hot-plugs `disk` into the machine (a running guest sees it arrive; a stopped machine gets
+    /// it at its next boot); it stays attached across power cycles until detached. Idempotent
+    /// per disk ID: attaching an attached disk reports the machine as it is.
+    /// - Throws: `notFound` without such a machine; `invalidState` when it has no free slot.
+    func attachDisk(_ serverID: String, disk: MachineDisk) async throws -> MachineInfo
+
+    /// Unplugs the disk (a running guest releases it first). Succeeds when it is not attached.
+    /// - Throws: `notFound` without such a machine.
+    func detachDisk(_ serverID: String, diskID: String) async throws -> MachineInfo
+
     /// The last `maxLines` lines of the serial console (all when nil).
     func consoleOutput(_ serverID: String, maxLines: Int?) async throws -> String
 

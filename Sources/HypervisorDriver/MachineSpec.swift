@@ -1,5 +1,6 @@
-/// Everything a driver needs to create one virtual machine.
-public struct MachineSpec: Sendable, Hashable, Codable {
+/// Everything a driver needs to create one virtual machine: the driver's input, not a wire or
+/// stored format (the agent protocol has `SpawnRequest`, each driver its own records).
+public struct MachineSpec: Sendable, Hashable {
     /// The server's ID; also the machine's name on the host.
     public var serverID: String
     public var name: String
@@ -11,9 +12,11 @@ public struct MachineSpec: Sendable, Hashable, Codable {
     public var publicKey: String?
     /// Network interfaces, in guest order (eth0 first).
     public var ports: [MachinePort]
+    /// Disks attached from the first boot (volumes), in guest order after the image's disk.
+    public var disks: [MachineDisk]
 
     public init(serverID: String, name: String, vcpus: Int, ramMB: Int, diskGB: Int, imageID: String,
-                userData: String? = nil, publicKey: String? = nil, ports: [MachinePort] = []) {
+                userData: String? = nil, publicKey: String? = nil, ports: [MachinePort] = [], disks: [MachineDisk] = []) {
         self.serverID = serverID
         self.name = name
         self.vcpus = vcpus
@@ -23,20 +26,7 @@ public struct MachineSpec: Sendable, Hashable, Codable {
         self.userData = userData
         self.publicKey = publicKey
         self.ports = ports
+        self.disks = disks
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case serverID, name, vcpus, ramMB, diskGB, imageID, userData, publicKey, ports
-    }
-
-    /// Decodes specs written before `ports` existed as machines without ports.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(serverID: try c.decode(String.self, forKey: .serverID), name: try c.decode(String.self, forKey: .name),
-                  vcpus: try c.decode(Int.self, forKey: .vcpus), ramMB: try c.decode(Int.self, forKey: .ramMB),
-                  diskGB: try c.decode(Int.self, forKey: .diskGB), imageID: try c.decode(String.self, forKey: .imageID),
-                  userData: try c.decodeIfPresent(String.self, forKey: .userData),
-                  publicKey: try c.decodeIfPresent(String.self, forKey: .publicKey),
-                  ports: try c.decodeIfPresent([MachinePort].self, forKey: .ports) ?? [])
-    }
 }

@@ -7,10 +7,22 @@ public enum MachineState: String, Sendable, Hashable, Codable {
 public struct MachineInfo: Sendable, Hashable, Codable {
     public var serverID: String
     public var state: MachineState
+    /// IDs of the disks attached besides the image (`MachineDisk.id`), in attachment order.
+    public var disks: [String]
 
-    public init(serverID: String, state: MachineState) {
+    public init(serverID: String, state: MachineState, disks: [String] = []) {
         self.serverID = serverID
         self.state = state
+        self.disks = disks
+    }
+
+    private enum CodingKeys: String, CodingKey { case serverID, state, disks }
+
+    /// Reads reports of agents older than `disks` as machines without disks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(serverID: try c.decode(String.self, forKey: .serverID), state: try c.decode(MachineState.self, forKey: .state),
+                  disks: try c.decodeIfPresent([String].self, forKey: .disks) ?? [])
     }
 }
 

@@ -16,7 +16,7 @@ public enum BareLaunch {
         try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
         try await HostCommand.run("qemu-img", ["create", "-q", "-f", "qcow2", "-b",
                                                guestDirectory.appendingPathComponent("luc-guest.raw").path, "-F", "raw", dir.disk.path])
-        let record = MachineRecord(spec: spec, intent: .on, accelerator: accelerator,
+        let record = MachineRecord(spec: MachineRecord.Spec(spec), intent: .on, accelerator: accelerator,
                                    kernel: guestDirectory.appendingPathComponent("vmlinuz").path,
                                    initrd: guestDirectory.appendingPathComponent("initrd.img").path,
                                    kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: HostMemory.tscKHz(), accelerator: accelerator),

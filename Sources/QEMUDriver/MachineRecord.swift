@@ -17,9 +17,33 @@ struct MachineRecord: Codable, Sendable {
         case suspended
     }
 
+    /// The machine as it was asked for: the driver's own stored copy of the `MachineSpec` (same
+    /// keys as the records written before it had a type of its own).
+    struct Spec: Codable, Sendable {
+        var serverID: String
+        var name: String
+        var vcpus: Int
+        var ramMB: Int
+        var diskGB: Int
+        var imageID: String
+        var userData: String?
+        var publicKey: String?
+        var ports: [MachinePort]?
+
+        init(_ spec: MachineSpec) {
+            serverID = spec.serverID; name = spec.name; vcpus = spec.vcpus; ramMB = spec.ramMB; diskGB = spec.diskGB
+            imageID = spec.imageID; userData = spec.userData; publicKey = spec.publicKey; ports = spec.ports
+        }
+
+        var model: MachineSpec {
+            MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
+                        userData: userData, publicKey: publicKey, ports: ports ?? [])
+        }
+    }
+
     static let version = 1
     var version = MachineRecord.version
-    var spec: MachineSpec
+    var spec: Spec
     var intent: Intent
     var accelerator: QEMUConfiguration.Accelerator
     /// Kernel, initramfs and command line for direct kernel boot; nil boots the disk through the BIOS.

@@ -15,7 +15,7 @@ enum QEMUCommandLine {
 
     static func arguments(for record: MachineRecord, in directory: MachineDirectory, incoming: Bool,
                           firmware: String?) -> [String] {
-        let spec = record.spec
+        let spec = record.spec.model
         var args = ["-name", "luc-\(spec.serverID),process=luc-\(spec.serverID)",
                     "-machine", "q35", "-nodefaults", "-no-user-config", "-display", "none",
                     "-m", "\(spec.ramMB)", "-smp", "\(max(1, spec.vcpus))",

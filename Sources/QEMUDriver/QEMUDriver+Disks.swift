@@ -2,48 +2,53 @@ import Foundation
 import HypervisorDriver
 
 extension QEMUDriver {
-    /// Hot-plugs a disk file (a volume) as a virtio-blk device on a free root port; it is
-    /// re-attached at every later launch. Returns the attachment. Idempotent per volume ID.
-    public func attachDisk(_ serverID: String, volumeID: String, path: String, format: String = "qcow2") async throws -> AttachedDisk {
+    /// Hot-plugs a disk file (a volume) as a virtio-blk device on a free root port of a running
+    /// machine (`blockdev-add` + `device_add`); a machine whose QEMU is not running gets it at
+    /// its next launch. It is re-attached at every later launch. Idempotent per disk ID.
+    public func attachDisk(_ serverID: String, disk: MachineDisk) async throws -> MachineInfo {
         try await driverCall(serverID) {
-            var (dir, record, _) = try running(serverID)
-            if let existing = record.disks.first(where: { $0.id == volumeID }) { return existing }
+            var (dir, record) = try record(serverID)
+            if record.disks.contains(where: { $0.id == disk.id }) { return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id)) }
             guard let slot = (1...QEMUCommandLine.hotplugSlots).first(where: { s in !record.disks.contains { $0.slot == s } }) else {
                 throw DriverError(code: .invalidState, message: "Machine \(serverID) has no free hot-plug slot.")
             }
-            let disk = AttachedDisk(id: volumeID, path: path, format: format, slot: slot)
-            try await qmp(dir) { qmp in
-                try await qmp.execute("blockdev-add", ["node-name": disk.nodeName, "driver": format,
-                                                       "file": ["driver": "file", "filename": path]])
-                do {
-                    try await qmp.execute("device_add", ["driver": "virtio-blk-pci", "id": disk.deviceID, "drive": disk.nodeName,
-                                                         "bus": "hp\(slot)", "serial": disk.serial])
-                } catch {
-                    _ = try? await qmp.execute("blockdev-del", ["node-name": disk.nodeName])
-                    throw error
+            let attached = AttachedDisk(id: disk.id, path: disk.path, format: disk.format, slot: slot)
+            if QEMUProcess.find(dir, serverID: serverID) != nil {
+                try await qmp(dir) { qmp in
+                    try await qmp.execute("blockdev-add", ["node-name": attached.nodeName, "driver": disk.format,
+                                                           "file": ["driver": "file", "filename": disk.path]])
+                    do {
+                        try await qmp.execute("device_add", ["driver": "virtio-blk-pci", "id": attached.deviceID,
+                                                             "drive": attached.nodeName, "bus": "hp\(slot)", "serial": attached.serial])
+                    } catch {
+                        _ = try? await qmp.execute("blockdev-del", ["node-name": attached.nodeName])
+                        throw error
+                    }
                 }
             }
-            record.disks.append(disk)
+            record.disks.append(attached)
             try dir.save(record)
-            return disk
+            return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
         }
     }
 
-    /// Unplugs a hot-plugged disk: the guest releases the device, then QEMU closes the file.
-    /// Succeeds when the volume is not attached.
-    public func detachDisk(_ serverID: String, volumeID: String) async throws {
+    /// Unplugs a disk: the guest releases the device (`device_del`, then `DEVICE_DELETED`), then
+    /// QEMU closes the file. Succeeds when the disk is not attached.
+    public func detachDisk(_ serverID: String, diskID: String) async throws -> MachineInfo {
         try await driverCall(serverID) {
             var (dir, record) = try record(serverID)
-            guard let disk = record.disks.first(where: { $0.id == volumeID }) else { return }
-            if QEMUProcess.find(dir, serverID: serverID) != nil {
-                try await qmp(dir) { qmp in
-                    try await qmp.execute("device_del", ["id": disk.deviceID])
-                    try await qmp.waitForEvent("DEVICE_DELETED", timeout: .seconds(30)) { $0["device"] as? String == disk.deviceID }
-                    try await qmp.execute("blockdev-del", ["node-name": disk.nodeName])
+            if let disk = record.disks.first(where: { $0.id == diskID }) {
+                if QEMUProcess.find(dir, serverID: serverID) != nil {
+                    try await qmp(dir) { qmp in
+                        try await qmp.execute("device_del", ["id": disk.deviceID])
+                        try await qmp.waitForEvent("DEVICE_DELETED", timeout: .seconds(30)) { $0["device"] as? String == disk.deviceID }
+                        try await qmp.execute("blockdev-del", ["node-name": disk.nodeName])
+                    }
                 }
+                record.disks.removeAll { $0.id == diskID }
+                try dir.save(record)
             }
-            record.disks.removeAll { $0.id == volumeID }
-            try dir.save(record)
+            return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
         }
     }
 }

@@ -15,7 +15,10 @@ extension QEMUDriver {
         return (dir, record, process)
     }
 
-    func info(_ id: String, _ state: MachineState) -> MachineInfo { MachineInfo(serverID: id, state: state) }
+    /// The report of a machine in `state`, with the disks its record holds.
+    func info(_ id: String, _ state: MachineState) -> MachineInfo {
+        MachineInfo(serverID: id, state: state, disks: (try? record(id))?.1.disks.map(\.id) ?? [])
+    }
 
     /// Driver errors pass through; anything else is the hypervisor failing.
     func driverCall<T: Sendable>(_ id: String, _ body: () async throws -> T) async throws -> T {

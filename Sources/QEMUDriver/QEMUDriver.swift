@@ -106,7 +106,7 @@ public actor QEMUDriver: HypervisorDriver {
         try await exclusive(spec.serverID) {
             let dir = directory(spec.serverID)
             if dir.exists, let record = try? dir.load() {
-                return MachineInfo(serverID: spec.serverID, state: state(dir, record))
+                return MachineInfo(serverID: spec.serverID, state: state(dir, record), disks: record.disks.map(\.id))
             }
             var taps: [String] = []
             do {
@@ -118,10 +118,14 @@ public actor QEMUDriver: HypervisorDriver {
                 if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
                 try await HostCommand.run("qemu-img", create)
                 for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
-                let record = MachineRecord(spec: spec, intent: .on, accelerator: configuration.accelerator,
+                guard spec.disks.count <= QEMUCommandLine.hotplugSlots else {
+                    throw DriverError(code: .spawnFailed, message: "At most \(QEMUCommandLine.hotplugSlots) disks besides the image.")
+                }
+                let disks = spec.disks.enumerated().map { AttachedDisk(id: $1.id, path: $1.path, format: $1.format, slot: $0 + 1) }
+                let record = MachineRecord(spec: MachineRecord.Spec(spec), intent: .on, accelerator: configuration.accelerator,
                                            kernel: image.kernel, initrd: image.initrd,
                                            kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz, accelerator: configuration.accelerator),
-                                           taps: taps, disks: [], createdAt: Date())
+                                           taps: taps, disks: disks, createdAt: Date())
                 try dir.save(record)
                 try await booting {
                     // Checked with the boot slot held: machines booted before are in MemAvailable.
@@ -136,7 +140,7 @@ public actor QEMUDriver: HypervisorDriver {
                     let process = try await launch(record, dir, incoming: false)
                     try await waitUntilReady(dir, record, process: process, from: 0)
                 }
-                return MachineInfo(serverID: spec.serverID, state: .running)
+                return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id))
             } catch {
                 await remove(dir, taps: taps)
                 if let error = error as? DriverError { throw error }
@@ -219,7 +223,7 @@ public actor QEMUDriver: HypervisorDriver {
 
     public func inspect(_ serverID: String) async throws -> MachineInfo? {
         guard let (dir, record) = try? record(serverID) else { return nil }
-        return MachineInfo(serverID: serverID, state: state(dir, record))
+        return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
     }
 
     public func list() async throws -> [MachineInfo] {
@@ -231,7 +235,8 @@ public actor QEMUDriver: HypervisorDriver {
             lastEviction = .now
             await images.evict(keeping: Set(machines.map { $0.1.spec.imageID }), unusedFor: .seconds(3600))
         }
-        return machines.map { dir, record in MachineInfo(serverID: record.spec.serverID, state: state(dir, record)) }
+        return machines.map { dir, record in MachineInfo(serverID: record.spec.serverID, state: state(dir, record), disks: record.disks.map(\.id))
+        }
     }
 
     /// Removes base images that no machine of this host uses and that no boot used for `unusedFor`.

@@ -36,36 +36,23 @@ public final class InProcessAgents: AgentClient {
     }
 
     private func map<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as DriverError {
-            throw AgentCallError(kind: error.code == .notFound ? .notFound : .driver, message: error.message)
-        }
+        do { return try await body() } catch let error as DriverError { throw AgentStatus.callError(error) }
     }
 
-    public func spawn(_ spec: MachineSpec, host: String, at agentURL: String) async throws -> MachineInfo {
+    public func spawn(_ request: SpawnRequest, host: String, at agentURL: String) async throws -> MachineInfo {
         while holdSpawns.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
         let driver = try target(host)
-        return try await map { try await driver.spawn(spec) }
+        return try await map { try await driver.spawn(request.machineSpec) }
     }
 
     public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
-        let d = try target(host)
-        return try await map {
-            switch operation {
-            case .stop: try await d.powerOff(machine, grace: .seconds(1))
-            case .start: try await d.powerOn(machine)
-            case .pause: try await d.pause(machine)
-            case .unpause: try await d.unpause(machine)
-            case .suspend: try await d.suspend(machine)
-            case .resume: try await d.resume(machine)
-            case .reboot: try await d.reboot(machine, hard: false)
-            case .rebootHard: try await d.reboot(machine, hard: true)
-            }
-        }
+        let driver = try target(host)
+        return try await map { try await operation.perform(on: driver, machine: machine, stopGrace: .seconds(1)) }
     }
 
     public func destroy(machine: String, host: String, at agentURL: String) async throws {
-        let d = try target(host)
-        await d.destroy(machine)
+        let driver = try target(host)
+        await driver.destroy(machine)
     }
 
     public func inspect(machine: String, host: String, at agentURL: String) async throws -> MachineInfo? {
@@ -73,7 +60,17 @@ public final class InProcessAgents: AgentClient {
     }
 
     public func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String {
-        let d = try target(host)
-        return try await map { try await d.consoleOutput(machine, maxLines: lines) }
+        let driver = try target(host)
+        return try await map { try await driver.consoleOutput(machine, maxLines: lines) }
+    }
+
+    public func attach(_ disk: SpawnRequest.Disk, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        let driver = try target(host)
+        return try await map { try await driver.attachDisk(machine, disk: disk.machineDisk) }
+    }
+
+    public func detach(volume volumeID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        let driver = try target(host)
+        return try await map { try await driver.detachDisk(machine, diskID: volumeID) }
     }
 }

@@ -127,14 +127,14 @@ struct QEMUDriverTests {
         made.arguments = ["create", "-q", "-f", "qcow2", volume, "64M"]
         try made.run()
         while made.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        let disk = try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume)
-        #expect(disk.slot == 1)
-        #expect(try await bed.driver.attachDisk("v1", volumeID: "0b5d6c2e-volume", path: volume) == disk)
+        let disk = MachineDisk(id: "0b5d6c2e-volume", path: volume)
+        #expect(try await bed.driver.attachDisk("v1", disk: disk).disks == ["0b5d6c2e-volume"])
+        #expect(try await bed.driver.attachDisk("v1", disk: disk).disks == ["0b5d6c2e-volume"])
         // The guest itself saw the disk arrive (its mdev prints hot-plug events on the console).
         #expect(try await consoleShows("luc-guest: disk vdb add", on: "v1", bed))
-        try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
+        #expect(try await bed.driver.detachDisk("v1", diskID: "0b5d6c2e-volume").disks.isEmpty)
         #expect(try await consoleShows("luc-guest: disk vdb remove", on: "v1", bed))
-        try await bed.driver.detachDisk("v1", volumeID: "0b5d6c2e-volume")
+        #expect(try await bed.driver.detachDisk("v1", diskID: "0b5d6c2e-volume").disks.isEmpty)
         try await bed.driver.destroy("v1")
     }
 

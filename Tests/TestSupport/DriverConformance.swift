@@ -1,3 +1,4 @@
+import Foundation
 import HypervisorDriver
 
 /// The contract of `HypervisorDriver`, checked against any driver. `make` returns a fresh driver
@@ -17,6 +18,7 @@ public enum DriverConformance {
         ("reboot soft and hard", reboot),
         ("console output honours the line count", console),
         ("destroy is idempotent and removes everything", destroy),
+        ("disks attach and detach idempotently, also while stopped", disks),
         ("operations on a missing machine are notFound", missing),
     ]
 
@@ -74,10 +76,38 @@ public enum DriverConformance {
         try require(try await d.list().isEmpty, "list not empty after destroy")
     }
 
+    /// A 1 MiB raw disk file (sparse) for the disk checks.
+    static func diskFile(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("luc-conformance-\(name)-\(UUID().uuidString.prefix(8)).raw").path
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ConformanceFailure("cannot create \(path)") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 1 << 20)
+        try handle.close()
+        return path
+    }
+
+    static func disks(_ d: any HypervisorDriver) async throws {
+        let first = MachineDisk(id: "vol-1", path: try diskFile("1"), format: "raw")
+        let second = MachineDisk(id: "vol-2", path: try diskFile("2"), format: "raw")
+        defer { for path in [first.path, second.path] { try? FileManager.default.removeItem(atPath: path) } }
+        _ = try await d.spawn(spec("k1"))
+        try require(try await d.attachDisk("k1", disk: first).disks == ["vol-1"], "attach")
+        try require(try await d.attachDisk("k1", disk: first).disks == ["vol-1"], "second attach of the same disk")
+        try require(try await d.inspect("k1")?.disks == ["vol-1"], "inspect after attach")
+        _ = try await d.powerOff("k1", grace: .seconds(5))
+        try require(try await d.attachDisk("k1", disk: second).disks == ["vol-1", "vol-2"], "attach while stopped")
+        try require(try await d.powerOn("k1").disks == ["vol-1", "vol-2"], "disks kept across a power cycle")
+        try require(try await d.detachDisk("k1", diskID: "vol-1").disks == ["vol-2"], "detach")
+        try require(try await d.detachDisk("k1", diskID: "vol-1").disks == ["vol-2"], "second detach")
+        try await d.destroy("k1")
+    }
+
     static func missing(_ d: any HypervisorDriver) async throws {
         let operations: [(String, @Sendable () async throws -> MachineInfo)] = [
             ("powerOn", { try await d.powerOn("ghost") }), ("pause", { try await d.pause("ghost") }),
             ("resume", { try await d.resume("ghost") }),
+            ("attachDisk", { try await d.attachDisk("ghost", disk: MachineDisk(id: "vol", path: "/nonexistent")) }),
+            ("detachDisk", { try await d.detachDisk("ghost", diskID: "vol") }),
         ]
         for (name, op) in operations {
             do {

@@ -91,12 +91,12 @@ public final class ServerTasks: Sendable {
         }
         var key: String? = nil
         if let name = server.keyName { key = try await store.keypairs.find(user: server.userID, name: name)?.value.publicKey }
-        let spec = MachineSpec(serverID: server.id, name: server.name, vcpus: server.flavor.vcpus,
-                               ramMB: server.flavor.ramMB, diskGB: server.flavor.diskGB, imageID: server.imageID,
-                               userData: server.userData, publicKey: key)
+        let request = SpawnRequest(serverID: server.id, name: server.name, vcpus: server.flavor.vcpus,
+                                   ramMB: server.flavor.ramMB, diskGB: server.flavor.diskGB, imageID: server.imageID,
+                                   userData: server.userData, publicKey: key)
         let info: MachineInfo
         do {
-            info = try await agents.spawn(spec, host: host.id, at: host.agentURL)
+            info = try await agents.spawn(request, host: host.id, at: host.agentURL)
         } catch {
             logger.info("spawn failed", metadata: ["server.id": "\(server.id)", "host.id": "\(host.id)", "error": "\(error)"])
             return try await reschedule(current, after: "\(error)")
