@@ -26,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        /** Low-level helpers every layer may use: hex, durations in seconds, file digests, blocking I/O off the cooperative pool. */
+        .target(name: "LUCBase",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: settings),
+
         // MARK: Model and pure logic
         /** Domain types and the server state machine. No I/O. */
         .target(name: "CloudModel", swiftSettings: settings),
@@ -34,15 +39,15 @@ let package = Package(
 
         // MARK: State
         /** Engine protocol, in-memory engine, stored records and typed repositories. */
-        .target(name: "StateStore", dependencies: ["CloudModel"], swiftSettings: settings),
+        .target(name: "StateStore", dependencies: ["CloudModel", "LUCBase"], swiftSettings: settings),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         /** The Redis engine: a small RESP client over SwiftNIO, transactions as Lua scripts. */
         .target(name: "StateStoreRedis",
-                dependencies: ["StateStore", .product(name: "NIOCore", package: "swift-nio"),
+                dependencies: ["StateStore", "LUCBase", .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio")],
                 swiftSettings: settings),
         /** The embedded SQLite engine. */
-        .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite"], swiftSettings: settings),
+        .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite", "LUCBase"], swiftSettings: settings),
 
         // MARK: Hypervisors and agents
         /** The driver contract every hypervisor driver fulfils. */
@@ -51,7 +56,7 @@ let package = Package(
         .target(name: "FakeHypervisorDriver", dependencies: ["HypervisorDriver"], swiftSettings: settings),
         /** Real VMs: one detached QEMU per server, driven over QMP; per-host image cache. */
         .target(name: "QEMUDriver",
-                dependencies: ["HypervisorDriver", logging, .product(name: "Crypto", package: "swift-crypto"),
+                dependencies: ["HypervisorDriver", "LUCBase", logging, .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                 swiftSettings: settings),
         /** Messages and client protocols between controllers and compute agents. */
@@ -70,7 +75,7 @@ let package = Package(
         // MARK: Control plane
         /** Use cases: identity, compute, images, scheduling claims, background tasks and recovery. */
         .target(name: "ControlPlane",
-                dependencies: ["CloudModel", "Scheduling", "StateStore", "AgentProtocol", "HypervisorDriver", logging,
+                dependencies: ["CloudModel", "LUCBase", "Scheduling", "StateStore", "AgentProtocol", "HypervisorDriver", logging,
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: settings),
@@ -78,7 +83,7 @@ let package = Package(
         // MARK: APIs
         /** What every OpenStack API shares: request context, auth, errors, JSON. */
         .target(name: "OpenStackHTTP", dependencies: ["ControlPlane", hummingbird, logging], swiftSettings: settings),
-        .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ImageAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
         /** Endpoints compute agents call. */
@@ -93,7 +98,7 @@ let package = Package(
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator",
+                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator", "LUCBase",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),
@@ -116,6 +121,9 @@ let package = Package(
                     dependencies: ["CloudTestSupport", "Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
+        /** Task runner (ownership, deadlines, adoption on a driven clock), scatter-gather, typed queries. */
+        .testTarget(name: "ControlPlaneTests",
+                    dependencies: ["CloudTestSupport", "ControlPlane", "CloudModel", "StateStore", "OpenStackHTTP"], swiftSettings: settings),
         /** The agent's endpoint over a fake driver: wire types, operations, error statuses. */
         .testTarget(name: "ComputeAgentTests",
                     dependencies: ["ComputeAgent", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", logging,

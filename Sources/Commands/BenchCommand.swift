@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import LUCBase
 import QEMUDriver
 import NIOHTTP1
 import Synchronization

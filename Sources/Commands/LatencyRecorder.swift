@@ -1,4 +1,5 @@
 import Foundation
+import LUCBase
 import Synchronization
 
 /// Collects latencies (milliseconds) from concurrent tasks and summarises them.
@@ -6,7 +7,7 @@ final class LatencyRecorder: Sendable {
     private let samples = Mutex<[Double]>([])
 
     func record(_ duration: Duration) {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let ms = duration.inSeconds * 1000
         samples.withLock { $0.append(ms) }
     }
 

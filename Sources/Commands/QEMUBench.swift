@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LUCBase
 import NIOHTTP1
 import QEMUDriver
 

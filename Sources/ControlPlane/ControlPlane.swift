@@ -20,44 +20,56 @@ public struct ControlPlane: Sendable {
     public let hypervisors: HypervisorService
     public let images: ImageService
     public let hostRegistry: HostRegistry
-    public let tasks: ServerTasks
+    /// Drives servers' tasks; recovers those of dead controllers of this site.
+    public let tasks: TaskRunner<ServerWork>
+    public let placement: SitePlacement
+    public let clock: any WallClock
+    let maintenance: ControllerMaintenance
     let revocations: RevocationCache
     let logger: Logger
 
     /// Builds a controller. The token key is read from the store (created at bootstrap).
     public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
-                             imagePeers: (any ImagePeers)? = nil, logger: Logger) async throws -> ControlPlane {
+                             imagePeers: (any ImagePeers)? = nil, clock: any WallClock = SystemClock(), logger: Logger)
+        async throws -> ControlPlane {
         let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
         let sites = SiteDirectory(store: store, latencyMS: configuration.latencyMS)
         try await sites.refresh()
         let revocations = RevocationCache(store: store)
         try await revocations.refresh()
         return ControlPlane(configuration: configuration, store: store, sites: sites, tokenKey: tokenKey,
-                            revocations: revocations, agents: agents, imagePeers: imagePeers, logger: logger)
+                            revocations: revocations, agents: agents, imagePeers: imagePeers, clock: clock, logger: logger)
     }
 
     init(configuration: ControllerConfiguration, store: Store, sites: SiteDirectory, tokenKey: Data,
-         revocations: RevocationCache, agents: any AgentClient, imagePeers: (any ImagePeers)?, logger: Logger) {
+         revocations: RevocationCache, agents: any AgentClient, imagePeers: (any ImagePeers)?, clock: any WallClock,
+         logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.sites = sites
         self.revocations = revocations
+        self.clock = clock
         self.logger = logger
         identity = IdentityService(store: store, codec: TokenCodec(keyData: tokenKey), revocations: revocations,
-                                   tokenLifetime: configuration.tokenLifetime)
-        let schedulers = SchedulerPool(store: store)
-        tasks = ServerTasks(store: store, configuration: configuration, agents: agents, schedulers: schedulers, logger: logger)
+                                   tokenLifetime: configuration.tokenLifetime, clock: clock)
+        let schedulers = SchedulerPool(store: store, clock: clock)
+        tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
+                                            clock: clock, logger: logger),
+                           store: store, owner: configuration.controllerID, clock: clock, logger: logger)
+        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
+        placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
-        servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, quotas: quotas,
-                                locks: KeyedLock())
+        servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, agents: agents,
+                                placement: placement, quotas: quotas, locks: KeyedLock(), clock: clock)
         flavors = FlavorService(store: store)
-        keypairs = KeypairService(store: store, quotas: quotas)
+        keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)
         hypervisors = HypervisorService(sites: sites, schedulers: schedulers)
         images = ImageService(store: store, configuration: configuration, replicator: ImageReplicator(
             store: store, site: configuration.site, sites: sites,
-            directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger))
-        hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, logger: logger)
+            directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
+            clock: clock)
+        hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, clock: clock, logger: logger)
     }
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of
@@ -65,11 +77,11 @@ public struct ControlPlane: Sendable {
     /// in `global` (every 5 s), and the sweep of image bytes whose image was deleted.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await tasks.runMaintenance() }
+            group.addTask { await maintenance.run() }
             group.addTask { await revocations.run(every: .seconds(1), logger: logger) }
             group.addTask {
                 while !Task.isCancelled {
-                    do { try await servers.publishCapacity() } catch { logger.info("capacity summary not published: \(error)") }
+                    do { try await placement.publishCapacity() } catch { logger.info("capacity summary not published: \(error)") }
                     try? await Task.sleep(for: .seconds(5))
                 }
             }

@@ -1,6 +1,7 @@
 import ControlPlane
 import Crypto
 import Foundation
+import LUCBase
 import OpenStackHTTP
 
 /// The service catalog this controller hands out: every service of the controller's list at
@@ -11,7 +12,7 @@ struct Catalog {
     let services: [CatalogEntry]
 
     private func id(_ parts: String...) -> String {
-        SHA256.hash(data: Data(parts.joined(separator: "|").utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(parts.joined(separator: "|").utf8)).prefix(16).hexString
     }
 
     var json: JSON {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LUCBase
 import HypervisorDriver
 import Logging
 
@@ -58,7 +59,7 @@ actor ImageCache {
                 do {
                     let expected = try await source.download(imageID, to: download)
                     if let expected {
-                        let actual = try Self.sha512(of: download)
+                        let actual = try await FileDigest.sha512(of: download).hex
                         guard actual == expected.lowercased() else {
                             throw QEMUError("image \(imageID): SHA-512 of the received bytes does not match the image's")
                         }
@@ -110,13 +111,6 @@ actor ImageCache {
         return format
     }
 
-    static func sha512(of file: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: file)
-        defer { try? handle.close() }
-        var hash = SHA512()
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hash.update(data: chunk) }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
-    }
 
     /// Removes cached images that no machine in `inUse` boots from and that were not used for
     /// `unusedFor` (overlays need their base: an image in use always stays).

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import LUCBase
 import StateStore
 import Synchronization
 
@@ -180,7 +181,7 @@ final class SQLiteDatabase: Sendable {
                 bind(put, 2, value)
                 sqlite3_bind_int64(put, 3, revision)
                 if let ttl {
-                    let seconds = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
+                    let seconds = ttl.inSeconds
                     sqlite3_bind_double(put, 4, nowSeconds + seconds)
                 } else {
                     sqlite3_bind_null(put, 4)

@@ -71,7 +71,7 @@ public final class RedisEngine: KeyValueEngine {
             keys.append(Self.dataKey(keyspace, mutation.key))
             switch mutation {
             case let .put(key, value, ttl):
-                let ms = ttl.map { max(1, Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
+                let ms = ttl.map(\.wholeMilliseconds) ?? 0
                 arguments += [[112], Array(key.utf8), Array(String(ms).utf8), Array(value)]
             case let .delete(key):
                 arguments += [[100], Array(key.utf8), [48], []]

@@ -27,7 +27,7 @@ struct PlacementAcrossSitesTests {
             beta.store.hosts("alpha").stagePut(disabled, expecting: host.revision, into: &txn)
             try await beta.store.commit(txn, in: .site("alpha"))
         }
-        if publishBeta { try await beta.cloud.servers.publishCapacity() }
+        if publishBeta { try await beta.cloud.placement.publishCapacity() }
         return try await TestCloud.make(engine: engine, agents: beta.agents, register: false)
     }
 
@@ -57,7 +57,7 @@ struct PlacementAcrossSitesTests {
 
     @Test func summaryCountsOnlyLiveEnabledHosts() async throws {
         let alpha = try await cloud(publishBeta: true)
-        try await alpha.cloud.servers.publishCapacity()
+        try await alpha.cloud.placement.publishCapacity()
         let summaries = try await alpha.store.capacities.all()
         let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.site, $0) })
         #expect(byID["alpha"]?.hostsUp == 0)

@@ -49,7 +49,8 @@ public struct TestCloud: Sendable {
     }
 
     public static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
-                     register: Bool = true, imagePeers: (any ImagePeers)? = nil) async throws -> TestCloud {
+                     register: Bool = true, imagePeers: (any ImagePeers)? = nil,
+                     clock: any WallClock = SystemClock()) async throws -> TestCloud {
         let store = Store(engine: engine ?? InMemoryEngine())
         try await Bootstrap.ensure(store: store, sites: sites, accounts: [
             .init(user: "admin", password: "adminpw", project: "admin", role: "admin"),
@@ -66,7 +67,7 @@ public struct TestCloud: Sendable {
             hostLeaseTTL: options.hostLeaseTTL)
         let agents = agents ?? InProcessAgents()
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents, imagePeers: imagePeers,
-                                                 logger: logger)
+                                                 clock: clock, logger: logger)
         var hosts: [String: [String]] = [:]
         if register {
             for site in sites {

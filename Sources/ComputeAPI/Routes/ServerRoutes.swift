@@ -109,16 +109,10 @@ struct ServerRoutes: Sendable {
     /// One page of servers and whether there is a next one.
     func page(_ request: Request, _ p: Principal) async throws -> ([Server], String?) {
         let q = request.query
-        let limit = try q.int("limit")
-        var query = ServerQuery(name: q["name"], status: q["status"], changesSince: q["changes-since"], host: q["host"],
-                                allTenants: try q.bool("all_tenants") ?? (q["all_tenants"] == "" ? true : false),
-                                projectID: q["project_id"] ?? q["tenant_id"], limit: limit.map { $0 + 1 }, marker: q["marker"],
-                                availabilityZone: q["availability_zone"])
+        var query = try ServerListQuery.parse(q, isAdmin: p.isAdmin)
+        let limit = query.limit
+        query.limit = limit.map { $0 + 1 }  // one more tells whether there is a next page
         if q["deleted"].map({ $0.lowercased() == "true" }) == true { return ([], nil) }
-        if let status = query.status, ServerStatus(rawValue: status.uppercased()) == nil {
-            if p.isAdmin { throw APIError.badRequest("Invalid status value") }
-            query.status = "__none__"
-        }
         var list = try await servers.list(query, by: p)
         var next: String? = nil
         if let limit, list.count > limit {

@@ -32,30 +32,3 @@ public struct CreateServerCommand: Sendable, Hashable {
     }
 }
 
-/// Filters and paging of a server listing.
-public struct ServerQuery: Sendable, Hashable {
-    /// Nova matches names as a regular expression search; `^name$` is an exact match.
-    public var name: String?
-    public var status: String?
-    public var changesSince: String?
-    public var host: String?
-    public var allTenants: Bool
-    public var projectID: String?
-    public var limit: Int?
-    public var marker: String?
-    public var availabilityZone: String?
-
-    public init(name: String? = nil, status: String? = nil, changesSince: String? = nil, host: String? = nil,
-                allTenants: Bool = false, projectID: String? = nil, limit: Int? = nil, marker: String? = nil,
-                availabilityZone: String? = nil) {
-        self.name = name
-        self.status = status
-        self.changesSince = changesSince
-        self.host = host
-        self.allTenants = allTenants
-        self.projectID = projectID
-        self.limit = limit
-        self.marker = marker
-        self.availabilityZone = availabilityZone
-    }
-}

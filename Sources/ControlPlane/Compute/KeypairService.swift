@@ -1,6 +1,7 @@
 import CloudModel
 import Crypto
 import Foundation
+import LUCBase
 import StateStore
 
 /// SSH keypairs of a user: import a public key, or generate an ed25519 pair (the private key is
@@ -8,8 +9,10 @@ import StateStore
 public struct KeypairService: Sendable {
     let store: Store
     let quotas: QuotaService
+    let clock: any WallClock
 
-    public init(store: Store, quotas: QuotaService) {
+    public init(store: Store, quotas: QuotaService, clock: any WallClock = SystemClock()) {
+        self.clock = clock
         self.store = store
         self.quotas = quotas
     }
@@ -35,10 +38,10 @@ public struct KeypairService: Sendable {
             privateKey = Self.openSSHPrivateKey(generated, comment: "Generated-by-LUC")
         }
         let (type, blob) = try Self.parse(key)
-        let fingerprint = Insecure.MD5.hash(data: blob).map { String(format: "%02x", $0) }.joined(separator: ":")
+        let fingerprint = Insecure.MD5.hash(data: blob).map { [$0].hexString }.joined(separator: ":")
         let keypair = Keypair(name: name, userID: principal.userID, publicKey: key, fingerprint: fingerprint,
                               type: type == "ssh-rsa" || type.hasPrefix("ssh-") || type.hasPrefix("ecdsa") ? "ssh" : "x509",
-                              createdAt: Date(), number: try await store.globalCounters.next("keypairs"))
+                              createdAt: clock.now(), number: try await store.globalCounters.next("keypairs"))
         var txn = Transaction()
         store.keypairs.stageCreate(keypair, into: &txn)
         do { try await store.commit(txn, in: .global) } catch let error as StoreError where error.code == .conflict {

@@ -1,27 +1,24 @@
 import AgentProtocol
 import CloudModel
 import Foundation
+import LUCBase
 import StateStore
 
 extension ServerService {
-    /// Starts `action` on a server: checks the lifecycle, records the task and the instance action
-    /// in one transaction, and hands the work to `ServerTasks`. Returns once accepted.
+    /// Starts `action` on a server: asks the lifecycle, records the task and the instance action
+    /// in one transaction, and hands the work to the task runner. Returns once accepted.
     public func perform(_ action: ServerAction, on id: String, by principal: Principal, requestID: String) async throws {
         try requireWrite(principal)
         let server = try await retryOnConflict {
             let current = try await get(id, by: principal)
-            var server = current.value
-            let task: TaskState
-            switch ServerLifecycle.begin(action, vmState: server.vmState, taskState: server.taskState) {
-            case let .success(next): task = next
-            case let .failure(refusal): throw ControlPlaneError.conflict(refusal.message.replacingOccurrences(of: "instance", with: "instance \(server.id)"))
+            let now = clock.now()
+            let server: Server
+            switch ServerLifecycle.begin(action, on: current.value, requestID: requestID, owner: configuration.controllerID,
+                                         deadline: now.addingTimeInterval(configuration.actionDeadline.inSeconds), now: now) {
+            case let .success(next): server = next
+            case let .failure(refusal):
+                throw ControlPlaneError.conflict(refusal.message.replacingOccurrences(of: "instance", with: "instance \(current.value.id)"))
             }
-            let now = Date()
-            server.taskState = task
-            server.taskOwner = configuration.controllerID
-            server.taskDeadline = now.addingTimeInterval(configuration.actionDeadline.timeInterval)
-            server.requestID = requestID
-            server.updatedAt = now
             var txn = Transaction()
             store.servers(server.site).stageUpdate(server, from: current, into: &txn)
             store.actions(server.site).stageRecord(
@@ -43,7 +40,7 @@ extension ServerService {
             throw ControlPlaneError(.unavailable, "The host of instance \(server.id) is not registered.")
         }
         do {
-            return try await tasks.agents.console(machine: server.id, lines: lines, host: host.id, at: host.agentURL)
+            return try await agents.console(machine: server.id, lines: lines, host: host.id, at: host.agentURL)
         } catch {
             throw ControlPlaneError(.unavailable, "The console of instance \(server.id) cannot be read: \(error)")
         }
@@ -72,7 +69,7 @@ extension ServerService {
             if merged.isEmpty && !replace { merged = server.metadata }
             try validateMetadata(merged, limit: limit)
             server.metadata = merged
-            server.updatedAt = Date()
+            server.updatedAt = clock.now()
         }.metadata
     }
 
@@ -82,7 +79,7 @@ extension ServerService {
             guard server.metadata.removeValue(forKey: key) != nil else {
                 throw ControlPlaneError.notFound("Metadata item was not found")
             }
-            server.updatedAt = Date()
+            server.updatedAt = clock.now()
         }
     }
 }

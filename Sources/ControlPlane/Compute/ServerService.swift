@@ -1,27 +1,35 @@
+import AgentProtocol
 import CloudModel
 import Foundation
+import LUCBase
 import StateStore
 
 /// Nova's server use cases: boot, list, show, update, delete, actions, metadata, console.
 ///
 /// Every write is one compare-and-set transaction in the server's home-site keyspace; the
-/// long-running part of each operation is handed to `ServerTasks`.
+/// long-running part of each operation is handed to the servers' `TaskRunner`.
 public struct ServerService: Sendable {
     let store: Store
     let sites: SiteDirectory
     let configuration: ControllerConfiguration
-    let tasks: ServerTasks
+    let tasks: TaskRunner<ServerWork>
+    let agents: any AgentClient
+    let placement: SitePlacement
     let quotas: QuotaService
     let locks: KeyedLock
+    let clock: any WallClock
 
-    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: ServerTasks,
-                quotas: QuotaService, locks: KeyedLock) {
+    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: TaskRunner<ServerWork>,
+                agents: any AgentClient, placement: SitePlacement, quotas: QuotaService, locks: KeyedLock, clock: any WallClock) {
         self.store = store
         self.sites = sites
         self.configuration = configuration
         self.tasks = tasks
+        self.agents = agents
+        self.placement = placement
         self.quotas = quotas
         self.locks = locks
+        self.clock = clock
     }
 
     // MARK: create
@@ -63,13 +71,14 @@ public struct ServerService: Sendable {
                 throw ControlPlaneError.badRequest("User data needs to be valid base 64 of at most 65535 bytes.")
             }
         }
-        let site = try await chooseSite(zone: command.availabilityZone, flavor: flavor)
+        let site = try await placement.chooseSite(zone: command.availabilityZone, flavor: flavor)
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
             try await retryOnConflict {
                 let count = try await quotas.fit(command.maxCount, min: command.minCount, of: flavor, project: projectID, quota: quota,
                                                  home: site.id)
-                let now = Date()
+                let now = clock.now()
+                let deadline = now.addingTimeInterval(configuration.bootDeadline.inSeconds)
                 var txn = Transaction()
                 var created: [Server] = []
                 for i in 0..<count {
@@ -80,8 +89,7 @@ public struct ServerService: Sendable {
                                         accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
                                         createdAt: now, requestID: requestID)
                     server.requestedHost = command.host
-                    server.taskOwner = configuration.controllerID
-                    server.taskDeadline = now.addingTimeInterval(configuration.bootDeadline.timeInterval)
+                    server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)
                     store.servers(site.id).stageCreate(server, into: &txn)
                     store.actions(site.id).stageRecord(
                         InstanceAction(serverID: server.id, action: "create", requestID: requestID,
@@ -99,38 +107,6 @@ public struct ServerService: Sendable {
         }
         for server in servers { tasks.drive(server.id, site: site.id) }
         return servers
-    }
-
-    /// The requested zone, or the receiving controller's site when it can take the flavor, else
-    /// the nearest site whose capacity summary in `global` (fresh within a minute) says it may:
-    /// no other site's keyspace is read.
-    private func chooseSite(zone: String?, flavor: Flavor) async throws -> Site {
-        if let zone {
-            guard let site = await sites.site(zone) else {
-                throw ControlPlaneError.badRequest("The requested availability zone is not available")
-            }
-            return site
-        }
-        let ordered = await sites.byDistance(from: configuration.site)
-        guard let first = ordered.first else { throw ControlPlaneError(.unavailable, "No site is registered.") }
-        if try await tasks.schedulers.scheduler(for: first.id).canFit(flavor.resources) { return first }
-        let summaries = (try? await store.capacities.all()) ?? []
-        for site in ordered.dropFirst() {
-            if let summary = summaries.first(where: { $0.site == site.id }), Date().timeIntervalSince(summary.updatedAt) < 60,
-               summary.mayFit(flavor.resources) { return site }
-        }
-        return first
-    }
-
-    /// Publishes this controller's site's capacity summary in `global` when it changed (or is
-    /// 30 s old). Several controllers of a site may race: the compare-and-set keeps one.
-    public func publishCapacity() async throws {
-        let current = try await tasks.schedulers.scheduler(for: configuration.site).capacity()
-        let stored = try await store.capacities.find(configuration.site)
-        if let stored, stored.value.sameFigures(as: current), Date().timeIntervalSince(stored.value.updatedAt) < 30 { return }
-        var txn = Transaction()
-        store.capacities.stagePut(current, expecting: stored?.revision, into: &txn)
-        do { try await store.commit(txn, in: .global) } catch let error as StoreError where error.code == .conflict {}
     }
 
     func validateName(_ name: String) throws {
@@ -174,7 +150,9 @@ public struct ServerService: Sendable {
         return server
     }
 
-    /// Servers matching `query`, newest first, paginated by `marker`/`limit`.
+    /// Servers matching `query`, newest first, paginated by `marker`/`limit`. The sites are read
+    /// in parallel; a site that does not answer in time shows the servers last seen there as
+    /// UNKNOWN instead of failing or hanging the request.
     public func list(_ query: ServerQuery, by principal: Principal) async throws -> [Server] {
         let ownProject = try requireProject(principal)
         let everyProject = principal.isAdmin && query.allTenants
@@ -182,53 +160,39 @@ public struct ServerService: Sendable {
         if query.host != nil && !principal.isAdmin { return [] }
         var zones = await sites.all()
         if let zone = query.availabilityZone { zones = zones.filter { $0.id == zone } }
-        let exactName = query.name.flatMap(Self.exactName)
-        let nameMatcher = try query.name.map { try NSRegularExpression(pattern: $0) }
-        let since = try query.changesSince.map(parseTime)
-        let statuses = query.status.map { Set($0.uppercased().split(separator: ",").map(String.init)) }
-        // Scatter over the sites in parallel; a site that does not answer in time shows the
-        // servers last seen there as UNKNOWN instead of failing or hanging the request.
-        let limit = configuration.siteTimeout, cache = quotas.remoteSites
-        var found: [Server] = await withTaskGroup(of: [Server].self) { group in
-            for site in zones {
-                group.addTask {
-                    let repo = store.servers(site.id)
-                    let read: @Sendable () async throws -> [Server] = {
-                        let rows: [Versioned<Server>]
-                        if let host = query.host {
-                            rows = try await repo.list(host: host)
-                        } else if let project, let exactName {
-                            rows = try await repo.list(project: project, named: exactName)
-                        } else if let project {
-                            rows = try await repo.list(project: project, after: nil, limit: Int.max)
-                        } else {
-                            rows = try await repo.listAll(after: nil, limit: Int.max)
-                        }
-                        return rows.map(\.value)
-                    }
-                    if let fresh = await withDeadline(limit, read) {
-                        if exactName == nil && query.host == nil { await cache.remember(fresh, site: site.id, project: project) }
-                        return fresh
-                    }
-                    return await cache.servers(site: site.id, project: project).map { server in
-                        var unknown = server
-                        unknown.unreachable = true
-                        return unknown
-                    }
-                }
+        let exactName = query.name?.exactName
+        let gathered = await scatter(zones, deadline: configuration.siteTimeout) { site in
+            let repo = store.servers(site.id)
+            let rows: [Versioned<Server>]
+            if let host = query.host {
+                rows = try await repo.list(host: host)
+            } else if let project, let exactName {
+                rows = try await repo.list(project: project, named: exactName)
+            } else if let project {
+                rows = try await repo.list(project: project, after: nil, limit: Int.max)
+            } else {
+                rows = try await repo.listAll(after: nil, limit: Int.max)
             }
-            var all: [Server] = []
-            for await part in group { all += part }
-            return all
+            return rows.map(\.value)
+        }
+        let cache = quotas.remoteSites
+        var found: [Server] = []
+        for (site, servers) in gathered.parts {
+            if exactName == nil && query.host == nil { await cache.remember(servers, site: site, project: project) }
+            found += servers
+        }
+        for site in gathered.unreachable {
+            found += await cache.servers(site: site, project: project).map { server in
+                var unknown = server
+                unknown.unreachable = true
+                return unknown
+            }
         }
         found = found.filter { server in
             if let project, server.projectID != project { return false }
-            if let nameMatcher {
-                let range = NSRange(server.name.startIndex..., in: server.name)
-                if nameMatcher.firstMatch(in: server.name, range: range) == nil { return false }
-            }
-            if let since, server.updatedAt < since { return false }
-            if let statuses, !statuses.contains(server.status.rawValue) { return false }
+            if let name = query.name, !name.matches(server.name) { return false }
+            if let since = query.changesSince, server.updatedAt < since { return false }
+            if let statuses = query.statuses, !statuses.contains(server.status) { return false }
             return true
         }
         found.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
@@ -240,27 +204,6 @@ public struct ServerService: Sendable {
         }
         if let limit = query.limit { found = Array(found.prefix(limit)) }
         return found
-    }
-
-    /// `^name$` without other regular-expression syntax names exactly one name: use the index.
-    static func exactName(_ pattern: String) -> String? {
-        guard pattern.hasPrefix("^"), pattern.hasSuffix("$"), pattern.count >= 2 else { return nil }
-        let inner = pattern.dropFirst().dropLast()
-        let special = Set("\\.^$|?*+()[]{}")
-        return inner.contains(where: { special.contains($0) }) ? nil : String(inner)
-    }
-
-    func parseTime(_ text: String) throws -> Date {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        for format in ["yyyy-MM-dd'T'HH:mm:ss.SSSSSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSSSSS",
-                       "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        throw ControlPlaneError.badRequest("Invalid time '\(text)': use ISO 8601.")
     }
 
     // MARK: update
@@ -275,7 +218,7 @@ public struct ServerService: Sendable {
             if let name { server.name = name }
             if let accessIPv4 { server.accessIPv4 = accessIPv4 }
             if let accessIPv6 { server.accessIPv6 = accessIPv6 }
-            server.updatedAt = Date()
+            server.updatedAt = clock.now()
         }
     }
 

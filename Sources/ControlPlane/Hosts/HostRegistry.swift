@@ -12,8 +12,11 @@ public struct HostRegistry: Sendable {
     let sites: SiteDirectory
     let configuration: ControllerConfiguration
     let logger: Logger
+    let clock: any WallClock
 
-    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, logger: Logger) {
+    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, clock: any WallClock = SystemClock(),
+                logger: Logger) {
+        self.clock = clock
         self.store = store
         self.sites = sites
         self.configuration = configuration
@@ -83,20 +86,16 @@ public struct HostRegistry: Sendable {
         // judged at the next reconcile, not now.
         let settled = report.takenAt.addingTimeInterval(-Self.clockSkewAllowance)
         for current in owned where current.value.taskState == nil && current.value.updatedAt < settled {
-            var server = current.value
-            let machine = machines[server.id]
-            switch (server.vmState, machine?.state) {
-            case (.active, nil), (.paused, nil), (.suspended, nil), (.stopped, nil):
-                server.vmState = .error
-                server.powerState = .noState
-                server.fault = Fault(code: 500, message: "The virtual machine disappeared from host \(server.hostName ?? hostID).", created: Date())
-            case (.active, .shutdown?), (.active, .crashed?), (.paused, .shutdown?), (.paused, .crashed?):
-                server.vmState = .stopped
-                server.powerState = machine?.state == .crashed ? .crashed : .shutdown
-            default:
-                continue
+            let found = current.value
+            let event: TaskEvent
+            switch machines[found.id]?.state {
+            case nil where found.vmState != .error && found.vmState != .building:
+                event = .machineVanished(host: found.hostName ?? hostID)
+            case .shutdown?: event = .machineFound(power: .shutdown)
+            case .crashed?: event = .machineFound(power: .crashed)
+            default: continue
             }
-            server.updatedAt = Date()
+            guard let server = ServerLifecycle.apply(event, to: found, now: clock.now()).server, server != found else { continue }
             var txn = Transaction()
             servers.stageUpdate(server, from: current, into: &txn)
             do {

@@ -1,5 +1,6 @@
 import CloudModel
 import Foundation
+import LUCBase
 import StateStore
 
 /// Keystone's job: passwords to tokens, token validation, and the identity catalogue of
@@ -27,8 +28,11 @@ public struct IdentityService: Sendable {
     let codec: TokenCodec
     let revocations: RevocationCache
     let tokenLifetime: Duration
+    let clock: any WallClock
 
-    public init(store: Store, codec: TokenCodec, revocations: RevocationCache, tokenLifetime: Duration) {
+    public init(store: Store, codec: TokenCodec, revocations: RevocationCache, tokenLifetime: Duration,
+                clock: any WallClock = SystemClock()) {
+        self.clock = clock
         self.store = store
         self.codec = codec
         self.revocations = revocations
@@ -56,10 +60,10 @@ public struct IdentityService: Sendable {
         guard let user = found?.value, user.enabled, PasswordHasher.verify(password, against: user.passwordHash) else {
             throw denied
         }
-        let now = Date()
+        let now = clock.now()
         var principal = Principal(userID: user.id, userName: user.name, domainID: user.domainID, projectID: nil,
                                   projectName: nil, roles: [], methods: ["password"], issuedAt: now,
-                                  expiresAt: now.addingTimeInterval(tokenLifetime.timeInterval),
+                                  expiresAt: now.addingTimeInterval(tokenLifetime.inSeconds),
                                   auditIDs: [Self.newAuditID()])
         if let scope { try await apply(scope, to: &principal) }
         return (try codec.seal(principal), principal)
@@ -73,7 +77,7 @@ public struct IdentityService: Sendable {
         principal.projectName = nil
         principal.roles = []
         principal.auditIDs = [Self.newAuditID(), principal.auditIDs[0]]
-        principal.issuedAt = Date()
+        principal.issuedAt = clock.now()
         if let scope { try await apply(scope, to: &principal) }
         return (try codec.seal(principal), principal)
     }
@@ -105,7 +109,7 @@ public struct IdentityService: Sendable {
 
     /// The principal of a valid, unexpired, unrevoked token.
     public func validate(_ token: String) async throws -> Principal {
-        guard let principal = codec.open(token), principal.expiresAt > Date(),
+        guard let principal = codec.open(token), principal.expiresAt > clock.now(),
               await !revocations.contains(principal.auditIDs)
         else { throw ControlPlaneError.unauthorized("The request you have made requires authentication.") }
         return principal

@@ -1,6 +1,7 @@
 import CloudModel
 import Crypto
 import Foundation
+import LUCBase
 import Logging
 import StateStore
 
@@ -53,7 +54,7 @@ public actor ImageReplicator {
             for _ in 1...2 {
                 do {
                     try await peers.download(image.id, from: holder, to: partial)
-                    let (size, sha512) = try Self.digest(of: partial)
+                    let (size, sha512) = try await FileDigest.sha512(of: partial)
                     guard size == image.size, image.hashValue == nil || sha512 == image.hashValue else {
                         throw ControlPlaneError(.unavailable, "bytes from \(holder) do not match the image (size \(size), expected \(image.size ?? -1))")
                     }
@@ -97,17 +98,5 @@ public actor ImageReplicator {
             store.images.stagePut(image, expecting: current.revision, into: &txn)
             try await store.commit(txn, in: .global)
         }
-    }
-
-    static func digest(of url: URL) throws -> (Int, String) {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hash = SHA512()
-        var size = 0
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty {
-            hash.update(data: chunk)
-            size += chunk.count
-        }
-        return (size, hash.finalize().map { String(format: "%02x", $0) }.joined())
     }
 }

@@ -9,9 +9,11 @@ public struct ImageService: Sendable {
     let configuration: ControllerConfiguration
     /// Brings bytes held at other sites here.
     public let replicator: ImageReplicator
+    let clock: any WallClock
     public static let maxImageBytes = 64 << 30
 
-    init(store: Store, configuration: ControllerConfiguration, replicator: ImageReplicator) {
+    init(store: Store, configuration: ControllerConfiguration, replicator: ImageReplicator, clock: any WallClock) {
+        self.clock = clock
         self.store = store
         self.configuration = configuration
         self.replicator = replicator
@@ -120,7 +122,7 @@ public struct ImageService: Sendable {
                     }
                 }
             }
-            image.updatedAt = Date()
+            image.updatedAt = clock.now()
             var txn = Transaction()
             store.images.stagePut(image, expecting: current.revision, into: &txn)
             try await store.commit(txn, in: .global)
@@ -157,7 +159,7 @@ public struct ImageService: Sendable {
             }
             var image = current.value
             image.status = .saving
-            image.updatedAt = Date()
+            image.updatedAt = clock.now()
             var txn = Transaction()
             store.images.stagePut(image, expecting: current.revision, into: &txn)
             try await store.commit(txn, in: .global)
@@ -195,7 +197,7 @@ public struct ImageService: Sendable {
             image.hashAlgo = "sha512"
             image.hashValue = sha512
             image.locations = [configuration.site]
-            image.updatedAt = Date()
+            image.updatedAt = clock.now()
             var txn = Transaction()
             store.images.stagePut(image, expecting: current.revision, into: &txn)
             try await store.commit(txn, in: .global)

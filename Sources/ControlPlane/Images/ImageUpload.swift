@@ -1,6 +1,7 @@
 import CloudModel
 import Crypto
 import Foundation
+import LUCBase
 
 /// The bytes of one image being received: written to a temporary file and hashed as they come.
 /// `ImageService.finishUpload` publishes them; `abort` removes everything.
@@ -40,8 +41,7 @@ public final class ImageUpload: @unchecked Sendable {
         try handle.close()
         try? FileManager.default.removeItem(at: destination)
         try FileManager.default.moveItem(at: temporary, to: destination)
-        return (md5.finalize().map { String(format: "%02x", $0) }.joined(),
-                sha512.finalize().map { String(format: "%02x", $0) }.joined())
+        return (md5.finalize().hexString, sha512.finalize().hexString)
     }
 
     public func abort() {

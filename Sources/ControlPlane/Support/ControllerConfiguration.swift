@@ -42,9 +42,3 @@ public struct ControllerConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
     }
 }
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

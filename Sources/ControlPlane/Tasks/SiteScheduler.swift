@@ -20,16 +20,18 @@ public actor SiteScheduler {
     let site: Site.ID
     let store: Store
     let pipeline: PlacementPipeline
+    let clock: any WallClock
     private var hosts: [ComputeHost.ID: Versioned<ComputeHost>] = [:]
     private var up: Set<ComputeHost.ID> = []
     private var loadedAt: ContinuousClock.Instant?
     private let lock = KeyedLock()
     static let maxAge: Duration = .milliseconds(500)
 
-    init(site: Site.ID, store: Store, pipeline: PlacementPipeline) {
+    init(site: Site.ID, store: Store, pipeline: PlacementPipeline, clock: any WallClock) {
         self.site = site
         self.store = store
         self.pipeline = pipeline
+        self.clock = clock
     }
 
     private func refresh() async throws {
@@ -57,7 +59,7 @@ public actor SiteScheduler {
                                                           diskGB: $0.diskGB + max(0, $1.diskGB)) }
         let largest = Resources(vcpus: live.map(\.vcpus).max() ?? 0, ramMB: live.map(\.ramMB).max() ?? 0,
                                 diskGB: live.map(\.diskGB).max() ?? 0)
-        return SiteCapacity(site: site, hostsUp: live.count, free: free, largestFree: largest, updatedAt: Date())
+        return SiteCapacity(site: site, hostsUp: live.count, free: free, largestFree: largest, updatedAt: clock.now())
     }
 
     /// The hosts of the site and whether each is up, as last seen (at most `maxAge` old).
@@ -86,12 +88,8 @@ public actor SiteScheduler {
                 }
                 return .noValidHost(pipeline.explain(hostsNow, for: request))
             }
-            var updated = server.value
-            updated.hostID = best.host.id
-            updated.hostName = best.host.name
-            updated.taskState = .spawning
-            updated.taskDeadline = deadline
-            updated.updatedAt = Date()
+            let placed = TaskEvent.placed(hostID: best.host.id, hostName: best.host.name, deadline: deadline)
+            guard let updated = ServerLifecycle.apply(placed, to: server.value, now: clock.now()).server else { return .serverChanged }
             var txn = Transaction()
             store.hosts(site).stageClaim(updated.flavor.resources, for: updated.id, on: record, into: &txn)
             store.servers(site).stageUpdate(updated, from: server, into: &txn)
@@ -124,15 +122,17 @@ public actor SchedulerPool {
     private var schedulers: [Site.ID: SiteScheduler] = [:]
     let store: Store
     let pipeline: PlacementPipeline
+    let clock: any WallClock
 
-    public init(store: Store, pipeline: PlacementPipeline = .standard) {
+    public init(store: Store, pipeline: PlacementPipeline = .standard, clock: any WallClock = SystemClock()) {
         self.store = store
         self.pipeline = pipeline
+        self.clock = clock
     }
 
     public func scheduler(for site: Site.ID) -> SiteScheduler {
         if let existing = schedulers[site] { return existing }
-        let created = SiteScheduler(site: site, store: store, pipeline: pipeline)
+        let created = SiteScheduler(site: site, store: store, pipeline: pipeline, clock: clock)
         schedulers[site] = created
         return created
     }

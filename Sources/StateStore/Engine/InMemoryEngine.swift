@@ -1,4 +1,5 @@
 import Foundation
+import LUCBase
 
 /// A complete engine in memory: the first-class test double and scale-simulation store.
 ///
@@ -46,7 +47,7 @@ public actor InMemoryEngine: KeyValueEngine {
         for mutation in transaction.mutations {
             switch mutation {
             case let .put(key, value, ttl):
-                let expiry = ttl.map { clock.addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+                let expiry = ttl.map { clock.addingTimeInterval($0.inSeconds) }
                 if space.entries[key] == nil { insertSorted(key, into: &space.sortedKeys) }
                 space.entries[key] = Stored(value: value, revision: space.revision, expiresAt: expiry)
             case let .delete(key):

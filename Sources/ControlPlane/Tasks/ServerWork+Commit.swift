@@ -1,0 +1,50 @@
+import CloudModel
+import Foundation
+import StateStore
+
+extension ServerWork {
+    /// Commits a lifecycle transition of the server read as `current`, in one transaction in its
+    /// site: the server's record (or its removal), the released claim, the end of the instance
+    /// action and the usage change. Throws a conflict when the server changed meanwhile.
+    func commit(_ transition: ServerTransition, from current: Versioned<Server>) async throws {
+        let site = current.value.site
+        var txn = Transaction()
+        try await stage(transition, from: current, now: clock.now(), into: &txn)
+        guard !txn.isEmpty else { return }
+        try await store.commit(txn, in: .site(site))
+    }
+
+    /// Stages `transition` into `txn` (also used where a transition joins other writes).
+    func stage(_ transition: ServerTransition, from current: Versioned<Server>, now: Date, into txn: inout Transaction)
+        async throws
+    {
+        let old = current.value, site = old.site
+        if let server = transition.server {
+            guard server != old else { return }
+            store.servers(site).stageUpdate(server, from: current, into: &txn)
+        } else {
+            store.servers(site).stageDelete(current, terminatedAt: now, into: &txn)
+        }
+        if let hostID = transition.releasedClaim {
+            let hosts = store.hosts(site)
+            if let claim = try await hosts.claim(of: old.id, on: hostID), let host = try await hosts.find(hostID) {
+                hosts.stageRelease(claim, for: old.id, on: host, into: &txn)
+            }
+        }
+        if let result = transition.action {
+            let actions = store.actions(site)
+            if var action = try await actions.find(server: old.id, requestID: old.requestID)?.value {
+                action.finishTime = now
+                switch result {
+                case .success: action.result = "Success"; action.message = nil
+                case let .error(message): action.result = "Error"; action.message = message
+                }
+                actions.stageRecord(action, into: &txn)
+            }
+        }
+        if transition.usage != Usage() {
+            let usage = try await store.usage(site).find(project: old.projectID)
+            store.usage(site).stageAdd(transition.usage, project: old.projectID, current: usage, into: &txn)
+        }
+    }
+}
