@@ -85,9 +85,9 @@ let package = Package(
         .target(name: "OpenStackHTTP", dependencies: ["ControlPlane", hummingbird, logging], swiftSettings: settings),
         .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
-        .target(name: "ImageAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        .target(name: "ImageAPI", dependencies: ["OpenStackHTTP", "LUCBase"], swiftSettings: settings),
         /** Endpoints compute agents call. */
-        .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol"], swiftSettings: settings),
+        .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol", "LUCBase"], swiftSettings: settings),
         /** Forwards requests about another site's resources to a controller of that site. */
         .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", "AgentHTTP", httpClient], swiftSettings: settings),
         /** Builds a controller's HTTP application from its parts. */

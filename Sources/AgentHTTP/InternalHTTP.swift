@@ -45,7 +45,8 @@ public final class InternalHTTP: Sendable {
             } catch let error as HTTPClientError where error == .getConnectionFromPoolTimeout && NIODeadline.now() < deadline {
                 continue
             } catch {
-                throw AgentCallError(kind: .unreachable, message: "\(method) \(url): \(error)")
+                // Shown to users in faults: says what failed, not where (no internal address).
+                throw AgentCallError(kind: .unreachable, message: "the agent did not answer (\(Self.reason(error)))")
             }
         }
     }
@@ -61,6 +62,19 @@ public final class InternalHTTP: Sendable {
         } catch {
             throw AgentCallError(kind: .driver, message: "malformed answer from \(url): \(error)")
         }
+    }
+
+    /// A short reason for a transport failure, without the addresses some errors carry.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "connect timeout"
+            case .readTimeout, .deadlineExceeded: return "timeout"
+            case .remoteConnectionClosed: return "connection closed"
+            default: return "\(error)"
+            }
+        }
+        return "connection failed"
     }
 
     static func check(_ status: Int, _ data: Data, _ url: String) throws {

@@ -8,8 +8,8 @@ extension MachineOperation {
         async throws -> MachineInfo
     {
         switch self {
-        case .stop: try await driver.powerOff(id, grace: stopGrace)
-        case .start: try await driver.powerOn(id)
+        case .stop: try await driver.stop(id, grace: stopGrace)
+        case .start: try await driver.start(id)
         case .pause: try await driver.pause(id)
         case .unpause: try await driver.unpause(id)
         case .suspend: try await driver.suspend(id)

@@ -69,9 +69,9 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 api = try await session.login(client: client)
             }
-            var traffic: (@Sendable () -> (wan: Int, store: Int))? = nil
+            var traffic: (@Sendable () async -> (wan: Int, store: Int))? = nil
             if let labCluster {
-                traffic = { (labCluster.wanBytes, labCluster.redisBytes()) }
+                traffic = { (labCluster.wanBytes, await labCluster.redisBytes()) }
             }
             try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
@@ -127,7 +127,7 @@ struct Bench {
     let keep: Bool
     let controllerPIDs: [Int32]
     /// With a lab: bytes that crossed the WAN and bytes the stores handled, so far.
-    var traffic: (@Sendable () -> (wan: Int, store: Int))? = nil
+    var traffic: (@Sendable () async -> (wan: Int, store: Int))? = nil
 
     /// Runs `count` jobs with at most `concurrency` in flight.
     func parallel(_ count: Int, _ job: @escaping @Sendable (Int) async throws -> Void) async throws {
@@ -166,7 +166,7 @@ struct Bench {
         let createLatency = LatencyRecorder()
         let submitted = Mutex<[String: Date]>([:])
         let progress = ProgressBar(total: servers, label: "create")
-        let trafficBefore = traffic?()
+        let trafficBefore = await traffic?()
         let start = ContinuousClock.now
         try await parallel(servers) { i in
             let began = ContinuousClock.now, wall = Date()
@@ -203,7 +203,7 @@ struct Bench {
         }
         waitBar.finish()
         let allActive = ContinuousClock.now - start
-        let trafficAfter = traffic?()
+        let trafficAfter = await traffic?()
 
         // boot-to-ACTIVE from the servers' own launch times
         let listLatency = LatencyRecorder()

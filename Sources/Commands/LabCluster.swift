@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LUCBase
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -169,21 +170,28 @@ final class LabCluster: Sendable {
     }
 
     /// Bytes every Redis server of the lab received and sent (its `INFO stats`), read with redis-cli.
-    func redisBytes() -> Int {
-        redisPorts.map { port -> Int in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-            process.arguments = ["-p", String(port), "info", "stats"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            guard (try? process.run()) != nil else { return 0 }
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            return text.split(whereSeparator: \.isNewline).compactMap { line -> Int? in
+    func redisBytes() async -> Int {
+        var total = 0
+        for port in redisPorts {
+            // redis-cli is waited for on the thread pool, not on the cooperative pool.
+            let text = (try? await BlockingIO.run { () -> String in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+                process.arguments = ["-p", String(port), "info", "stats"]
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return String(decoding: output, as: UTF8.self)
+            }) ?? ""
+            total += text.split(whereSeparator: \.isNewline).compactMap { line -> Int? in
                 let parts = line.split(separator: ":")
                 guard parts.count == 2, parts[0] == "total_net_input_bytes" || parts[0] == "total_net_output_bytes" else { return nil }
                 return Int(parts[1].trimmingCharacters(in: .whitespaces))
             }.reduce(0, +)
-        }.reduce(0, +)
+        }
+        return total
     }
 
     /// Bytes carried by the WAN links, per link and in total.

@@ -64,7 +64,7 @@ public struct ControlPlane: Sendable {
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)
-        hypervisors = HypervisorService(sites: sites, schedulers: schedulers)
+        hypervisors = HypervisorService(store: store, sites: sites, schedulers: schedulers)
         images = ImageService(store: store, configuration: configuration, replicator: ImageReplicator(
             store: store, site: configuration.site, sites: sites,
             directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),

@@ -127,11 +127,11 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         return machine.info(serverID)
     }
 
-    public func powerOff(_ serverID: String, grace: Duration) throws -> MachineInfo {
+    public func stop(_ serverID: String, grace: Duration) throws -> MachineInfo {
         try transition(serverID, from: [.running, .paused, .suspended, .crashed], to: .shutdown, log: "reboot: Power down")
     }
 
-    public func powerOn(_ serverID: String) throws -> MachineInfo {
+    public func start(_ serverID: String) throws -> MachineInfo {
         try transition(serverID, from: [.shutdown, .crashed], to: .running, log: "fake-bios: booting")
     }
 

@@ -14,11 +14,11 @@ public protocol HypervisorDriver: Sendable {
     /// Removes the machine and everything it used. Succeeds when there is no such machine.
     func destroy(_ serverID: String) async throws
 
-    /// Powers the machine off, gracefully first, forcibly after `grace`. Succeeds when already off.
-    func powerOff(_ serverID: String, grace: Duration) async throws -> MachineInfo
+    /// Stops (powers off) the machine, gracefully first, forcibly after `grace`. Succeeds when already off.
+    func stop(_ serverID: String, grace: Duration) async throws -> MachineInfo
 
-    /// Powers a stopped machine on. Succeeds when already running.
-    func powerOn(_ serverID: String) async throws -> MachineInfo
+    /// Starts (powers on) a stopped machine. Succeeds when already running.
+    func start(_ serverID: String) async throws -> MachineInfo
 
     /// Restarts the machine: a soft reboot asks the guest, a hard one resets it.
     func reboot(_ serverID: String, hard: Bool) async throws -> MachineInfo

@@ -3,6 +3,7 @@ import ControlPlane
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LUCBase
 import NIOCore
 import OpenStackHTTP
 import StateStore
@@ -122,7 +123,7 @@ public struct ImageRoutes: Sendable {
         let upload = try await images.beginUpload(try context.parameters.require("id"), by: p)
         do {
             for try await buffer in request.body {
-                try upload.write(buffer.readableBytesView)
+                try await upload.write(buffer.readableBytesView)
             }
         } catch {
             await images.abortUpload(upload)
@@ -141,11 +142,7 @@ public struct ImageRoutes: Sendable {
         headers[HTTPField.Name("Content-MD5")!] = image.checksum ?? ""
         headers[.contentLength] = String(image.size ?? 0)
         let body = ResponseBody { writer in
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
+            try await BlockingIO.readChunks(of: url) { try await writer.write(ByteBuffer(bytes: $0)) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

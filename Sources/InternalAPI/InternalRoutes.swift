@@ -4,6 +4,7 @@ import ControlPlane
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LUCBase
 import NIOFoundationEssentialsCompat
 import OpenStackHTTP
 
@@ -53,11 +54,7 @@ public struct InternalRoutes: Sendable {
             headers[.contentLength] = String(image.size ?? 0)
             if let digest = image.hashValue { headers[HTTPField.Name(AgentProtocol.imageDigestHeader)!] = digest }
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                let handle = try FileHandle(forReadingFrom: url)
-                defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(bytes: chunk))
-                }
+                try await BlockingIO.readChunks(of: url) { try await writer.write(ByteBuffer(bytes: $0)) }
                 try await writer.finish(nil)
             })
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 
 /// Runs blocking work (file reads and hashing, SQLite calls, waiting on a child process) on
@@ -5,5 +6,26 @@ import NIOPosix
 public enum BlockingIO {
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(work)
+    }
+}
+
+extension BlockingIO {
+    /// Streams a file to `body` in chunks of `chunkSize`, each read on the thread pool.
+    public static func readChunks(of url: URL, chunkSize: Int = 1 << 20, _ body: (Data) async throws -> Void) async throws {
+        let handle = try await run { try FileHandle(forReadingFrom: url) }
+        defer { try? handle.close() }
+        while let chunk = try await run({ try handle.read(upToCount: chunkSize) }), !chunk.isEmpty {
+            try await body(chunk)
+        }
+    }
+
+    /// The bytes of `url` from `offset` to its end (nil when it cannot be read), read on the thread pool.
+    public static func read(_ url: URL, from offset: UInt64 = 0) async -> Data? {
+        try? await run {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            try handle.seek(toOffset: offset)
+            return try handle.readToEnd() ?? Data()
+        }
     }
 }

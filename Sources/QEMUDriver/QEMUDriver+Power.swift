@@ -41,7 +41,7 @@ extension QEMUDriver {
         }
     }
 
-    public func powerOff(_ serverID: String, grace: Duration) async throws -> MachineInfo {
+    public func stop(_ serverID: String, grace: Duration) async throws -> MachineInfo {
         try await driverCall(serverID) {
             var (dir, record) = try record(serverID)
             if let process = QEMUProcess.find(dir, serverID: serverID) { await shutDown(dir, process, grace: grace) }
@@ -52,7 +52,7 @@ extension QEMUDriver {
         }
     }
 
-    public func powerOn(_ serverID: String) async throws -> MachineInfo {
+    public func start(_ serverID: String) async throws -> MachineInfo {
         try await driverCall(serverID) {
             var (dir, record) = try record(serverID)
             if QEMUProcess.find(dir, serverID: serverID) != nil { return info(serverID, state(dir, record)) }

@@ -1,4 +1,5 @@
 import Foundation
+import LUCBase
 import HypervisorDriver
 import Logging
 
@@ -177,32 +178,27 @@ public actor QEMUDriver: HypervisorDriver {
     func waitUntilReady(_ dir: MachineDirectory, _ record: MachineRecord, process: QEMUProcess, from offset: Int) async throws {
         guard record.kernel != nil else {
             guard process.isAlive else {
-                throw QEMUError("QEMU exited at start; console: \(consoleTail(dir, bytes: 400))")
+                throw QEMUError("QEMU exited at start; console: \(await consoleTail(dir, bytes: 400))")
             }
             return
         }
         let deadline = ContinuousClock.now + configuration.bootTimeout
         let marker = Data(configuration.readinessMarker.utf8)
         while ContinuousClock.now < deadline {
-            if let handle = try? FileHandle(forReadingFrom: dir.consoleLog) {
-                defer { try? handle.close() }
-                try? handle.seek(toOffset: UInt64(offset))
-                if let data = try? handle.readToEnd(), data.range(of: marker) != nil { return }
-            }
+            if let data = await BlockingIO.read(dir.consoleLog, from: UInt64(offset)), data.range(of: marker) != nil { return }
             guard process.isAlive else {
-                throw QEMUError("QEMU exited before the guest was ready; console: \(consoleTail(dir, bytes: 400))")
+                throw QEMUError("QEMU exited before the guest was ready; console: \(await consoleTail(dir, bytes: 400))")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw QEMUError("the guest printed no readiness marker within \(configuration.bootTimeout); console: \(consoleTail(dir, bytes: 400))")
+        throw QEMUError("the guest printed no readiness marker within \(configuration.bootTimeout); console: \(await consoleTail(dir, bytes: 400))")
     }
 
-    func consoleTail(_ dir: MachineDirectory, bytes: Int) -> String {
-        guard let handle = try? FileHandle(forReadingFrom: dir.consoleLog) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
-        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+    /// The last `bytes` of the console log (read on the thread pool).
+    func consoleTail(_ dir: MachineDirectory, bytes: Int) async -> String {
+        let size = UInt64(dir.consoleSize)
+        let data = await BlockingIO.read(dir.consoleLog, from: size > UInt64(bytes) ? size - UInt64(bytes) : 0) ?? Data()
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
     }
 
     /// Kills the machine's QEMU and removes its taps and files.
@@ -252,14 +248,16 @@ public actor QEMUDriver: HypervisorDriver {
         let (dir, _) = try record(serverID)
         let limit = configuration.consoleLimitBytes
         if dir.consoleSize > limit {  // QEMU appends (O_APPEND): cutting the file in place is safe
-            let tail = Data(consoleTail(dir, bytes: limit / 2).utf8)
-            if let handle = try? FileHandle(forWritingTo: dir.consoleLog) {
-                try? handle.truncate(atOffset: 0)
-                try? handle.write(contentsOf: tail)
-                try? handle.close()
+            let tail = Data(await consoleTail(dir, bytes: limit / 2).utf8)
+            let log = dir.consoleLog
+            try? await BlockingIO.run {
+                let handle = try FileHandle(forWritingTo: log)
+                defer { try? handle.close() }
+                try handle.truncate(atOffset: 0)
+                try handle.write(contentsOf: tail)
             }
         }
-        var lines = consoleTail(dir, bytes: limit).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = await consoleTail(dir, bytes: limit).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         if let maxLines { lines = Array(lines.suffix(max(0, maxLines))) }
         return lines.joined(separator: "\n")

@@ -1,12 +1,14 @@
 import Foundation
+import LUCBase
 import StateStore
 import Synchronization
 
 /// The embedded engine: one SQLite file per keyspace in a directory, durable across process
 /// crashes, shared safely by several processes on one machine.
 ///
-/// Calls run SQLite synchronously on the calling task: each is a few tens of microseconds in WAL
-/// mode (no fsync per commit), which is cheaper than hopping to a thread pool.
+/// SQLite calls block (a few tens of microseconds in WAL mode, up to the 10 s busy timeout when
+/// another process holds the write lock), so they run on NIO's thread pool (`BlockingIO`),
+/// never on the cooperative pool that runs tasks and actors.
 public final class EmbeddedEngine: KeyValueEngine {
     private let directory: URL
     private let databases = Mutex<[String: SQLiteDatabase]>([:])
@@ -34,19 +36,19 @@ public final class EmbeddedEngine: KeyValueEngine {
     }
 
     public func get(_ key: String, in keyspace: Keyspace) async throws -> Entry? {
-        try database(keyspace).get([key]).first
+        try await BlockingIO.run { try self.database(keyspace).get([key]).first }
     }
 
     public func getMany(_ keys: [String], in keyspace: Keyspace) async throws -> [Entry] {
-        try database(keyspace).get(keys)
+        try await BlockingIO.run { try self.database(keyspace).get(keys) }
     }
 
     public func commit(_ transaction: Transaction, in keyspace: Keyspace) async throws -> Int64 {
-        try database(keyspace).commit(transaction)
+        try await BlockingIO.run { try self.database(keyspace).commit(transaction) }
     }
 
     public func scan(prefix: String, after: String?, limit: Int, in keyspace: Keyspace) async throws -> [Entry] {
-        try database(keyspace).scan(prefix: prefix, after: after, limit: limit)
+        try await BlockingIO.run { try self.database(keyspace).scan(prefix: prefix, after: after, limit: limit) }
     }
 
     public func watch(prefix: String, in keyspace: Keyspace) -> AsyncStream<WatchEvent> {

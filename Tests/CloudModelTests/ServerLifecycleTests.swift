@@ -5,12 +5,12 @@ import Testing
 @Suite("Server lifecycle")
 struct ServerLifecycleTests {
     @Test func stopFromActive() throws {
-        #expect(try ServerLifecycle.task(for: .stop, vmState: .active, taskState: nil).get() == .poweringOff)
-        #expect(ServerLifecycle.completion(of: .poweringOff) == (.stopped, .shutdown))
+        #expect(try ServerLifecycle.task(for: .stop, vmState: .active, taskState: nil).get() == .stopping)
+        #expect(ServerLifecycle.completion(of: .stopping) == (.stopped, .shutdown))
     }
 
     @Test func startOnlyFromStopped() throws {
-        #expect(try ServerLifecycle.task(for: .start, vmState: .stopped, taskState: nil).get() == .poweringOn)
+        #expect(try ServerLifecycle.task(for: .start, vmState: .stopped, taskState: nil).get() == .starting)
         #expect(throws: LifecycleRefusal.invalidState(action: "start", vmState: .active)) {
             try ServerLifecycle.task(for: .start, vmState: .active, taskState: nil).get()
         }
@@ -47,7 +47,7 @@ struct ServerLifecycleTests {
     @Test func statusFollowsNova() {
         #expect(ServerStatus(vmState: .active, taskState: .rebooting) == .reboot)
         #expect(ServerStatus(vmState: .active, taskState: .rebootingHard) == .hardReboot)
-        #expect(ServerStatus(vmState: .active, taskState: .poweringOff) == .active)
+        #expect(ServerStatus(vmState: .active, taskState: .stopping) == .active)
         #expect(ServerStatus(vmState: .stopped, taskState: nil) == .shutoff)
         #expect(ServerStatus(vmState: .building, taskState: .scheduling) == .build)
     }
@@ -111,7 +111,7 @@ struct ServerLifecycleEffectTests {
     @Test func aFailedPowerOperationLeavesTheServerWhereItWas() throws {
         let active = ServerLifecycle.apply(.completed(power: .running), to: placed(), now: t1).server!
         let stopping = try ServerLifecycle.begin(.stop, on: active, requestID: "req-2", owner: "c2", deadline: deadline, now: t1).get()
-        #expect(stopping.taskState == .poweringOff && stopping.taskOwner == "c2" && stopping.requestID == "req-2")
+        #expect(stopping.taskState == .stopping && stopping.taskOwner == "c2" && stopping.requestID == "req-2")
         let transition = ServerLifecycle.apply(.operationFailed("agent down"), to: stopping, now: t1)
         #expect(transition.server?.vmState == .active && transition.server?.taskState == nil && transition.action == .error("agent down"))
     }

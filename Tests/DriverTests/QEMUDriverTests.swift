@@ -101,7 +101,7 @@ struct QEMUDriverTests {
         kill(pid, SIGKILL)
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await bed.driver.inspect("k1")?.state == .crashed)
-        #expect(try await bed.driver.powerOn("k1").state == .running)
+        #expect(try await bed.driver.start("k1").state == .running)
         try await bed.driver.destroy("k1")
         try await bed.expectNothingLeft()
     }

@@ -33,11 +33,11 @@ public enum DriverConformance {
 
     static func power(_ d: any HypervisorDriver) async throws {
         _ = try await d.spawn(spec("p1"))
-        try require(try await d.powerOff("p1", grace: .seconds(5)).state == .shutdown, "power off")
-        try require(try await d.powerOff("p1", grace: .seconds(5)).state == .shutdown, "second power off")
+        try require(try await d.stop("p1", grace: .seconds(5)).state == .shutdown, "power off")
+        try require(try await d.stop("p1", grace: .seconds(5)).state == .shutdown, "second power off")
         try require(try await d.inspect("p1")?.state == .shutdown, "inspect after power off")
-        try require(try await d.powerOn("p1").state == .running, "power on")
-        try require(try await d.powerOn("p1").state == .running, "second power on")
+        try require(try await d.start("p1").state == .running, "power on")
+        try require(try await d.start("p1").state == .running, "second power on")
     }
 
     static func pause(_ d: any HypervisorDriver) async throws {
@@ -55,7 +55,7 @@ public enum DriverConformance {
     static func reboot(_ d: any HypervisorDriver) async throws {
         _ = try await d.spawn(spec("r1"))
         try require(try await d.reboot("r1", hard: false).state == .running, "soft reboot")
-        _ = try await d.powerOff("r1", grace: .seconds(5))
+        _ = try await d.stop("r1", grace: .seconds(5))
         try require(try await d.reboot("r1", hard: true).state == .running, "hard reboot of a stopped machine")
     }
 
@@ -94,9 +94,9 @@ public enum DriverConformance {
         try require(try await d.attachDisk("k1", disk: first).disks == ["vol-1"], "attach")
         try require(try await d.attachDisk("k1", disk: first).disks == ["vol-1"], "second attach of the same disk")
         try require(try await d.inspect("k1")?.disks == ["vol-1"], "inspect after attach")
-        _ = try await d.powerOff("k1", grace: .seconds(5))
+        _ = try await d.stop("k1", grace: .seconds(5))
         try require(try await d.attachDisk("k1", disk: second).disks == ["vol-1", "vol-2"], "attach while stopped")
-        try require(try await d.powerOn("k1").disks == ["vol-1", "vol-2"], "disks kept across a power cycle")
+        try require(try await d.start("k1").disks == ["vol-1", "vol-2"], "disks kept across a power cycle")
         try require(try await d.detachDisk("k1", diskID: "vol-1").disks == ["vol-2"], "detach")
         try require(try await d.detachDisk("k1", diskID: "vol-1").disks == ["vol-2"], "second detach")
         try await d.destroy("k1")
@@ -104,7 +104,7 @@ public enum DriverConformance {
 
     static func missing(_ d: any HypervisorDriver) async throws {
         let operations: [(String, @Sendable () async throws -> MachineInfo)] = [
-            ("powerOn", { try await d.powerOn("ghost") }), ("pause", { try await d.pause("ghost") }),
+            ("start", { try await d.start("ghost") }), ("pause", { try await d.pause("ghost") }),
             ("resume", { try await d.resume("ghost") }),
             ("attachDisk", { try await d.attachDisk("ghost", disk: MachineDisk(id: "vol", path: "/nonexistent")) }),
             ("detachDisk", { try await d.detachDisk("ghost", diskID: "vol") }),

@@ -25,8 +25,8 @@ public enum ServerLifecycle {
         switch action {
         case .delete:
             return taskState == .deleting ? .failure(.busy(action: "delete", taskState: .deleting)) : .success(.deleting)
-        case .stop: (allowed, task) = ([.active, .error], .poweringOff)
-        case .start: (allowed, task) = ([.stopped], .poweringOn)
+        case .stop: (allowed, task) = ([.active, .error], .stopping)
+        case .start: (allowed, task) = ([.stopped], .starting)
         case .pause: (allowed, task) = ([.active], .pausing)
         case .unpause: (allowed, task) = ([.paused], .unpausing)
         case .suspend: (allowed, task) = ([.active], .suspending)
@@ -57,9 +57,9 @@ public enum ServerLifecycle {
     /// The stable state a server reaches when `task` completes successfully.
     public static func completion(of task: TaskState) -> (VMState, PowerState) {
         switch task {
-        case .scheduling, .spawning, .poweringOn, .unpausing, .resuming, .rebooting, .rebootingHard:
+        case .scheduling, .spawning, .starting, .unpausing, .resuming, .rebooting, .rebootingHard:
             (.active, .running)
-        case .poweringOff: (.stopped, .shutdown)
+        case .stopping: (.stopped, .shutdown)
         case .pausing: (.paused, .paused)
         case .suspending: (.suspended, .suspended)
         case .deleting: (.deleted, .noState)

@@ -7,8 +7,8 @@ public enum VMState: String, Sendable, Hashable, Codable, CaseIterable {
 public enum TaskState: String, Sendable, Hashable, Codable, CaseIterable {
     case scheduling
     case spawning
-    case poweringOff = "powering-off"
-    case poweringOn = "powering-on"
+    case stopping = "powering-off"
+    case starting = "powering-on"
     case pausing, unpausing, suspending, resuming
     case rebooting
     case rebootingHard = "rebooting_hard"

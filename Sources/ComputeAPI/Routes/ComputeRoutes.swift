@@ -23,7 +23,11 @@ public struct ComputeRoutes: Sendable {
         ServerRoutes(cloud: cloud).register(on: v21)
         FlavorRoutes(cloud: cloud).register(on: v21)
         KeypairRoutes(cloud: cloud).register(on: v21)
-        ComputeInfoRoutes(cloud: cloud).register(on: v21)
+        LimitRoutes(cloud: cloud).register(on: v21)
+        QuotaSetRoutes(cloud: cloud).register(on: v21)
+        AvailabilityZoneRoutes(cloud: cloud).register(on: v21)
+        HypervisorRoutes(cloud: cloud).register(on: v21)
+        TenantUsageRoutes(cloud: cloud).register(on: v21)
     }
 
     func version(_ id: String) -> JSON {

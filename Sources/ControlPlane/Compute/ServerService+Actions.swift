@@ -42,7 +42,7 @@ extension ServerService {
         do {
             return try await agents.console(machine: server.id, lines: lines, host: host.id, at: host.agentURL)
         } catch {
-            throw ControlPlaneError(.unavailable, "The console of instance \(server.id) cannot be read: \(error)")
+            throw ControlPlaneError(.unavailable, "The console of instance \(server.id) cannot be read: its host does not answer (\(error)).")
         }
     }
 

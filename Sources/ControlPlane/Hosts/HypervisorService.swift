@@ -7,9 +7,17 @@ public struct HypervisorService: Sendable {
     let sites: SiteDirectory
     let schedulers: SchedulerPool
 
-    public init(sites: SiteDirectory, schedulers: SchedulerPool) {
+    let store: Store
+
+    public init(store: Store, sites: SiteDirectory, schedulers: SchedulerPool) {
+        self.store = store
         self.sites = sites
         self.schedulers = schedulers
+    }
+
+    /// How many servers hold a claim on the host (Nova's `running_vms`).
+    public func runningServers(on host: ComputeHost) async throws -> Int {
+        try await store.hosts(host.site).claims(on: host.id).count
     }
 
     /// Every host of every site with its liveness, ordered by hypervisor number.

@@ -179,7 +179,7 @@ public struct ImageService: Sendable {
     public func finishUpload(_ upload: ImageUpload) async throws -> Image {
         let (md5, sha512): (String, String)
         do {
-            (md5, sha512) = try upload.seal()
+            (md5, sha512) = try await upload.seal()
         } catch {
             upload.abort()
             try? await revertUpload(upload.imageID)

@@ -51,7 +51,16 @@ public struct ControlPlaneError: Error, Sendable, CustomStringConvertible {
         case let error as StoreError where error.code == .conflict:
             return .conflict("the resource was changed concurrently; retry the request")
         case let error as StoreError where error.code == .unavailable:
-            return ControlPlaneError(.unavailable, "the state store is unavailable: \(error.message)")
+            // The engine's message names internal addresses: it is logged with the request, not shown.
+            switch error.keyspace {
+            case .some(.global):
+                return ControlPlaneError(.unavailable, "The cloud's global store does not answer from this site; identity, flavor, image and keypair changes fail until it does. Try again later.")
+            case let .some(keyspace):
+                let site = keyspace.name.hasPrefix("site/") ? String(keyspace.name.dropFirst(5)) : keyspace.name
+                return ControlPlaneError(.unavailable, "The store of site \(site) does not answer: its resources cannot be shown or changed until it does. Try again later.")
+            case nil:
+                return ControlPlaneError(.unavailable, "A state store does not answer. Try again later.")
+            }
         default:
             return ControlPlaneError(.internalError, "\(error)")
         }

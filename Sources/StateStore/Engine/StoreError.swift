@@ -15,8 +15,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var code: Code
+    /// What went wrong, for logs: may name internal addresses, never shown to users.
     public var message: String
     public var cause: (any Error)?
+    /// The keyspace the failed call was about, when known (set by `Store` for every call).
+    public var keyspace: Keyspace?
 
     public init(code: Code, message: String, cause: (any Error)? = nil) {
         self.code = code

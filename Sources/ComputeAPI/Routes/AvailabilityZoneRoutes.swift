@@ -1,0 +1,38 @@
+import CloudModel
+import ControlPlane
+import Foundation
+import Hummingbird
+import OpenStackHTTP
+import Scheduling
+
+/// `/os-availability-zone`: one zone per site; with `detail`, admins see each site's hosts.
+struct AvailabilityZoneRoutes: Sendable {
+    let cloud: ControlPlane
+
+    func register(on v21: RouterGroup<APIRequestContext>) {
+        v21.get("os-availability-zone") { _, context in
+            _ = try context.requirePrincipal()
+            return Response.json(try await zones(detail: false, admin: false))
+        }
+        v21.get("os-availability-zone/detail") { _, context in
+            let p = try context.requirePrincipal()
+            return Response.json(try await zones(detail: true, admin: p.isAdmin))
+        }
+    }
+
+    func zones(detail: Bool, admin: Bool) async throws -> JSON {
+        let hosts = detail && admin ? try await cloud.hypervisors.everyHost() : []
+        let zones: [JSON] = await cloud.sites.all().map { site in
+            let siteHosts = hosts.filter { $0.host.site == site.id }
+            let hostsJSON: JSON = detail && admin
+                ? .object(siteHosts.map { h in
+                    (h.host.name, .object([("nova-compute", .object([
+                        ("available", .bool(h.isUp && h.host.enabled)), ("active", .bool(h.host.enabled)), ("updated_at", .null),
+                    ]))]))
+                })
+                : .null
+            return .object([("zoneName", .string(site.id)), ("zoneState", .object([("available", true)])), ("hosts", hostsJSON)])
+        }
+        return .object([("availabilityZoneInfo", .array(zones))])
+    }
+}

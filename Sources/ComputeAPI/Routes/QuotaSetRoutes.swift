@@ -1,0 +1,47 @@
+import CloudModel
+import ControlPlane
+import Foundation
+import Hummingbird
+import OpenStackHTTP
+
+/// `/os-quota-sets`: show, defaults and update of a project's quotas.
+struct QuotaSetRoutes: Sendable {
+    let cloud: ControlPlane
+
+    func register(on v21: RouterGroup<APIRequestContext>) {
+        v21.get("os-quota-sets/:project") { _, context in
+            let p = try context.requirePrincipal()
+            let project = try context.parameters.require("project")
+            guard p.isAdmin || p.projectID == project else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.") }
+            return Response.json(.object([("quota_set", ComputeViews.quotaSet(try await cloud.quotas.quota(for: project), id: project))]))
+        }
+        v21.get("os-quota-sets/:project/defaults") { _, context in
+            _ = try context.requirePrincipal()
+            return Response.json(.object([("quota_set", ComputeViews.quotaSet(.defaults, id: try context.parameters.require("project")))]))
+        }
+        v21.put("os-quota-sets/:project") { request, context in
+            let p = try context.requirePrincipal()
+            let project = try context.parameters.require("project")
+            guard let set = try await request.json(context: context)["quota_set"], let members = set.members else {
+                throw APIError.badRequest("Invalid input for field/attribute quota_set: required object.")
+            }
+            var values: [String: Int] = [:]
+            for (key, value) in members where key != "force" {
+                guard let n = value.int ?? value.string.flatMap({ Int($0) }), n >= -1 else {
+                    throw APIError.badRequest("Invalid input for field/attribute \(key): must be an integer >= -1.")
+                }
+                values[key] = n
+            }
+            let requested = values
+            let quota = try await cloud.quotas.update(project: project, by: p) { q in
+                if let v = requested["instances"] { q.instances = v }
+                if let v = requested["cores"] { q.cores = v }
+                if let v = requested["ram"] { q.ramMB = v }
+                if let v = requested["key_pairs"] { q.keyPairs = v }
+                if let v = requested["metadata_items"] { q.metadataItems = v }
+            }
+            let body = ComputeViews.quotaSet(quota, id: project)
+            return Response.json(.object([("quota_set", .object(body.members!.filter { $0.0 != "id" }))]))
+        }
+    }
+}
