@@ -5,6 +5,7 @@ import PackageDescription
 let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
@@ -47,7 +48,7 @@ let package = Package(
                                .product(name: "NIOPosix", package: "swift-nio")],
                 swiftSettings: settings),
         /** The embedded SQLite engine. */
-        .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite", "LUCBase"], swiftSettings: settings),
+        .target(name: "StateStoreEmbedded", dependencies: ["StateStore", "CSQLite", "LUCBase", .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: settings),
 
         // MARK: Hypervisors and agents
         /** The driver contract every hypervisor driver fulfils. */

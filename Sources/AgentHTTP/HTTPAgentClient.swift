@@ -1,6 +1,6 @@
-import AgentProtocol
+public import AgentProtocol
 import Foundation
-import HypervisorDriver
+public import HypervisorDriver
 import NIOHTTP1
 
 /// The control plane's `AgentClient` over HTTP.

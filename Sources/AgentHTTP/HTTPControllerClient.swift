@@ -1,4 +1,4 @@
-import AgentProtocol
+public import AgentProtocol
 import Foundation
 import NIOHTTP1
 import Synchronization

@@ -1,6 +1,6 @@
 import AgentProtocol
-import Foundation
-import HypervisorDriver
+public import Foundation
+public import HypervisorDriver
 import NIOHTTP1
 
 /// A host's `ImageSource`: the controllers of its site, which fetch the image from other sites

@@ -1,8 +1,8 @@
 import AgentProtocol
 import AsyncHTTPClient
-import Foundation
-import NIOCore
-import NIOHTTP1
+public import Foundation
+public import NIOCore
+public import NIOHTTP1
 
 /// One HTTP client for internal calls (controller → agent, agent → controller), with the
 /// cluster secret on every request and errors mapped to `AgentCallError`.

@@ -1,4 +1,4 @@
-import HypervisorDriver
+public import HypervisorDriver
 
 /// How the control plane reaches compute agents (the HTTP implementation lives in `AgentHTTP`;
 /// tests may call agents in process). Failures are `AgentCallError`s.

@@ -1,4 +1,4 @@
-import HypervisorDriver
+public import HypervisorDriver
 
 /// The one table between driver errors, the statuses an agent answers with, and what its
 /// callers make of them. Agents called in process go through it too, so they fail as HTTP ones do.

@@ -1,4 +1,4 @@
-import HypervisorDriver
+public import HypervisorDriver
 
 extension MachineOperation {
     /// The driver call of each operation: the one mapping, used by the agent's endpoint and by

@@ -1,5 +1,5 @@
-import Foundation
-import HypervisorDriver
+public import Foundation
+public import HypervisorDriver
 
 /// Messages between controllers and compute agents (HTTP + JSON, version 1, authenticated by
 /// the cluster secret in `AgentProtocol.secretHeader`).

@@ -1,4 +1,4 @@
-import HypervisorDriver
+public import HypervisorDriver
 
 /// `POST /agent/v1/hosts/{host}/machines`: create a machine. The wire format of the agent
 /// protocol (version `v`), apart from the driver's input (`MachineSpec`): it can change without

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `luc`: runs and operates a LUC OS cloud.
 public struct LucCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ControlPlane
 import HTTPTypes
-import OpenStackHTTP
+public import OpenStackHTTP
 
 extension ComputeRoutes {
     /// Nova v2.1 at `/compute`, in the controller's service list. Servers are site-scoped: a

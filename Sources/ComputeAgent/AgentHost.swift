@@ -1,4 +1,4 @@
-import HypervisorDriver
+public import HypervisorDriver
 
 /// One hypervisor host served by an agent process: its driver and what it offers.
 public struct AgentHost: Sendable {

@@ -1,7 +1,7 @@
 import AgentProtocol
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HypervisorDriver
 import NIOCore
 import NIOFoundationEssentialsCompat

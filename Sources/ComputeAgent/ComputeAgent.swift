@@ -1,7 +1,7 @@
-import AgentProtocol
+public import AgentProtocol
 import Foundation
-import HypervisorDriver
-import Logging
+public import HypervisorDriver
+public import Logging
 import Synchronization
 
 /// A compute agent: serves one or more hosts' drivers to the controllers of its site, registers

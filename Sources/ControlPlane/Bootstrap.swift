@@ -1,6 +1,6 @@
-import CloudModel
+public import CloudModel
 import Foundation
-import StateStore
+public import StateStore
 
 /// Creates what a new cloud needs, idempotently: the Default domain's roles, an admin project and
 /// user, optionally a demo project and user, the default flavors and the sites.
@@ -51,7 +51,7 @@ public enum Bootstrap {
             var user = try await identity.user(named: account.user, domain: Domain.default.id)?.value
             if user == nil {
                 let created = User(id: ResourceID.makeGlobal().replacingOccurrences(of: "-", with: ""), name: account.user,
-                                   defaultProjectID: project?.id, passwordHash: PasswordHasher.hash(account.password))
+                                   defaultProjectID: project?.id, passwordHash: await PasswordHasher.hash(account.password))
                 var txn = Transaction()
                 identity.stagePut(created, previous: nil, into: &txn)
                 try await commitIgnoringDuplicates(txn, store)

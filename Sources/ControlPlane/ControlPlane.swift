@@ -1,9 +1,9 @@
-import AgentProtocol
+public import AgentProtocol
 import CloudModel
 import Foundation
-import Logging
+public import Logging
 import Scheduling
-import StateStore
+public import StateStore
 
 /// Everything one controller runs, assembled over a store and an agent client. The APIs call
 /// its services; `run()` keeps its background work going (leases, recovery, caches).

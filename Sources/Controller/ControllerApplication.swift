@@ -1,12 +1,12 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import ComputeAPI
-import ControlPlane
-import Hummingbird
+public import ControlPlane
+public import Hummingbird
 import IdentityAPI
 import ImageAPI
-import InternalAPI
-import OpenStackHTTP
-import SiteRouting
+public import InternalAPI
+public import OpenStackHTTP
+public import SiteRouting
 
 /// Builds the HTTP router of a controller: every API service of `services` and the internal
 /// endpoints, behind the one middleware that maps errors. Production and tests use the same function.

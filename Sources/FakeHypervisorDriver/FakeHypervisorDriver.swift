@@ -1,5 +1,5 @@
-import Foundation
-import HypervisorDriver
+public import Foundation
+public import HypervisorDriver
 
 /// A complete in-memory hypervisor: machines are records, operations only change their state.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a host gets the bytes of an image it has not cached yet (for the agent: its site's
 /// controllers). Drivers verify what they receive against the returned digest.

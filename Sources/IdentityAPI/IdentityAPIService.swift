@@ -1,4 +1,4 @@
-import OpenStackHTTP
+public import OpenStackHTTP
 
 extension IdentityRoutes {
     /// Keystone v3 at `/identity`, in the controller's service list.

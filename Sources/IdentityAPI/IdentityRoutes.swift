@@ -1,9 +1,9 @@
 import CloudModel
-import ControlPlane
+public import ControlPlane
 import Foundation
 import HTTPTypes
-import Hummingbird
-import OpenStackHTTP
+public import Hummingbird
+public import OpenStackHTTP
 
 /// Keystone v3 subset: versions, tokens, catalog, domains, projects, users, roles, assignments.
 public struct IdentityRoutes: Sendable {

@@ -1,5 +1,5 @@
 import ControlPlane
-import OpenStackHTTP
+public import OpenStackHTTP
 
 extension ImageRoutes {
     /// Glance v2 at `/image`, in the controller's service list. Image metadata is global and any

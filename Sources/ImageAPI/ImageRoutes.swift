@@ -1,11 +1,11 @@
 import CloudModel
-import ControlPlane
+public import ControlPlane
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import LUCBase
 import NIOCore
-import OpenStackHTTP
+public import OpenStackHTTP
 import StateStore
 
 /// Glance v2 subset: versions, images (create, list, show, update, delete), data upload and

@@ -1,4 +1,4 @@
-import OpenStackHTTP
+public import OpenStackHTTP
 
 extension InternalRoutes {
     /// The endpoints agents and peer controllers call, at `/internal`; not in the catalog.

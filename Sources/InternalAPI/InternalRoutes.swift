@@ -1,12 +1,12 @@
 import AgentProtocol
 import CloudModel
-import ControlPlane
+public import ControlPlane
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import LUCBase
 import NIOFoundationEssentialsCompat
-import OpenStackHTTP
+public import OpenStackHTTP
 
 /// Endpoints compute agents call: registration, heartbeat, reconcile. Authenticated by the
 /// cluster secret, never by user tokens.

@@ -1,11 +1,14 @@
-import Foundation
-import NIOPosix
+public import Foundation
+public import NIOPosix
 
 /// Runs blocking work (file reads and hashing, SQLite calls, waiting on a child process) on
 /// NIO's shared thread pool, never on the cooperative pool that runs tasks and actors.
 public enum BlockingIO {
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(work)
+    /// Runs `work` on `pool` (NIO's shared pool by default; a component whose calls must not wait
+    /// behind long file work, such as the embedded store, passes its own).
+    public static func run<T: Sendable>(on pool: NIOThreadPool = .singleton, _ work: @escaping @Sendable () throws -> T)
+        async throws -> T {
+        try await pool.runIfActive(work)
     }
 }
 

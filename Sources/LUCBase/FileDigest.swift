@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Digests of whole files, computed off the cooperative pool (`BlockingIO`).
 public enum FileDigest {

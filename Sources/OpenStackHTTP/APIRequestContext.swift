@@ -1,5 +1,5 @@
-import ControlPlane
-import Hummingbird
+public import ControlPlane
+public import Hummingbird
 
 /// The request context of every controller endpoint: the request ID and, once the token was
 /// checked, who is calling.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON value. Responses are built as `JSON` by each API's view functions (objects keep their
 /// key order, `null` is explicit), and request bodies are parsed into it before the API's wire

@@ -1,7 +1,7 @@
-import ControlPlane
+public import ControlPlane
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
 

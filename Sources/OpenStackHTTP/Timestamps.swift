@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The date formats the OpenStack APIs use (UTC), written by hand: list views format thousands
 /// of them and `String(format:)` was the largest cost of a detail list.

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Chooses the accelerator of a host by booting a probe guest under KVM: /dev/kvm existing is
 /// not enough (a software KVM may refuse ordinary kernels). Falls back to TCG.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HypervisorDriver
 
 /// The baseline of the driver-overhead benchmark: QEMU started directly with the very command

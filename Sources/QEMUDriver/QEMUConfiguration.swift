@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a `QEMUDriver` runs machines on its host.
 public struct QEMUConfiguration: Sendable {

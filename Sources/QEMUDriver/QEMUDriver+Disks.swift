@@ -1,5 +1,5 @@
 import Foundation
-import HypervisorDriver
+public import HypervisorDriver
 
 extension QEMUDriver {
     /// Hot-plugs a disk file (a volume) as a virtio-blk device on a free root port of a running

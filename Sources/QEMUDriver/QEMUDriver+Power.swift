@@ -1,5 +1,5 @@
 import Foundation
-import HypervisorDriver
+public import HypervisorDriver
 
 extension QEMUDriver {
     /// Runs QMP commands on the machine's running QEMU.

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import LUCBase
-import HypervisorDriver
-import Logging
+public import HypervisorDriver
+public import Logging
 
 /// Real virtual machines: one detached QEMU process per server, driven over QMP.
 ///

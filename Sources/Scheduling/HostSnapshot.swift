@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// What the scheduler knows of one host at one instant: its record and whether its agent is alive.
 public struct HostSnapshot: Sendable, Hashable {

@@ -1,7 +1,7 @@
-import AgentHTTP
-import CloudModel
-import ControlPlane
-import Foundation
+public import AgentHTTP
+public import CloudModel
+public import ControlPlane
+public import Foundation
 
 /// A controller's `ImagePeers`: the live controllers of other sites, tried in turn, asked only
 /// for bytes they hold themselves (no chains of fetches).

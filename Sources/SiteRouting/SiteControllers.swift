@@ -1,6 +1,6 @@
-import CloudModel
+public import CloudModel
 import Foundation
-import StateStore
+public import StateStore
 
 /// Where the live controllers of the other sites are, for forwarding requests and fetching image
 /// bytes. Read from each site's controller liveness leases (every controller renews its lease

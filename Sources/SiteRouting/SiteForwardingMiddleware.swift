@@ -1,12 +1,12 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import CloudModel
-import ControlPlane
+public import ControlPlane
 import Foundation
-import HTTPTypes
-import Hummingbird
-import NIOCore
+public import HTTPTypes
+public import Hummingbird
+public import NIOCore
 import NIOHTTP1
-import OpenStackHTTP
+public import OpenStackHTTP
 
 /// Ships work to the data: a request matching one of the services' site-scoped routes about a
 /// resource of another site (its ID says which), or a create into another site's zone (parsed by

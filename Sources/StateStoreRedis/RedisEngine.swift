@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
-import StateStore
+public import NIOCore
+public import StateStore
 
 /// The distributed engine: each keyspace in one Redis server (or one slot of a Redis Cluster),
 /// keys as hashes `{v, r}` under the keyspace's hash tag, an ordered index (sorted set) for

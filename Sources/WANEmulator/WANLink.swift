@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// A one-way-delay TCP relay standing for the WAN between two sites: everything it carries, in

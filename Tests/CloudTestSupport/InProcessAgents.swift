@@ -1,7 +1,7 @@
-import AgentProtocol
-import FakeHypervisorDriver
-import HypervisorDriver
-import Synchronization
+public import AgentProtocol
+public import FakeHypervisorDriver
+public import HypervisorDriver
+public import Synchronization
 
 /// Agents in the test process: the control plane's agent calls go straight to fake drivers.
 /// A host can be made unreachable or slow to exercise failure handling.

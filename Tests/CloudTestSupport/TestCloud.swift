@@ -1,18 +1,18 @@
 import AgentProtocol
-import CloudModel
-import ControlPlane
+public import CloudModel
+public import ControlPlane
 import Controller
 import FakeHypervisorDriver
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+public import HTTPTypes
+public import Hummingbird
+public import HummingbirdTesting
 import InternalAPI
 import Logging
-import NIOCore
+public import NIOCore
 import NIOFoundationEssentialsCompat
-import OpenStackHTTP
-import StateStore
+public import OpenStackHTTP
+public import StateStore
 import Testing
 
 /// A cloud in the test process (shared by the API, control-plane and site-routing tests): an in-memory store, fake hosts behind `InProcessAgents`, and the

@@ -1,5 +1,5 @@
 import Foundation
-import HypervisorDriver
+public import HypervisorDriver
 
 /// The contract of `HypervisorDriver`, checked against any driver. `make` returns a fresh driver
 /// that spawns successfully; `makeFailing` one whose spawns fail.

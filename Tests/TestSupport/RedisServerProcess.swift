@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A `redis-server` started for a test on a free port, in a temporary directory, with AOF on.
 /// `binary` is nil where Redis is not installed (the tests then skip, saying why).

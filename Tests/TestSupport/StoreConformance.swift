@@ -1,5 +1,5 @@
 import Foundation
-import StateStore
+public import StateStore
 
 /// The contract of `KeyValueEngine`, checked against any engine. Every engine's test suite runs
 /// every check with a fresh engine.

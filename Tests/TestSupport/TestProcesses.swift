@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Helpers for tests that start real processes.
 public enum TestProcesses {

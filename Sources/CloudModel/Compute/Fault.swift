@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a server went to ERROR, as shown to its owner.
 public struct Fault: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One user request on a server and its outcome (Nova's instance actions).
 public struct InstanceAction: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An SSH public key a user registered, injected into the servers that name it.
 public struct Keypair: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A virtual machine a user asked for, from request to deletion.
 public struct Server: Sendable, Hashable {

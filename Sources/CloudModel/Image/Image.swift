@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A bootable disk image and where its bytes are.
 public struct Image: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The server state machine: which actions are allowed from which states, and every field an
 /// event changes (state, task, owner, deadline, host, fault, times).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What happened to a server while a task drives it, or what a reconcile found: the events the
 /// lifecycle turns into a `ServerTransition`.

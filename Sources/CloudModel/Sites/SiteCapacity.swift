@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a site can still take, as its controllers last published it in `global`: enough for
 /// another site to decide where a boot without a zone should go without reading this site's

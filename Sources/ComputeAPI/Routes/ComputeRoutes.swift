@@ -1,7 +1,7 @@
-import ControlPlane
+public import ControlPlane
 import HTTPTypes
-import Hummingbird
-import OpenStackHTTP
+public import Hummingbird
+public import OpenStackHTTP
 
 /// Nova's compute API v2.1 at microversion 2.1: the version documents and every resource route.
 public struct ComputeRoutes: Sendable {

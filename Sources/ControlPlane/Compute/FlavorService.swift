@@ -1,5 +1,5 @@
-import CloudModel
-import StateStore
+public import CloudModel
+public import StateStore
 
 /// Flavors: everyone lists them, admins create and delete them.
 public struct FlavorService: Sendable {

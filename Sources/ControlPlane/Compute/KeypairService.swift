@@ -1,8 +1,8 @@
-import CloudModel
+public import CloudModel
 import Crypto
 import Foundation
 import LUCBase
-import StateStore
+public import StateStore
 
 /// SSH keypairs of a user: import a public key, or generate an ed25519 pair (the private key is
 /// returned once and never stored).

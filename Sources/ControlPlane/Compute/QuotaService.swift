@@ -1,5 +1,5 @@
-import CloudModel
-import StateStore
+public import CloudModel
+public import StateStore
 
 /// Quotas and usage: limits per project in `global`, usage counted per site and summed.
 ///

@@ -1,5 +1,5 @@
-import CloudModel
-import Foundation
+public import CloudModel
+public import Foundation
 
 /// Typed filters and paging of a server listing (the API parses the wire strings).
 public struct ServerQuery: Sendable {

@@ -1,8 +1,8 @@
-import AgentProtocol
-import CloudModel
+public import AgentProtocol
+public import CloudModel
 import Foundation
 import LUCBase
-import StateStore
+public import StateStore
 
 /// Nova's server use cases: boot, list, show, update, delete, actions, metadata, console.
 ///

@@ -1,6 +1,6 @@
-import CloudModel
+public import CloudModel
 import Foundation
-import StateStore
+public import StateStore
 
 /// Which site a boot goes to, and this controller's part in what other sites know of its site:
 /// the capacity summary it publishes to `global`.

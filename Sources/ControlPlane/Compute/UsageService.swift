@@ -1,6 +1,6 @@
-import CloudModel
-import Foundation
-import StateStore
+public import CloudModel
+public import Foundation
+public import StateStore
 
 /// Nova's simple tenant usage: server hours of a project over a period, live and deleted servers.
 public struct UsageService: Sendable {

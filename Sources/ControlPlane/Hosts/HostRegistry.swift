@@ -1,9 +1,9 @@
-import AgentProtocol
-import CloudModel
+public import AgentProtocol
+public import CloudModel
 import Foundation
 import HypervisorDriver
-import Logging
-import StateStore
+public import Logging
+public import StateStore
 
 /// What controllers do for compute agents: registration, heartbeats (liveness leases), and the
 /// reconciliation of what a host runs with what the store says it should run.

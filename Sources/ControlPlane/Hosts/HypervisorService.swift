@@ -1,6 +1,6 @@
-import CloudModel
-import Scheduling
-import StateStore
+public import CloudModel
+public import Scheduling
+public import StateStore
 
 /// The admin view of hosts: Nova's os-hypervisors and the `luc status` summary.
 public struct HypervisorService: Sendable {

@@ -1,7 +1,7 @@
-import CloudModel
+public import CloudModel
 import Foundation
 import LUCBase
-import StateStore
+public import StateStore
 
 /// Keystone's job: passwords to tokens, token validation, and the identity catalogue of
 /// projects, users, roles and role assignments.
@@ -57,7 +57,7 @@ public struct IdentityService: Sendable {
         case let .id(id): found = try await store.identity.user(id)
         case let .name(name, domain): found = try await store.identity.user(named: name, domain: try domainID(domain))
         }
-        guard let user = found?.value, user.enabled, PasswordHasher.verify(password, against: user.passwordHash) else {
+        guard let user = found?.value, user.enabled, await PasswordHasher.verify(password, against: user.passwordHash) else {
             throw denied
         }
         let now = clock.now()
@@ -196,7 +196,7 @@ public struct IdentityService: Sendable {
         let user = User(id: ResourceID.makeGlobal().replacingOccurrences(of: "-", with: ""), name: name,
                         domainID: domainID, enabled: enabled, email: email, description: description,
                         defaultProjectID: defaultProjectID,
-                        passwordHash: PasswordHasher.hash(password ?? ResourceID.makeGlobal()))
+                        passwordHash: await PasswordHasher.hash(password ?? ResourceID.makeGlobal()))
         var txn = Transaction()
         store.identity.stagePut(user, previous: nil, into: &txn)
         do { try await store.commit(txn, in: .global) } catch let error as StoreError where error.code == .conflict {
@@ -206,7 +206,7 @@ public struct IdentityService: Sendable {
     }
 
     public func updateUser(_ id: String, password: String? = nil, _ change: (inout User) -> Void) async throws -> User {
-        let hash = password.map { PasswordHasher.hash($0) }
+        let hash: String? = if let password { await PasswordHasher.hash(password) } else { nil }
         return try await retryOnConflict {
             guard let old = try await store.identity.user(id) else {
                 throw ControlPlaneError.notFound("Could not find user: \(id).")
@@ -224,7 +224,7 @@ public struct IdentityService: Sendable {
     /// Changes a user's own password after checking the original.
     public func changePassword(user id: String, original: String, new: String) async throws {
         let user = try await user(id)
-        guard PasswordHasher.verify(original, against: user.passwordHash) else {
+        guard await PasswordHasher.verify(original, against: user.passwordHash) else {
             throw ControlPlaneError.unauthorized("Invalid original password.")
         }
         _ = try await updateUser(id, password: new) { _ in }

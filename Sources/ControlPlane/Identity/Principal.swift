@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Who is calling, as proven by a validated token.
 public struct Principal: Sendable, Hashable {

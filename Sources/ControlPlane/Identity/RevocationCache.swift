@@ -1,5 +1,5 @@
-import Logging
-import StateStore
+public import Logging
+public import StateStore
 
 /// The set of revoked token audit IDs, refreshed from `global` in the background so that token
 /// validation never waits for the store. During a partition it keeps the last set it saw.

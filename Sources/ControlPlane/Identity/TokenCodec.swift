@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Self-contained tokens: the principal, sealed with AES-256-GCM under the cloud's token key.
 ///

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// One change to an image's metadata (decoded from either JSON-patch dialect by the image API).
 public enum ImageChange: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import CloudModel
-import Foundation
+public import CloudModel
+public import Foundation
 
 /// Reaches the controllers of other sites for image bytes. Implemented over HTTP by the
 /// controller process; absent (nil) in single-site setups.

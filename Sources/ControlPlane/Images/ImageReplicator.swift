@@ -1,6 +1,6 @@
-import CloudModel
+public import CloudModel
 import Crypto
-import Foundation
+public import Foundation
 import LUCBase
 import Logging
 import StateStore

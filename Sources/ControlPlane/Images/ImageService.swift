@@ -1,6 +1,6 @@
-import CloudModel
-import Foundation
-import StateStore
+public import CloudModel
+public import Foundation
+public import StateStore
 
 /// Glance's use cases. Metadata lives in `global`; the bytes on the disk of the site where they
 /// were uploaded, which is recorded in the image's locations.

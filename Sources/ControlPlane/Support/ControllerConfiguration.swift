@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Settings of one controller process.
 public struct ControllerConfiguration: Sendable {

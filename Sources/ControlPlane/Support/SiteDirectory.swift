@@ -1,6 +1,6 @@
-import CloudModel
+public import CloudModel
 import Foundation
-import StateStore
+public import StateStore
 
 /// The site registry as this controller last read it from `global`, refreshed in the background.
 /// Reads never wait for the store, so a partitioned controller still knows every site.

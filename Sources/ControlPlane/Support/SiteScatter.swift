@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// What a scatter-gather over sites brought back: each answering site's part, and the sites
 /// that did not answer in time (to be reported, not to fail the whole request).

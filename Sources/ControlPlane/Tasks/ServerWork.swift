@@ -1,5 +1,5 @@
 import AgentProtocol
-import CloudModel
+public import CloudModel
 import Foundation
 import HypervisorDriver
 import Logging

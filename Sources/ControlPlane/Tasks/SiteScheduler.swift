@@ -1,7 +1,7 @@
-import CloudModel
-import Foundation
-import Scheduling
-import StateStore
+public import CloudModel
+public import Foundation
+public import Scheduling
+public import StateStore
 
 /// Places servers on the hosts of one site: runs the placement pipeline over a cached snapshot
 /// of the hosts and claims the best one with a compare-and-set on its record.

@@ -1,7 +1,7 @@
-import CloudModel
+public import CloudModel
 import Foundation
-import Logging
-import StateStore
+public import Logging
+public import StateStore
 
 /// Drives the tasks of one kind of resource: one loop per resource per controller, retried on
 /// lost races and transient failures; adoption of the tasks of dead controllers (no live lease)

@@ -1,5 +1,5 @@
-import CloudModel
-import Foundation
+public import CloudModel
+public import Foundation
 
 /// The work of one kind of task-driven resource, as the `TaskRunner` drives it: servers now;
 /// ports, volumes and attachments next. Each step reads the resource, does one thing and records

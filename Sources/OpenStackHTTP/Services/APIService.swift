@@ -1,5 +1,5 @@
-import ControlPlane
-import Hummingbird
+public import ControlPlane
+public import Hummingbird
 
 /// What one API module declares about itself, in one place: its catalog entry, its error style
 /// and status table, the routes whose resources live at one site, and how to register its routes.

@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 
 /// Requests about a resource that lives at one site (servers, ports, volumes, floating IPs), and
 /// how the site is found: from the resource's ID in the path, or from an availability zone in the

@@ -1,4 +1,4 @@
-import ControlPlane
+public import ControlPlane
 
 /// The HTTP status of each control-plane error code for one service. The codes share their
 /// statuses across services except where a service's API reference says otherwise: over-limit is

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A stored value and the revision of the transaction that last wrote it.
 public struct Entry: Sendable, Hashable {

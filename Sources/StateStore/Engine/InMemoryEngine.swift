@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import LUCBase
 
 /// A complete engine in memory: the first-class test double and scale-simulation store.

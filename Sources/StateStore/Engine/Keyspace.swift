@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// A namespace of keys: `global`, or one per site (`site/rennes`). A transaction never spans two.
 public struct Keyspace: Sendable, Hashable, CustomStringConvertible {

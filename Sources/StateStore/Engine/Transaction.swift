@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An atomic compare-and-set over any number of keys of one keyspace.
 ///

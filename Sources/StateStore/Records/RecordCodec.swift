@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Encodes and decodes stored records. Records are JSON with short keys and a version field `v`,
 /// so that stored data stays compact and can be migrated record by record.

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Flavors in `global`: `flavors/<id>`.
 public struct FlavorRepository: Sendable {

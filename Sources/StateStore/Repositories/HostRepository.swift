@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 import Foundation
 
 /// Hypervisor hosts of one site and the resources servers claim on them.

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 import Foundation
 
 /// Projects, users, roles and role assignments in `global`.

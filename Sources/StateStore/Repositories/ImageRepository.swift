@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Image metadata in `global`: `images/<id>`. The bytes are on the disks of the sites listed in
 /// each image's locations.

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// The actions taken on each server of a site: `actions/<server>/<request id>`.
 public struct InstanceActionRepository: Sendable {

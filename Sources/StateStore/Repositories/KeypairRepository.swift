@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Keypairs in `global`, per user: `keypairs/<user>/<escaped name>`.
 public struct KeypairRepository: Sendable {

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Per-project quota overrides in `global`: `quotas/<project>`. Absent means the defaults.
 public struct QuotaRepository: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Cloud-wide secrets and token revocations in `global`.
 ///

@@ -1,5 +1,5 @@
-import CloudModel
-import Foundation
+public import CloudModel
+public import Foundation
 
 /// Servers of one site, with their indexes by project, host and name kept in the same transaction.
 ///

@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Per-site capacity summaries in `global`: `capacity/<site>`, written by the site's controllers,
 /// read by every controller (from its local replica) to place boots without a zone.

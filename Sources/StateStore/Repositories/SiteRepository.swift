@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// The site registry in `global`: `sites/<id>`.
 public struct SiteRepository: Sendable {

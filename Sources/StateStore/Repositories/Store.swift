@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// The typed entry point to the cloud's state: one repository per entity, over any engine.
 public struct Store: Sendable {

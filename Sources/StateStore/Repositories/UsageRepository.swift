@@ -1,4 +1,4 @@
-import CloudModel
+public import CloudModel
 
 /// Per-project usage counters of one site (`usage/<project>`), changed in the same transaction as
 /// the servers they count. A project's usage is the sum over its sites.
