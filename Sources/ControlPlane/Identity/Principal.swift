@@ -5,6 +5,11 @@ public struct Principal: Sendable, Hashable {
     public struct RoleRef: Sendable, Hashable, Codable {
         public var id: String
         public var name: String
+
+        public init(id: String, name: String) {
+            self.id = id
+            self.name = name
+        }
     }
 
     public var userID: String
@@ -18,6 +23,20 @@ public struct Principal: Sendable, Hashable {
     public var issuedAt: Date
     public var expiresAt: Date
     public var auditIDs: [String]
+
+    public init(userID: String, userName: String, domainID: String, projectID: String?, projectName: String?, roles: [RoleRef],
+                methods: [String], issuedAt: Date, expiresAt: Date, auditIDs: [String]) {
+        self.userID = userID
+        self.userName = userName
+        self.domainID = domainID
+        self.projectID = projectID
+        self.projectName = projectName
+        self.roles = roles
+        self.methods = methods
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.auditIDs = auditIDs
+    }
 
     public var isAdmin: Bool { roles.contains { $0.name == "admin" } }
     public var roleNames: [String] { roles.map(\.name) }
