@@ -85,7 +85,7 @@ let package = Package(
         /** What every OpenStack API shares: request context, auth, errors, JSON. */
         .target(name: "OpenStackHTTP", dependencies: ["ControlPlane", hummingbird, logging], swiftSettings: settings),
         .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
-        .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ImageAPI", dependencies: ["OpenStackHTTP", "LUCBase"], swiftSettings: settings),
         /** Endpoints compute agents call. */
         .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol", "LUCBase"], swiftSettings: settings),

@@ -46,16 +46,3 @@ public enum Timestamps {
     public static func micros(_ date: Date) -> String { format(date, fraction: true, zulu: false) }
 }
 
-/// Lower-case hexadecimal of bytes.
-public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    public static func string(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

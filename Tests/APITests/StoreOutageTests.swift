@@ -9,7 +9,7 @@ import Testing
 
 /// An engine whose keyspaces can be made to fail as an unreachable Redis does.
 final class FlakyEngine: KeyValueEngine {
-    let base = InMemoryEngine()
+    let base: any KeyValueEngine = InMemoryEngine()
     let down = Mutex<Set<String>>([])
 
     func check(_ keyspace: Keyspace) throws {

@@ -2,6 +2,7 @@ import CloudModel
 import ControlPlane
 import Crypto
 import Foundation
+import LUCBase
 import OpenStackHTTP
 import Synchronization
 
@@ -19,7 +20,7 @@ struct ServerViews {
         guard let host = s.hostName else { return "" }
         let key = s.projectID + "/" + host
         if let known = hostIDs.withLock({ $0[key] }) { return known }
-        let value = String(Hex.string(SHA256.hash(data: Data((s.projectID + host).utf8))).prefix(56))
+        let value = String(SHA256.hash(data: Data((s.projectID + host).utf8)).hexString.prefix(56))
         hostIDs.withLock { cache in
             if cache.count > 100_000 { cache.removeAll() }
             cache[key] = value
