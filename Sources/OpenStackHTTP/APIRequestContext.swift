@@ -11,6 +11,9 @@ public struct APIRequestContext: RequestContext {
     public var principal: Principal?
     /// The raw token, for endpoints that act on the token itself.
     public var token: String?
+    /// The microversion the request is served at, for APIs that have them (set by the API's
+    /// version middleware); nil elsewhere.
+    public var apiVersion: APIVersion?
 
     public init(source: Source) {
         coreContext = .init(source: source)

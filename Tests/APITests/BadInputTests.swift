@@ -93,7 +93,7 @@ struct BadInputTests {
             let ok = try await api.call(.get, "/compute/v2.1/servers", token: demo,
                                         headers: [HTTPField.Name("OpenStack-API-Version")!: "compute 2.1"])
             #expect(ok.headers[HTTPField.Name("OpenStack-API-Version")!] == "compute 2.1")
-            #expect(try await api.call(.post, "/compute/v2.1/servers/\(demo.prefix(8))/action", token: demo, json: #"{"lock":null}"#).status == 400)
+            #expect(try await api.call(.post, "/compute/v2.1/servers/\(demo.prefix(8))/action", token: demo, json: #"{"explode":null}"#).status == 400)
             let reader = try await api.token("viewer", "viewerpw", project: "demo")
             #expect(try await api.call(.post, "/compute/v2.1/servers", token: reader, json: #"{"server":{"name":"x","imageRef":"x","flavorRef":"1"}}"#).status == 403)
         }

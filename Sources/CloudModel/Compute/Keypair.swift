@@ -2,6 +2,11 @@ public import Foundation
 
 /// An SSH public key a user registered, injected into the servers that name it.
 public struct Keypair: Sendable, Hashable {
+    /// What the key is: an OpenSSH public key, or an X.509 certificate (PEM).
+    public enum Kind: String, Sendable, Hashable {
+        case ssh, x509
+    }
+
     public var name: String
     public var userID: String
     public var publicKey: String

@@ -34,8 +34,20 @@ public struct Server: Sendable, Hashable {
     public var requestedHost: String?
     /// Hosts a failed spawn already tried (rescheduling avoids them).
     public var triedHosts: [ComputeHost.ID]
-    /// The request that created the server; also the instance-action request id.
+    /// The request of the server's current (or last) action; the create request at first.
     public var requestID: String
+    /// The reservation of the boot request that created it (`r-…`), and its index among the
+    /// servers of that request.
+    public var reservationID: String
+    public var launchIndex: Int
+    /// Whether the server is locked against changes by non-admins, and who locked it.
+    public var locked: Bool
+    public var lockedBy: LockHolder?
+
+    /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
+    public enum LockHolder: String, Sendable, Hashable {
+        case owner, admin
+    }
     /// Set on a listing when the server's site did not answer in time: this is the last known
     /// state and the status shows UNKNOWN. Never stored.
     public var unreachable = false
@@ -70,6 +82,18 @@ public struct Server: Sendable, Hashable {
         self.requestedHost = nil
         self.triedHosts = []
         self.requestID = requestID
+        self.reservationID = ""
+        self.launchIndex = 0
+        self.locked = false
+        self.lockedBy = nil
+    }
+
+    /// The guest hostname Nova derives from the display name: lowercase letters, digits and
+    /// dashes, at most 63 characters.
+    public var hostname: String {
+        let cleaned = String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "-" ? $0 : "-" }
+            .prefix(63)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return cleaned.isEmpty ? "server-\(id.prefix(8))" : cleaned
     }
 
     public var status: ServerStatus { unreachable ? .unknown : ServerStatus(vmState: vmState, taskState: taskState) }

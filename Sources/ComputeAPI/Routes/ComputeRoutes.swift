@@ -1,9 +1,11 @@
+import Foundation
 public import ControlPlane
 import HTTPTypes
 public import Hummingbird
 public import OpenStackHTTP
 
-/// Nova's compute API v2.1 at microversion 2.1: the version documents and every resource route.
+/// Nova's compute API v2.1, microversions 2.1 to `ComputeMicroversions.maximum`: the version
+/// documents and every resource route.
 public struct ComputeRoutes: Sendable {
     let cloud: ControlPlane
     var base: String { cloud.configuration.publicURL }
@@ -34,7 +36,8 @@ public struct ComputeRoutes: Sendable {
         let current = id == "v2.1"
         return .object([
             ("id", .string(id)), ("status", current ? "CURRENT" : "SUPPORTED"),
-            ("version", current ? "2.1" : ""), ("min_version", current ? "2.1" : ""),
+            ("version", current ? .string("\(ComputeMicroversions.maximum)") : ""),
+            ("min_version", current ? .string("\(ComputeMicroversions.minimum)") : ""),
             ("updated", current ? "2013-07-23T11:33:21Z" : "2011-01-21T11:33:21Z"),
             ("links", [.object([("rel", "self"), ("href", .string("\(base)/compute/\(id == "v2.0" ? "v2" : "v2.1")/"))])]),
             ("media-types", [.object([("base", "application/json"),
@@ -43,32 +46,47 @@ public struct ComputeRoutes: Sendable {
     }
 }
 
-/// Serves microversion 2.1 only: refuses higher requested versions with 406, as Nova does, and
-/// echoes the version served.
+/// Negotiates the compute microversion: `OpenStack-API-Version: compute X.Y` or
+/// `X-OpenStack-Nova-API-Version: X.Y` (`latest` is the maximum served), 2.1 without either;
+/// 400 for a malformed version, 406 outside 2.1…maximum, as Nova. The version served is put in
+/// the request context and echoed in the response, with `Vary`.
 struct MicroversionMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var requested: String? = nil
+    static func requested(_ request: Request) throws -> APIVersion {
+        var text: String? = nil
         if let header = request.headers[ComputeRoutes.apiVersion] {
-            let parts = header.split(separator: " ")
-            if parts.count == 2, parts[0].lowercased() == "compute" { requested = String(parts[1]) }
+            // "compute 2.19" (other services' entries in the same header are ignored)
+            for entry in header.split(separator: ",") {
+                let parts = entry.split(separator: " ", omittingEmptySubsequences: true)
+                if parts.count == 2, parts[0].lowercased() == "compute" { text = String(parts[1]) }
+            }
         } else if let legacy = request.headers[ComputeRoutes.legacyVersion] {
-            requested = legacy
+            text = legacy.trimmingCharacters(in: .whitespaces)
         }
-        if let requested, requested != "2.1", requested.lowercased() != "latest" {
-            let pieces = requested.split(separator: ".")
-            guard pieces.count == 2, pieces[0] == "2", let minor = Int(pieces[1]) else {
-                throw APIError.badRequest("API Version String \(requested) is of invalid format. Must be of format MajorNum.MinorNum.")
-            }
-            if minor > 1 || minor < 1 {
-                throw APIError(status: 406, message: "Version \(requested) is not supported by the API. Minimum is 2.1 and maximum is 2.1.")
-            }
+        guard let text else { return ComputeMicroversions.minimum }
+        if text.lowercased() == "latest" { return ComputeMicroversions.maximum }
+        guard let version = APIVersion(parsing: text) else {
+            throw APIError.badRequest("API Version String \(text) is of invalid format. Must be of format MajorNum.MinorNum.")
         }
+        guard version >= ComputeMicroversions.minimum, version <= ComputeMicroversions.maximum else {
+            throw APIError(status: 406, message: "Version \(text) is not supported by the API. Minimum is \(ComputeMicroversions.minimum) and maximum is \(ComputeMicroversions.maximum).")
+        }
+        return version
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let version = try Self.requested(request)
+        context.apiVersion = version
         var response = try await next(request, context)
-        response.headers[ComputeRoutes.apiVersion] = "compute 2.1"
-        response.headers[ComputeRoutes.legacyVersion] = "2.1"
-        response.headers[.vary] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
+        Self.echo(version, into: &response)
         return response
+    }
+
+    static func echo(_ version: APIVersion, into response: inout Response) {
+        response.headers[ComputeRoutes.apiVersion] = "compute \(version)"
+        response.headers[ComputeRoutes.legacyVersion] = "\(version)"
+        response.headers[.vary] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
     }
 }

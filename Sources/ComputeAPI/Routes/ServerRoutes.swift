@@ -17,20 +17,23 @@ struct ServerRoutes: Sendable {
         v21.post("servers", use: create)
         v21.get("servers") { request, context in
             let p = try context.requirePrincipal()
-            let (list, next) = try await page(request, p)
+            let (list, next) = try await page(request, p, version: context.computeVersion)
             return Response.json(collection(list.map(views.brief), next: next, request: request, path: "servers"))
         }
         v21.get("servers/detail") { request, context in
             let p = try context.requirePrincipal()
-            let (list, next) = try await page(request, p)
+            let (list, next) = try await page(request, p, version: context.computeVersion)
             let views = self.views
-            let items = list.map { server in viewCache.detail(server, admin: p.isAdmin) { views.detail($0, admin: p.isAdmin) } }
+            let version = context.computeVersion
+            let items = list.map { server in
+                viewCache.detail(server, admin: p.isAdmin, version: version) { views.detail($0, admin: p.isAdmin, version: version) }
+            }
             return Response.json(collection(items, next: next, request: request, path: "servers/detail"))
         }
         v21.get("servers/:id") { _, context in
             let p = try context.requirePrincipal()
             let server = try await servers.get(try context.parameters.require("id"), by: p).value
-            return Response.json(.object([("server", views.detail(server, admin: p.isAdmin))]))
+            return Response.json(.object([("server", views.detail(server, admin: p.isAdmin, version: context.computeVersion))]))
         }
         v21.put("servers/:id") { request, context in
             let p = try context.requirePrincipal()
@@ -48,7 +51,7 @@ struct ServerRoutes: Sendable {
             let server = try await servers.update(try context.parameters.require("id"), name: change["name"]?.string,
                                                   accessIPv4: change["accessIPv4"]?.string,
                                                   accessIPv6: change["accessIPv6"]?.string, by: p)
-            return Response.json(.object([("server", views.common(server))]))
+            return Response.json(.object([("server", views.common(server, version: context.computeVersion))]))
         }
         v21.delete("servers/:id") { _, context in
             let p = try context.requirePrincipal()
@@ -61,6 +64,12 @@ struct ServerRoutes: Sendable {
             switch try ServerActionRequest(try await request.json(context: context)) {
             case let .lifecycle(action):
                 try await servers.perform(action, on: id, by: p, requestID: context.requestID)
+                return Response.empty(.accepted)
+            case .lock:
+                try await servers.setLocked(true, id, by: p, requestID: context.requestID)
+                return Response.empty(.accepted)
+            case .unlock:
+                try await servers.setLocked(false, id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
             case let .consoleOutput(lines):
                 let output = try await servers.consoleOutput(id, lines: lines, by: p)
@@ -86,6 +95,14 @@ struct ServerRoutes: Sendable {
             }
             return Response.json(.object([("instanceAction", ComputeViews(links: views.links).instanceAction(action, events: true, admin: p.isAdmin))]))
         }
+        v21.post("servers/:id/remote-consoles") { request, context -> Response in
+            guard context.serves(.remoteConsoles) else { throw APIError.notFound() }
+            let p = try context.requirePrincipal()
+            let console = try RemoteConsoleRequest(try await request.json(context: context), version: context.computeVersion)
+            _ = try await servers.get(try context.parameters.require("id"), by: p)
+            // No console proxy (noVNC, SPICE, serial, MKS) runs in this cloud: Nova then answers 400.
+            throw APIError.badRequest("Unavailable console type \(console.type).")
+        }
         MetadataRoutes(servers: servers).register(on: v21)
     }
 
@@ -94,7 +111,7 @@ struct ServerRoutes: Sendable {
         let wire = try CreateServerRequest(try await request.json(context: context))
         let created = try await servers.create(wire.command, by: p, requestID: context.requestID)
         if wire.returnReservationID {
-            return Response.json(.object([("reservation_id", .string("r-" + context.requestID.dropFirst(4).prefix(8)))]), status: .accepted)
+            return Response.json(.object([("reservation_id", .string(created[0].reservationID))]), status: .accepted)
         }
         let first = created[0]
         let password = String((0..<12).map { _ in "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! })
@@ -107,9 +124,9 @@ struct ServerRoutes: Sendable {
     }
 
     /// One page of servers and whether there is a next one.
-    func page(_ request: Request, _ p: Principal) async throws -> ([Server], String?) {
+    func page(_ request: Request, _ p: Principal, version: APIVersion) async throws -> ([Server], String?) {
         let q = request.query
-        var query = try ServerListQuery.parse(q, isAdmin: p.isAdmin)
+        var query = try ServerListQuery.parse(q, isAdmin: p.isAdmin, version: version)
         let limit = query.limit
         query.limit = limit.map { $0 + 1 }  // one more tells whether there is a next page
         if q["deleted"].map({ $0.lowercased() == "true" }) == true { return ([], nil) }

@@ -22,24 +22,30 @@ struct ComputeViews {
         .object([("id", .string(f.id)), ("name", .string(f.name)), ("links", links.links("flavors", f.id))])
     }
 
-    func keypair(_ k: Keypair, privateKey: String? = nil) -> JSON {
+    /// The create answer; `type` from 2.2.
+    func keypair(_ k: Keypair, privateKey: String? = nil, withType: Bool) -> JSON {
         var m: [(String, JSON)] = [("name", .string(k.name)), ("public_key", .string(k.publicKey)),
                                    ("fingerprint", .string(k.fingerprint)), ("user_id", .string(k.userID))]
         if let privateKey { m.append(("private_key", .string(privateKey))) }
+        if withType { m.append(("type", .string(k.type))) }
         return .object(m)
     }
 
-    func keypairListItem(_ k: Keypair) -> JSON {
-        .object([("keypair", .object([("name", .string(k.name)), ("public_key", .string(k.publicKey)),
-                                      ("fingerprint", .string(k.fingerprint))]))])
+    func keypairListItem(_ k: Keypair, withType: Bool) -> JSON {
+        var m: [(String, JSON)] = [("name", .string(k.name)), ("public_key", .string(k.publicKey)),
+                                   ("fingerprint", .string(k.fingerprint))]
+        if withType { m.append(("type", .string(k.type))) }
+        return .object([("keypair", .object(m))])
     }
 
-    func keypairDetail(_ k: Keypair) -> JSON {
-        .object([
+    func keypairDetail(_ k: Keypair, withType: Bool) -> JSON {
+        var m: [(String, JSON)] = [
             ("name", .string(k.name)), ("public_key", .string(k.publicKey)), ("fingerprint", .string(k.fingerprint)),
             ("user_id", .string(k.userID)), ("id", .int(k.number)), ("created_at", .string(Timestamps.micros(k.createdAt))),
             ("updated_at", .null), ("deleted", false), ("deleted_at", .null),
-        ])
+        ]
+        if withType { m.append(("type", .string(k.type))) }
+        return .object(m)
     }
 
     func hypervisor(_ h: HostSnapshot, detail: Bool, runningVMs: Int) -> JSON {

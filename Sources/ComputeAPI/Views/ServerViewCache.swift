@@ -18,9 +18,11 @@ final class ServerViewCache: Sendable {
         var hostName: String?
         var name: String
         var unreachable: Bool
+        var locked: Bool
         var admin: Bool
+        var version: APIVersion
 
-        init(_ s: Server, admin: Bool) {
+        init(_ s: Server, admin: Bool, version: APIVersion) {
             updatedAt = s.updatedAt
             vmState = s.vmState
             taskState = s.taskState
@@ -28,7 +30,9 @@ final class ServerViewCache: Sendable {
             hostName = s.hostName
             name = s.name
             unreachable = s.unreachable
+            locked = s.locked
             self.admin = admin
+            self.version = version
         }
     }
 
@@ -36,9 +40,9 @@ final class ServerViewCache: Sendable {
     private let capacity = 100_000
 
     /// The detail view of `server` as JSON bytes, built by `view` on a miss.
-    func detail(_ server: Server, admin: Bool, view: (Server) -> JSON) -> JSON {
-        let stamp = Stamp(server, admin: admin)
-        let key = admin ? "a:" + server.id : server.id
+    func detail(_ server: Server, admin: Bool, version: APIVersion, view: (Server) -> JSON) -> JSON {
+        let stamp = Stamp(server, admin: admin, version: version)
+        let key = (admin ? "a\(version):" : "\(version):") + server.id
         if let (cached, bytes) = entries.withLock({ $0[key] }), cached == stamp { return .raw(bytes) }
         let bytes = view(server).serialized()
         entries.withLock { entries in

@@ -6,7 +6,8 @@ import LUCBase
 import OpenStackHTTP
 import Synchronization
 
-/// Nova's server views at microversion 2.1 (tempest's schema is the exact allowed set).
+/// Nova's server views at the request's microversion (tempest's schema of each version is the
+/// exact allowed set); what a version adds is asked of `ComputeFeature`, never compared here.
 struct ServerViews {
     let links: Links
 
@@ -33,7 +34,7 @@ struct ServerViews {
     static let progressStatuses: Set<ServerStatus> = [.build, .active]
 
     /// The full view of `GET /servers/{id}` and `/servers/detail`.
-    func detail(_ s: Server, admin: Bool) -> JSON {
+    func detail(_ s: Server, admin: Bool, version: APIVersion) -> JSON {
         var m: [(String, JSON)] = [
             ("id", .string(s.id)),
             ("name", .string(s.name)),
@@ -71,12 +72,24 @@ struct ServerViews {
             m.append(("OS-EXT-SRV-ATTR:host", JSON(s.hostName)))
             m.append(("OS-EXT-SRV-ATTR:hypervisor_hostname", JSON(s.hostName)))
             m.append(("OS-EXT-SRV-ATTR:instance_name", .string("instance-" + s.id.prefix(8))))
+            if ComputeFeature.extendedAttributes.served(at: version) {
+                m += [
+                    ("OS-EXT-SRV-ATTR:reservation_id", .string(s.reservationID)),
+                    ("OS-EXT-SRV-ATTR:launch_index", .int(s.launchIndex)),
+                    ("OS-EXT-SRV-ATTR:hostname", .string(s.hostname)),
+                    // Guests boot from their image's own disk here: no separate kernel or ramdisk images.
+                    ("OS-EXT-SRV-ATTR:kernel_id", ""), ("OS-EXT-SRV-ATTR:ramdisk_id", ""),
+                    ("OS-EXT-SRV-ATTR:root_device_name", "/dev/vda"),
+                    ("OS-EXT-SRV-ATTR:user_data", JSON(s.userData)),
+                ]
+            }
         }
+        if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
         return .object(m)
     }
 
     /// The common view `PUT /servers/{id}` answers with (no extension attributes).
-    func common(_ s: Server) -> JSON {
+    func common(_ s: Server, version: APIVersion) -> JSON {
         var m: [(String, JSON)] = [
             ("id", .string(s.id)), ("name", .string(s.name)), ("status", .string(s.status.rawValue)),
             ("tenant_id", .string(s.projectID)), ("user_id", .string(s.userID)),
@@ -89,6 +102,7 @@ struct ServerViews {
             ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))), ("links", links.links("servers", s.id)),
         ]
         if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
+        if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
         return .object(m)
     }
 

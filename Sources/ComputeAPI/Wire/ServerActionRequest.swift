@@ -5,6 +5,7 @@ import OpenStackHTTP
 enum ServerActionRequest {
     case lifecycle(ServerAction)
     case consoleOutput(lines: Int?)
+    case lock, unlock
 
     init(_ body: JSON) throws {
         guard let members = body.members, members.count == 1, let (name, argument) = members.first else {
@@ -23,6 +24,12 @@ enum ServerActionRequest {
             case "SOFT": self = .lifecycle(.reboot(hard: false))
             default: throw APIError.badRequest("Invalid input for field/attribute type: must be 'SOFT' or 'HARD'.")
             }
+        case "lock":
+            guard argument.isNull || argument.members?.isEmpty == true else {
+                throw APIError.badRequest("Invalid input for field/attribute lock: a reason needs microversion 2.73.")
+            }
+            self = .lock
+        case "unlock": self = .unlock
         case "os-getConsoleOutput":
             guard argument.isNull || argument.members != nil else {
                 throw APIError.badRequest("Invalid input for field/attribute os-getConsoleOutput: must be an object.")

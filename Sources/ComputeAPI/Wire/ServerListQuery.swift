@@ -6,7 +6,8 @@ import OpenStackHTTP
 /// The query string of `GET /servers[/detail]`, parsed into a typed `ServerQuery`.
 enum ServerListQuery {
     /// - Parameter isAdmin: an unknown status is 400 for admins, an empty listing for others (Nova).
-    static func parse(_ q: Query, isAdmin: Bool) throws -> ServerQuery {
+    /// - Parameter version: below 2.5, `ip6` is ignored for non-admins (as Nova).
+    static func parse(_ q: Query, isAdmin: Bool, version: APIVersion) throws -> ServerQuery {
         var statuses: Set<ServerStatus>? = nil
         if let text = q["status"] {
             var parsed: Set<ServerStatus> = []
@@ -21,7 +22,11 @@ enum ServerListQuery {
             statuses = parsed
         }
         return ServerQuery(
-            name: try q["name"].map { try ServerQuery.NameFilter(pattern: $0) }, statuses: statuses,
+            name: try q["name"].map { try ServerQuery.NameFilter(pattern: $0) },
+            ip: try q["ip"].map { try ServerQuery.NameFilter(pattern: $0) },
+            ip6: try (isAdmin || ComputeFeature.ip6FilterForEveryone.served(at: version) ? q["ip6"] : nil)
+                .map { try ServerQuery.NameFilter(pattern: $0) },
+            statuses: statuses,
             changesSince: try q["changes-since"].map(parseTime), host: q["host"],
             allTenants: try q.bool("all_tenants") ?? (q["all_tenants"] == "" ? true : false),
             projectID: q["project_id"] ?? q["tenant_id"], limit: try q.int("limit"), marker: q["marker"],

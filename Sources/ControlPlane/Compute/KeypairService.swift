@@ -17,30 +17,51 @@ public struct KeypairService: Sendable {
         self.quotas = quotas
     }
 
-    /// Creates a keypair; returns it and, when generated, the private key in OpenSSH format.
-    public func create(name: String, publicKey: String?, by principal: Principal) async throws -> (Keypair, String?) {
+    /// Whose keypairs a call is about: `user` when given (admins only, as Nova's policy), else the caller's.
+    func owner(_ user: String?, _ principal: Principal) throws -> String {
+        guard let user, user != principal.userID else { return principal.userID }
+        guard principal.isAdmin else {
+            throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-keypairs to be performed for another user.")
+        }
+        return user
+    }
+
+    /// Creates a keypair of `type` (ssh by default) for the caller or, for admins, `user`;
+    /// returns it and, when generated (ssh only), the private key in OpenSSH format.
+    public func create(name: String, publicKey: String?, type kind: Keypair.Kind? = nil, forUser user: String? = nil,
+                       by principal: Principal) async throws -> (Keypair, String?) {
+        let userID = try owner(user, principal)
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " ._-@"))
         guard !name.isEmpty, name.count <= 255, name.unicodeScalars.allSatisfy({ allowed.contains($0) }),
               name.first != " ", name.last != " "
         else { throw ControlPlaneError.badRequest("Keypair data is invalid: Keypair name contains unsafe characters") }
         let project = principal.projectID ?? ""
         let limit = try await quotas.quota(for: project).keyPairs
-        if limit >= 0, try await store.keypairs.list(user: principal.userID).count >= limit {
+        if limit >= 0, try await store.keypairs.list(user: userID).count >= limit {
             throw ControlPlaneError(.overLimit, "Quota exceeded, too many key pairs.")
         }
         var privateKey: String? = nil
-        let key: String
-        if let publicKey {
+        let key: String, fingerprint: String
+        switch kind ?? .ssh {
+        case .ssh:
+            if let publicKey {
+                key = publicKey.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                let generated = Curve25519.Signing.PrivateKey()
+                key = Self.openSSHPublicKey(generated.publicKey.rawRepresentation, comment: "Generated-by-LUC")
+                privateKey = Self.openSSHPrivateKey(generated, comment: "Generated-by-LUC")
+            }
+            let (_, blob) = try Self.parse(key)
+            fingerprint = Insecure.MD5.hash(data: blob).map { [$0].hexString }.joined(separator: ":")
+        case .x509:
+            guard let publicKey else {
+                throw ControlPlaneError.badRequest("Keypair data is invalid: generating x509 keypairs is not supported here; import a certificate as public_key.")
+            }
             key = publicKey.trimmingCharacters(in: .whitespacesAndNewlines)
-        } else {
-            let generated = Curve25519.Signing.PrivateKey()
-            key = Self.openSSHPublicKey(generated.publicKey.rawRepresentation, comment: "Generated-by-LUC")
-            privateKey = Self.openSSHPrivateKey(generated, comment: "Generated-by-LUC")
+            // Nova's fingerprint of a certificate: SHA-1 of its DER bytes, colon-separated hex.
+            fingerprint = Insecure.SHA1.hash(data: try Self.certificateDER(key)).map { [$0].hexString }.joined(separator: ":")
         }
-        let (type, blob) = try Self.parse(key)
-        let fingerprint = Insecure.MD5.hash(data: blob).map { [$0].hexString }.joined(separator: ":")
-        let keypair = Keypair(name: name, userID: principal.userID, publicKey: key, fingerprint: fingerprint,
-                              type: type == "ssh-rsa" || type.hasPrefix("ssh-") || type.hasPrefix("ecdsa") ? "ssh" : "x509",
+        let keypair = Keypair(name: name, userID: userID, publicKey: key, fingerprint: fingerprint, type: (kind ?? .ssh).rawValue,
                               createdAt: clock.now(), number: try await store.globalCounters.next("keypairs"))
         var txn = Transaction()
         store.keypairs.stageCreate(keypair, into: &txn)
@@ -50,24 +71,36 @@ public struct KeypairService: Sendable {
         return (keypair, privateKey)
     }
 
-    public func list(by principal: Principal) async throws -> [Keypair] {
-        try await store.keypairs.list(user: principal.userID).sorted { $0.name < $1.name }
+    /// The keypairs of the caller or, for admins, of `user`, by name.
+    public func list(ofUser user: String? = nil, by principal: Principal) async throws -> [Keypair] {
+        try await store.keypairs.list(user: try owner(user, principal)).sorted { $0.name < $1.name }
     }
 
-    public func get(_ name: String, by principal: Principal) async throws -> Keypair {
-        guard let keypair = try await store.keypairs.find(user: principal.userID, name: name)?.value else {
-            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(principal.userID)")
+    public func get(_ name: String, ofUser user: String? = nil, by principal: Principal) async throws -> Keypair {
+        let userID = try owner(user, principal)
+        guard let keypair = try await store.keypairs.find(user: userID, name: name)?.value else {
+            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(userID)")
         }
         return keypair
     }
 
-    public func delete(_ name: String, by principal: Principal) async throws {
-        guard let keypair = try await store.keypairs.find(user: principal.userID, name: name) else {
-            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(principal.userID)")
+    public func delete(_ name: String, ofUser user: String? = nil, by principal: Principal) async throws {
+        let userID = try owner(user, principal)
+        guard let keypair = try await store.keypairs.find(user: userID, name: name) else {
+            throw ControlPlaneError.notFound("Keypair \(name) not found for user \(userID)")
         }
         var txn = Transaction()
         store.keypairs.stageDelete(keypair, into: &txn)
         try await store.commit(txn, in: .global)
+    }
+
+    /// The DER bytes of a PEM certificate; 400 when it is not one.
+    static func certificateDER(_ pem: String) throws -> Data {
+        let lines = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.first == "-----BEGIN CERTIFICATE-----", lines.last == "-----END CERTIFICATE-----",
+              let der = Data(base64Encoded: lines.dropFirst().dropLast().joined()), der.count > 16, der.first == 0x30
+        else { throw ControlPlaneError.badRequest("Keypair data is invalid: the public key of an x509 keypair must be a PEM certificate.") }
+        return der
     }
 
     /// The key type and decoded blob of an OpenSSH public key line; 400 when it is not one.

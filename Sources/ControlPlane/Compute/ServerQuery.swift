@@ -14,7 +14,7 @@ public struct ServerQuery: Sendable {
         public init(pattern: String) throws {
             self.pattern = pattern
             do { regex = try NSRegularExpression(pattern: pattern) } catch {
-                throw ControlPlaneError.badRequest("Invalid regular expression for name: \(pattern)")
+                throw ControlPlaneError.badRequest("Invalid regular expression: \(pattern)")
             }
             exactName = Self.exactName(pattern)
         }
@@ -33,6 +33,9 @@ public struct ServerQuery: Sendable {
     }
 
     public var name: NameFilter?
+    /// Regular expressions matched against the server's fixed IPv4 / IPv6 addresses.
+    public var ip: NameFilter?
+    public var ip6: NameFilter?
     /// Only servers in one of these statuses; an empty set matches none (an unknown status asked
     /// by a non-admin, as Nova answers it).
     public var statuses: Set<ServerStatus>?
@@ -44,10 +47,12 @@ public struct ServerQuery: Sendable {
     public var marker: String?
     public var availabilityZone: String?
 
-    public init(name: NameFilter? = nil, statuses: Set<ServerStatus>? = nil, changesSince: Date? = nil, host: String? = nil,
+    public init(name: NameFilter? = nil, ip: NameFilter? = nil, ip6: NameFilter? = nil, statuses: Set<ServerStatus>? = nil, changesSince: Date? = nil, host: String? = nil,
                 allTenants: Bool = false, projectID: String? = nil, limit: Int? = nil, marker: String? = nil,
                 availabilityZone: String? = nil) {
         self.name = name
+        self.ip = ip
+        self.ip6 = ip6
         self.statuses = statuses
         self.changesSince = changesSince
         self.host = host

@@ -11,6 +11,7 @@ extension ServerService {
         try requireWrite(principal)
         let server = try await retryOnConflict {
             let current = try await get(id, by: principal)
+            try requireUnlocked(current.value, principal)
             let now = clock.now()
             let server: Server
             switch ServerLifecycle.begin(action, on: current.value, requestID: requestID, owner: configuration.controllerID,
@@ -28,6 +29,38 @@ extension ServerService {
             return server
         }
         tasks.drive(server.id, site: server.site)
+    }
+
+    /// A locked server refuses changes by non-admins (409), as Nova.
+    func requireUnlocked(_ server: Server, _ principal: Principal) throws {
+        if server.locked && !principal.isAdmin {
+            throw ControlPlaneError.conflict("Instance \(server.id) is locked")
+        }
+    }
+
+    /// Locks or unlocks a server (recorded as a `lock`/`unlock` instance action). An admin's lock
+    /// is lifted by admins only.
+    public func setLocked(_ locked: Bool, _ id: String, by principal: Principal, requestID: String) async throws {
+        try requireWrite(principal)
+        try await retryOnConflict {
+            let current = try await get(id, by: principal)
+            var server = current.value
+            if !locked, server.lockedBy == .admin, !principal.isAdmin {
+                throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.")
+            }
+            let now = clock.now()
+            server.locked = locked
+            server.lockedBy = locked ? (principal.isAdmin && principal.projectID != server.projectID ? .admin : .owner) : nil
+            server.updatedAt = now
+            var action = InstanceAction(serverID: server.id, action: locked ? "lock" : "unlock", requestID: requestID,
+                                        userID: principal.userID, projectID: server.projectID, startTime: now)
+            action.finishTime = now
+            action.result = "Success"
+            var txn = Transaction()
+            store.servers(server.site).stageUpdate(server, from: current, into: &txn)
+            store.actions(server.site).stageRecord(action, into: &txn)
+            try await store.commit(txn, in: .site(server.site))
+        }
     }
 
     /// The last `lines` lines of the server's serial console (all when nil).
@@ -65,6 +98,7 @@ extension ServerService {
         try requireWrite(principal)
         let limit = try await quotas.quota(for: try requireProject(principal)).metadataItems
         return try await mutate(id, by: principal) { server in
+            try requireUnlocked(server, principal)
             var merged = replace ? items : server.metadata.merging(items) { _, new in new }
             if merged.isEmpty && !replace { merged = server.metadata }
             try validateMetadata(merged, limit: limit)
@@ -76,6 +110,7 @@ extension ServerService {
     public func deleteMetadata(_ id: String, key: String, by principal: Principal) async throws {
         try requireWrite(principal)
         _ = try await mutate(id, by: principal) { server in
+            try requireUnlocked(server, principal)
             guard server.metadata.removeValue(forKey: key) != nil else {
                 throw ControlPlaneError.notFound("Metadata item was not found")
             }

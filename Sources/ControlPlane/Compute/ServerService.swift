@@ -79,6 +79,7 @@ public struct ServerService: Sendable {
                                                  home: site.id)
                 let now = clock.now()
                 let deadline = now.addingTimeInterval(configuration.bootDeadline.inSeconds)
+                let reservation = "r-" + String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
                 var txn = Transaction()
                 var created: [Server] = []
                 for i in 0..<count {
@@ -89,6 +90,8 @@ public struct ServerService: Sendable {
                                         accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
                                         createdAt: now, requestID: requestID)
                     server.requestedHost = command.host
+                    server.reservationID = reservation
+                    server.launchIndex = i
                     server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)
                     store.servers(site.id).stageCreate(server, into: &txn)
                     store.actions(site.id).stageRecord(
@@ -191,6 +194,10 @@ public struct ServerService: Sendable {
         found = found.filter { server in
             if let project, server.projectID != project { return false }
             if let name = query.name, !name.matches(server.name) { return false }
+            // Servers have no fixed addresses before the network service gives them ports.
+            let fixed: [String] = []
+            if let ip = query.ip, !fixed.contains(where: { !$0.contains(":") && ip.matches($0) }) { return false }
+            if let ip6 = query.ip6, !fixed.contains(where: { $0.contains(":") && ip6.matches($0) }) { return false }
             if let since = query.changesSince, server.updatedAt < since { return false }
             if let statuses = query.statuses, !statuses.contains(server.status) { return false }
             return true

@@ -29,8 +29,12 @@ struct StoredServer: Codable {
     var owner: String?
     var deadline: Date?
     var tried: [String]
-    /// Added within v1 (absent in older records: no host was requested).
+    /// Added within v1 (absent in older records: no host was requested, no reservation, unlocked).
     var forced: String?
+    var res: String?
+    var li: Int?
+    var lk: Bool?
+    var lkBy: String?
     var req: String
 
     init(_ s: Server) {
@@ -40,6 +44,7 @@ struct StoredServer: Codable {
         vm = s.vmState; task = s.taskState; power = s.powerState; created = s.createdAt; updated = s.updatedAt
         launched = s.launchedAt; terminated = s.terminatedAt; fault = s.fault.map(StoredFault.init)
         owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; forced = s.requestedHost; req = s.requestID
+        res = s.reservationID; li = s.launchIndex; lk = s.locked ? true : nil; lkBy = s.lockedBy?.rawValue
     }
 
     var model: Server {
@@ -49,6 +54,7 @@ struct StoredServer: Codable {
         s.hostID = host; s.hostName = hostName; s.vmState = vm; s.taskState = task; s.powerState = power
         s.updatedAt = updated; s.launchedAt = launched; s.terminatedAt = terminated; s.fault = fault?.model
         s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried; s.requestedHost = forced
+        s.reservationID = res ?? ""; s.launchIndex = li ?? 0; s.locked = lk ?? false; s.lockedBy = lkBy.flatMap(Server.LockHolder.init)
         return s
     }
 }
