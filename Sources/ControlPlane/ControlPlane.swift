@@ -54,7 +54,7 @@ public struct ControlPlane: Sendable {
                                    tokenLifetime: configuration.tokenLifetime, clock: clock)
         let schedulers = SchedulerPool(store: store, clock: clock)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
-                                            clock: clock, logger: logger),
+                                            clock: clock, logger: logger, locks: KeyedLock()),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)

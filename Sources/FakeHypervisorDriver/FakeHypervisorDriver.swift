@@ -99,11 +99,8 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         if configuration.failureRate > 0, nextRandom() < configuration.failureRate {
             throw DriverError(code: .spawnFailed, message: "fake driver: injected spawn failure")
         }
-        machines[spec.serverID] = Machine(name: spec.name, state: .running, console: [
-            "fake-bios: booting \(spec.name)",
-            "fake-kernel: \(spec.vcpus) vCPU, \(spec.ramMB) MiB",
-            "login: \(spec.name) ready",
-        ], disks: spec.disks.map(\.id))
+        machines[spec.serverID] = Machine(name: spec.name, state: .running, console: FakeBootLog.lines(for: spec),
+                                          disks: spec.disks.map(\.id))
         return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id))
     }
 

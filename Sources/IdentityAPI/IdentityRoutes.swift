@@ -53,6 +53,7 @@ public struct IdentityRoutes: Sendable {
             return Response.json(.object([("domain", IdentityViews.domain(base: base))]))
         }
         IdentityAdminRoutes(cloud: cloud).register(on: v3)
+        RoleAssignmentRoutes(cloud: cloud).register(on: v3)
     }
 
     func versions() -> Response {

@@ -7,10 +7,12 @@ import Synchronization
 /// The embedded engine: one SQLite file per keyspace in a directory, durable across process
 /// crashes, shared safely by several processes on one machine.
 ///
-/// SQLite calls block (a few tens of microseconds in WAL mode, up to the 10 s busy timeout when
-/// another process holds the write lock), so they run on NIO's thread pool (`BlockingIO`),
-/// never on the cooperative pool that runs tasks and actors. The pool is the engine's own, so
-/// store calls never queue behind long file work (image hashing) on the shared one.
+/// A call first runs at once on the calling task if it need not wait: the connection is free and
+/// no other process holds the file's lock (a WAL read or commit without fsync is a few tens of
+/// microseconds of CPU). A call that would wait (for this process's connection, or up to the
+/// 10 s busy timeout for another process's lock) runs on the engine's own thread pool instead,
+/// so nothing waits on the cooperative pool. Measured: always hopping to a pool made the 2,000-
+/// server demo bench 20 % slower (docs/PERFORMANCE.md).
 public final class EmbeddedEngine: KeyValueEngine {
     private let directory: URL
     private let databases = Mutex<[String: SQLiteDatabase]>([:])
@@ -19,7 +21,7 @@ public final class EmbeddedEngine: KeyValueEngine {
     /// Opens (creating if needed) the store in `directory`.
     public init(directory: URL) throws {
         self.directory = directory
-        pool = NIOThreadPool(numberOfThreads: 4)
+        pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -44,20 +46,32 @@ public final class EmbeddedEngine: KeyValueEngine {
         }
     }
 
+    /// Runs `call` at once if it need not wait, else on the pool where it may.
+    private func run<T: Sendable>(_ keyspace: Keyspace, _ call: @escaping @Sendable (SQLiteDatabase, Bool) throws -> T)
+        async throws -> T {
+        do {
+            let database = try database(keyspace)
+            do { return try call(database, false) } catch is SQLiteDatabase.WouldBlock {}
+            return try await BlockingIO.run(on: pool) { try call(database, true) }
+        } catch let error as StoreError {
+            throw error.about(keyspace)
+        }
+    }
+
     public func get(_ key: String, in keyspace: Keyspace) async throws -> Entry? {
-        try await BlockingIO.run(on: pool) { try self.database(keyspace).get([key]).first }
+        try await run(keyspace) { try $0.get([key], blocking: $1).first }
     }
 
     public func getMany(_ keys: [String], in keyspace: Keyspace) async throws -> [Entry] {
-        try await BlockingIO.run(on: pool) { try self.database(keyspace).get(keys) }
+        try await run(keyspace) { try $0.get(keys, blocking: $1) }
     }
 
     public func commit(_ transaction: Transaction, in keyspace: Keyspace) async throws -> Int64 {
-        try await BlockingIO.run(on: pool) { try self.database(keyspace).commit(transaction) }
+        try await run(keyspace) { try $0.commit(transaction, blocking: $1) }
     }
 
     public func scan(prefix: String, after: String?, limit: Int, in keyspace: Keyspace) async throws -> [Entry] {
-        try await BlockingIO.run(on: pool) { try self.database(keyspace).scan(prefix: prefix, after: after, limit: limit) }
+        try await run(keyspace) { try $0.scan(prefix: prefix, after: after, limit: limit, blocking: $1) }
     }
 
     public func watch(prefix: String, in keyspace: Keyspace) -> AsyncStream<WatchEvent> {

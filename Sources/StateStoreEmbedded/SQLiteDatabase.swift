@@ -49,17 +49,46 @@ final class SQLiteDatabase: Sendable {
         }
     }
 
+    /// A call made with `blocking: false` would have had to wait: the connection is in use by
+    /// another thread of this process, or another process holds the file's lock.
+    struct WouldBlock: Error {}
+
+    private static func isBusy(_ code: Int32) -> Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+
     private static func exec(_ db: OpaquePointer, _ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(db, sql, nil, nil, &error) != SQLITE_OK {
+        let code = sqlite3_exec(db, sql, nil, nil, &error)
+        if code != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "unknown error"
             sqlite3_free(error)
+            if isBusy(code) { throw WouldBlock() }
             throw StoreError.unavailable("sqlite: \(message) in \(sql)")
         }
     }
 
-    private static func fail(_ db: OpaquePointer, _ what: String) -> StoreError {
-        StoreError.unavailable("sqlite \(what): \(String(cString: sqlite3_errmsg(db)))")
+    private static func fail(_ db: OpaquePointer, _ what: String) -> any Error {
+        if isBusy(sqlite3_errcode(db)) { return WouldBlock() }
+        return StoreError.unavailable("sqlite \(what): \(String(cString: sqlite3_errmsg(db)))")
+    }
+
+    /// Runs `body` on the connection. Not blocking: only if the connection is free and without
+    /// waiting for another process's lock (`WouldBlock` otherwise). Blocking: waits for both, the
+    /// lock up to 10 s (then `unavailable`).
+    private func withConnection<T: Sendable>(blocking: Bool, _ body: (inout Connection) throws -> T) throws -> T {
+        if blocking {
+            return try connection.withLock { c in
+                sqlite3_busy_timeout(c.db, 10_000)
+                do { return try body(&c) } catch is WouldBlock {
+                    throw StoreError.unavailable("sqlite: \(path) stayed locked by another process for 10 s")
+                }
+            }
+        }
+        let result: T? = try connection.withLockIfAvailable { c in
+            sqlite3_busy_timeout(c.db, 0)
+            return try body(&c)
+        }
+        guard let result else { throw WouldBlock() }
+        return result
     }
 
     private static func statement(_ c: inout Connection, _ sql: String) throws -> OpaquePointer {
@@ -86,9 +115,9 @@ final class SQLiteDatabase: Sendable {
 
     private static let selectOne = "SELECT value, rev FROM kv WHERE key = ?1 AND (expires IS NULL OR expires > ?2)"
 
-    func get(_ keys: [String]) throws -> [Entry] {
+    func get(_ keys: [String], blocking: Bool) throws -> [Entry] {
         let now = Date().timeIntervalSince1970
-        return try connection.withLock { c in
+        return try withConnection(blocking: blocking) { c in
             let s = try Self.statement(&c, Self.selectOne)
             // One read transaction for many keys: the WAL read lock is taken once, not per key.
             let batch = keys.count > 1
@@ -109,7 +138,7 @@ final class SQLiteDatabase: Sendable {
         }
     }
 
-    func scan(prefix: String, after: String?, limit: Int) throws -> [Entry] {
+    func scan(prefix: String, after: String?, limit: Int, blocking: Bool) throws -> [Entry] {
         let now = Date().timeIntervalSince1970
         let lower = Array(prefix.utf8)
         // Start strictly after `after` when it lies inside the prefix range, else at the prefix itself.
@@ -117,7 +146,7 @@ final class SQLiteDatabase: Sendable {
         let upper = KeyOrder.successor(of: lower)
         let sql = "SELECT key, value, rev FROM kv WHERE key " + (start == nil ? ">=" : ">") + " ?1"
             + (upper == nil ? "" : " AND key < ?3") + " AND (expires IS NULL OR expires > ?2) ORDER BY key LIMIT ?4"
-        return try connection.withLock { c in
+        return try withConnection(blocking: blocking) { c in
             let s = try Self.statement(&c, sql)
             defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
             Self.bind(s, 1, start ?? lower)
@@ -137,9 +166,9 @@ final class SQLiteDatabase: Sendable {
         }
     }
 
-    func commit(_ txn: Transaction) throws -> Int64 {
+    func commit(_ txn: Transaction, blocking: Bool) throws -> Int64 {
         let now = Date()
-        return try connection.withLock { c in
+        return try withConnection(blocking: blocking) { c in
             try Self.exec(c.db, "BEGIN IMMEDIATE")
             do {
                 let revision = try Self.apply(txn, now: now, &c)

@@ -39,6 +39,20 @@ public final class RedisEngine: KeyValueEngine {
     }
 
     public func getMany(_ keys: [String], in keyspace: Keyspace) async throws -> [Entry] {
+        do { return try await fetch(keys, in: keyspace) } catch let error as StoreError { throw error.about(keyspace) }
+    }
+
+    public func commit(_ transaction: Transaction, in keyspace: Keyspace) async throws -> Int64 {
+        do { return try await write(transaction, in: keyspace) } catch let error as StoreError { throw error.about(keyspace) }
+    }
+
+    public func scan(prefix: String, after: String?, limit: Int, in keyspace: Keyspace) async throws -> [Entry] {
+        do { return try await list(prefix: prefix, after: after, limit: limit, in: keyspace) } catch let error as StoreError {
+            throw error.about(keyspace)
+        }
+    }
+
+    private func fetch(_ keys: [String], in keyspace: Keyspace) async throws -> [Entry] {
         guard !keys.isEmpty else { return [] }
         var found: [Entry] = []
         for chunk in stride(from: 0, to: keys.count, by: 512).map({ Array(keys[$0..<min($0 + 512, keys.count)]) }) {
@@ -53,7 +67,7 @@ public final class RedisEngine: KeyValueEngine {
         return found
     }
 
-    public func commit(_ transaction: Transaction, in keyspace: Keyspace) async throws -> Int64 {
+    private func write(_ transaction: Transaction, in keyspace: Keyspace) async throws -> Int64 {
         guard transaction.conditions.count + transaction.mutations.count <= 10_000 else {
             throw StoreError(code: .invalid, message: "a transaction may touch at most 10000 keys")
         }
@@ -94,7 +108,7 @@ public final class RedisEngine: KeyValueEngine {
         return value
     }
 
-    public func scan(prefix: String, after: String?, limit: Int, in keyspace: Keyspace) async throws -> [Entry] {
+    private func list(prefix: String, after: String?, limit: Int, in keyspace: Keyspace) async throws -> [Entry] {
         guard limit > 0 else { return [] }
         let lower: [UInt8]
         if let after, !after.utf8.lexicographicallyPrecedes(prefix.utf8) {

@@ -14,7 +14,7 @@ final class FlakyEngine: KeyValueEngine {
 
     func check(_ keyspace: Keyspace) throws {
         if down.withLock({ $0.contains(keyspace.name) }) {
-            throw StoreError.unavailable("redis://127.0.0.1:16506 failed: Redis did not answer in time")
+            throw StoreError.unavailable("redis://127.0.0.1:16506 failed: Redis did not answer in time").about(keyspace)
         }
     }
     func get(_ key: String, in keyspace: Keyspace) async throws -> Entry? { try check(keyspace); return try await base.get(key, in: keyspace) }

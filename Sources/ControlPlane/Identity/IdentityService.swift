@@ -297,4 +297,64 @@ public struct IdentityService: Sendable {
     public func assignments(user: String) async throws -> [RoleAssignment] {
         try await store.identity.assignments(user: user)
     }
+
+    /// Filters of Keystone's `GET /v3/role_assignments`.
+    public struct AssignmentQuery: Sendable {
+        public var userID: String?
+        public var roleID: String?
+        public var projectID: String?
+        /// Assignments on a domain: none are kept (roles are granted on projects or the system).
+        public var domainID: String?
+        /// Assignments through a group: none (there are no groups).
+        public var groupID: String?
+        public var systemScope: Bool
+        /// With implied roles expanded (admin implies member implies reader), as Keystone's `effective`.
+        public var effective: Bool
+
+        public init(userID: String? = nil, roleID: String? = nil, projectID: String? = nil, domainID: String? = nil,
+                    groupID: String? = nil, systemScope: Bool = false, effective: Bool = false) {
+            self.userID = userID
+            self.roleID = roleID
+            self.projectID = projectID
+            self.domainID = domainID
+            self.groupID = groupID
+            self.systemScope = systemScope
+            self.effective = effective
+        }
+    }
+
+    /// The assignments matching `query`. Admins see all; others only their own.
+    public func roleAssignments(_ query: AssignmentQuery, by principal: Principal) async throws -> [RoleAssignment] {
+        guard principal.isAdmin || query.userID == principal.userID else {
+            throw ControlPlaneError.forbidden("You are not authorized to perform the requested action: identity:list_role_assignments.")
+        }
+        if query.domainID != nil || query.groupID != nil { return [] }
+        var found: [RoleAssignment]
+        if let user = query.userID { found = try await store.identity.assignments(user: user) } else {
+            found = try await store.identity.allAssignments()
+        }
+        if query.effective {
+            let roles = try await store.identity.allRoles()
+            let byName = Dictionary(roles.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+            let byID = Dictionary(roles.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            var expanded = Set(found)
+            for assignment in found {
+                var name = byID[assignment.roleID]
+                while let current = name, let implied = Self.implied[current], let id = byName[implied] {
+                    expanded.insert(RoleAssignment(userID: assignment.userID, projectID: assignment.projectID, roleID: id))
+                    name = implied
+                }
+            }
+            found = Array(expanded)
+        }
+        return found.filter { a in
+            if let role = query.roleID, a.roleID != role { return false }
+            if let project = query.projectID, a.projectID != project { return false }
+            if query.systemScope, a.projectID != nil { return false }
+            return true
+        }.sorted { ($0.userID, $0.projectID ?? "", $0.roleID) < ($1.userID, $1.projectID ?? "", $1.roleID) }
+    }
+
+    /// The role each role implies (Keystone's default inference rules).
+    static let implied = ["admin": "member", "member": "reader"]
 }

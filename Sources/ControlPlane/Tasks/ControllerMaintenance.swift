@@ -18,7 +18,7 @@ struct ControllerMaintenance: Sendable {
             do {
                 try await leases.renew(.controller, id: configuration.controllerID, payload: configuration.publicURL,
                                        ttl: configuration.controllerLeaseTTL)
-                for runner in runners { try await runner.recoverOrphans(site: site) }
+                for runner in runners { _ = try await runner.recoverOrphans(site: site) }
             } catch {
                 logger.warning("maintenance failed", metadata: ["error": "\(error)"])
             }

@@ -8,10 +8,17 @@ extension ServerWork {
     /// action and the usage change. Throws a conflict when the server changed meanwhile.
     func commit(_ transition: ServerTransition, from current: Versioned<Server>) async throws {
         let site = current.value.site
-        var txn = Transaction()
-        try await stage(transition, from: current, now: clock.now(), into: &txn)
-        guard !txn.isEmpty else { return }
-        try await store.commit(txn, in: .site(site))
+        let write: @Sendable () async throws -> Void = {
+            var txn = Transaction()
+            try await stage(transition, from: current, now: clock.now(), into: &txn)
+            guard !txn.isEmpty else { return }
+            try await store.commit(txn, in: .site(site))
+        }
+        if transition.releasedClaim != nil || transition.usage != Usage() {
+            try await locks.withLock("site-counters/\(site)") { try await write() }
+        } else {
+            try await write()
+        }
     }
 
     /// Stages `transition` into `txn` (also used where a transition joins other writes).

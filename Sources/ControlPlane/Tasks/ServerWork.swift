@@ -16,6 +16,10 @@ public struct ServerWork: TaskWork {
     let schedulers: SchedulerPool
     let clock: any WallClock
     let logger: Logger
+    /// Serialises, within this controller, the commits that write a site's shared records (host
+    /// claims, usage counters), so that concurrent deletions do not lose compare-and-set races
+    /// to each other and redo their steps.
+    let locks: KeyedLock
     /// At most this many spawns are attempted per server (Nova's `max_attempts`).
     static let maxAttempts = 3
 

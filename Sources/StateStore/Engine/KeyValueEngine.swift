@@ -4,6 +4,9 @@ import Foundation
 /// `StoreConformance`.
 ///
 /// Keys are UTF-8 strings, ordered bytewise. Expired leases are invisible to every call.
+///
+/// A `StoreError` an engine throws names the keyspace of the call (`StoreError.about`), so that
+/// what users are told can say which site's store failed without the engine's details.
 public protocol KeyValueEngine: Sendable {
     /// The entry at `key`, or nil.
     func get(_ key: String, in keyspace: Keyspace) async throws -> Entry?

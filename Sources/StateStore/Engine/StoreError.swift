@@ -35,6 +35,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(code: .unavailable, message: message, cause: cause)
     }
 
+    /// This error with `keyspace` set, if it had none: engines tag what they throw.
+    public func about(_ keyspace: Keyspace) -> StoreError {
+        var tagged = self
+        if tagged.keyspace == nil { tagged.keyspace = keyspace }
+        return tagged
+    }
+
     public var description: String {
         "store \(code): \(message)" + (cause.map { " (cause: \($0))" } ?? "")
     }

@@ -110,6 +110,16 @@ public struct IdentityRepository: Sendable {
         }
     }
 
+    /// Every assignment of every user.
+    public func allAssignments() async throws -> [RoleAssignment] {
+        try await engine.scanAll(prefix: "assignments/", in: .global).compactMap {
+            let parts = $0.key.dropFirst("assignments/".count).split(separator: "/")
+            guard parts.count == 3 else { return nil }
+            let scope = String(parts[1])
+            return RoleAssignment(userID: String(parts[0]), projectID: scope == Self.systemScope ? nil : scope, roleID: String(parts[2]))
+        }
+    }
+
     public func stageGrant(_ a: RoleAssignment, into txn: inout Transaction) {
         txn.put(Self.assignmentKey(a), Data())
     }

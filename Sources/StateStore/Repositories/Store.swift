@@ -6,10 +6,8 @@ public struct Store: Sendable {
     /// Decoded servers of every site, reused while their revision is unchanged.
     let serverCache = DecodedRecordCache<Server>()
 
-    /// - Parameter engine: the engine; the store's `engine` is it wrapped so that store errors
-    ///   name their keyspace.
     public init(engine: any KeyValueEngine) {
-        self.engine = (engine as? KeyspaceTaggingEngine) ?? KeyspaceTaggingEngine(base: engine)
+        self.engine = engine
     }
 
     // global
