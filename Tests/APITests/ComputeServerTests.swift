@@ -87,6 +87,11 @@ struct ComputeServerTests {
             #expect(console.status == 200)
             #expect(console.json?["output"]?.string?.split(separator: "\n", omittingEmptySubsequences: false).count == 3)
             #expect(Set(console.json?.members?.map(\.0) ?? []) == ["output"])
+            // The whole console (tempest compares it with a 3-line one) is a boot log.
+            let whole = try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo,
+                                           json: #"{"os-getConsoleOutput":{"length":-1}}"#)
+            #expect((whole.json?["output"]?.string?.split(separator: "\n").count ?? 0) > 20)
+            #expect(whole.json?["output"]?.string?.contains("Linux version") == true)
             let actions = try await api.call(.get, "/compute/v2.1/servers/\(id)/os-instance-actions", token: demo)
             let names = actions.json?["instanceActions"]?.array?.compactMap { $0["action"]?.string } ?? []
             #expect(names.contains("create") && names.contains("stop") && names.contains("reboot"))
