@@ -15,6 +15,7 @@ public struct ControlPlane: Sendable {
     public let servers: ServerService
     public let flavors: FlavorService
     public let keypairs: KeypairService
+    public let serverGroups: ServerGroupService
     public let quotas: QuotaService
     public let usage: UsageService
     public let hypervisors: HypervisorService
@@ -59,8 +60,9 @@ public struct ControlPlane: Sendable {
         maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
+        serverGroups = ServerGroupService(store: store, sites: sites, configuration: configuration, clock: clock)
         servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, agents: agents,
-                                placement: placement, quotas: quotas, locks: KeyedLock(), clock: clock)
+                                placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, clock: clock)
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)

@@ -20,11 +20,15 @@ public struct PlacementRequest: Sendable, Hashable {
     public var host: String?
     /// Hosts that already failed this server.
     public var excludedHosts: Set<ComputeHost.ID>
+    /// The server group it boots into, if any.
+    public var group: GroupPlacement?
 
-    public init(resources: Resources, zone: Site.ID? = nil, host: String? = nil, excludedHosts: Set<ComputeHost.ID> = []) {
+    public init(resources: Resources, zone: Site.ID? = nil, host: String? = nil, excludedHosts: Set<ComputeHost.ID> = [],
+                group: GroupPlacement? = nil) {
         self.resources = resources
         self.zone = zone
         self.host = host
         self.excludedHosts = excludedHosts
+        self.group = group
     }
 }

@@ -9,11 +9,12 @@ public struct PlacementPipeline: Sendable {
         self.weighers = weighers
     }
 
-    /// The standard pipeline: up and enabled, zone, requested host, retry, RAM, vCPU, disk; spread
-    /// by RAM then CPU.
+    /// The standard pipeline: up and enabled, zone, requested host, retry, RAM, vCPU, disk, server
+    /// group (anti-)affinity; soft group policies first, then spread by RAM then CPU.
     public static let standard = PlacementPipeline(
-        filters: [ComputeFilter(), AvailabilityZoneFilter(), RequestedHostFilter(), RetryFilter(), RAMFilter(), VCPUFilter(), DiskFilter()],
-        weighers: [RAMWeigher(), CPUWeigher(multiplier: 0.5)])
+        filters: [ComputeFilter(), AvailabilityZoneFilter(), RequestedHostFilter(), RetryFilter(), RAMFilter(), VCPUFilter(),
+                  DiskFilter(), ServerGroupAffinityFilter(), ServerGroupAntiAffinityFilter()],
+        weighers: [ServerGroupSoftWeigher(), RAMWeigher(), CPUWeigher(multiplier: 0.5)])
 
     /// The hosts that can take `request`, best first. Ties keep the input order.
     public func rank(_ hosts: [HostSnapshot], for request: PlacementRequest) -> [HostSnapshot] {

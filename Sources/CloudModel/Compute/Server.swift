@@ -30,6 +30,8 @@ public struct Server: Sendable, Hashable {
     /// The controller driving the current task, and when it must be done by.
     public var taskOwner: String?
     public var taskDeadline: Date?
+    /// The server group it belongs to, if any (scheduler hint `group` at boot).
+    public var groupID: String?
     /// The host the user asked for (`zone:host`), by name or ID; the scheduler considers no other.
     public var requestedHost: String?
     /// Hosts a failed spawn already tried (rescheduling avoids them).
@@ -80,6 +82,7 @@ public struct Server: Sendable, Hashable {
         self.taskOwner = nil
         self.taskDeadline = nil
         self.requestedHost = nil
+        self.groupID = nil
         self.triedHosts = []
         self.requestID = requestID
         self.reservationID = ""

@@ -32,9 +32,9 @@ public enum ComputeMicroversions {
         (v(10), .served("keypairs of other users for admins (user_id)")),
         (v(11), .absent("os-services forced_down")),
         (v(12), .absent("os-virtual-interfaces net_id")),
-        (v(13), .pending("server groups project_id, user_id")),
+        (v(13), .served("server groups show project_id, user_id")),
         (v(14), .absent("evacuate onSharedStorage")),
-        (v(15), .pending("soft affinity server group policies")),
+        (v(15), .served("soft-affinity and soft-anti-affinity server group policies (weighed, not enforced)")),
         (v(16), .pending("host_status")),
         (v(17), .pending("trigger_crash_dump")),
         (v(18), .pending("project_id optional in URLs")),
@@ -144,6 +144,8 @@ enum ComputeFeature: Sendable {
     case remoteConsoles
     case locked
     case keypairUserID
+    case serverGroupOwner
+    case softGroupPolicies
 
     var since: APIVersion {
         switch self {
@@ -153,6 +155,8 @@ enum ComputeFeature: Sendable {
         case .remoteConsoles: APIVersion(2, 6)
         case .locked: APIVersion(2, 9)
         case .keypairUserID: APIVersion(2, 10)
+        case .serverGroupOwner: APIVersion(2, 13)
+        case .softGroupPolicies: APIVersion(2, 15)
         }
     }
 

@@ -25,6 +25,7 @@ public struct ComputeRoutes: Sendable {
         ServerRoutes(cloud: cloud).register(on: v21)
         FlavorRoutes(cloud: cloud).register(on: v21)
         KeypairRoutes(cloud: cloud).register(on: v21)
+        ServerGroupRoutes(cloud: cloud).register(on: v21)
         LimitRoutes(cloud: cloud).register(on: v21)
         QuotaSetRoutes(cloud: cloud).register(on: v21)
         AvailabilityZoneRoutes(cloud: cloud).register(on: v21)

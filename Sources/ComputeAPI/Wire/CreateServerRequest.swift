@@ -82,8 +82,25 @@ struct CreateServerRequest {
             return text
         }
         let zone = try optionalString("availability_zone").map(ZoneRequest.init(parsing:))
+        // Scheduler hints sit beside "server": the group to join (other hints are accepted, as Nova does).
+        let hints = body["os:scheduler_hints"] ?? body["OS-SCH-HNT:scheduler_hints"]
+        if let hints, !hints.isNull, hints.members == nil {
+            throw APIError.badRequest("Invalid input for field/attribute os:scheduler_hints: must be an object.")
+        }
+        let group: String?
+        switch hints?["group"] {
+        case nil, .null?: group = nil
+        case let .string(text)?:
+            guard let id = ResourceID.normalized(text) else {
+                throw APIError.badRequest("Invalid input for field/attribute group. Value: \(text). '\(text)' is not a 'uuid'")
+            }
+            group = id
+        case .array(let items)? where items.count == 1 && items[0].string.flatMap(ResourceID.normalized) != nil:
+            group = items[0].string.flatMap(ResourceID.normalized)
+        default: throw APIError.badRequest("Invalid input for field/attribute group: must be a UUID.")
+        }
         command = CreateServerCommand(
-            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host,
+            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host, groupID: group,
             keyName: try optionalString("key_name"), metadata: metadata, userData: try optionalString("user_data"),
             accessIPv4: try optionalString("accessIPv4") ?? "", accessIPv6: try optionalString("accessIPv6") ?? "",
             minCount: minCount, maxCount: maxCount)

@@ -6,6 +6,8 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var availabilityZone: String?
     /// A host of that zone the server must go to (`zone:host`); admins only, as in Nova.
     public var host: String?
+    /// The server group the servers join (scheduler hint `group`).
+    public var groupID: String?
     public var keyName: String?
     public var metadata: [String: String]
     public var userData: String?
@@ -15,13 +17,14 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var maxCount: Int
 
     public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
-                host: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
+                host: String? = nil, groupID: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
                 accessIPv4: String = "", accessIPv6: String = "", minCount: Int = 1, maxCount: Int = 1) {
         self.name = name
         self.flavorRef = flavorRef
         self.imageRef = imageRef
         self.availabilityZone = availabilityZone
         self.host = host
+        self.groupID = groupID
         self.keyName = keyName
         self.metadata = metadata
         self.userData = userData

@@ -17,10 +17,13 @@ public struct ServerService: Sendable {
     let placement: SitePlacement
     let quotas: QuotaService
     let locks: KeyedLock
+    let groups: ServerGroupService
     let clock: any WallClock
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: TaskRunner<ServerWork>,
-                agents: any AgentClient, placement: SitePlacement, quotas: QuotaService, locks: KeyedLock, clock: any WallClock) {
+                agents: any AgentClient, placement: SitePlacement, quotas: QuotaService, locks: KeyedLock,
+                groups: ServerGroupService, clock: any WallClock) {
+        self.groups = groups
         self.store = store
         self.sites = sites
         self.configuration = configuration
@@ -71,7 +74,18 @@ public struct ServerService: Sendable {
                 throw ControlPlaneError.badRequest("User data needs to be valid base 64 of at most 65535 bytes.")
             }
         }
-        let site = try await placement.chooseSite(zone: command.availabilityZone, flavor: flavor)
+        var zone = command.availabilityZone
+        if let groupID = command.groupID {
+            let group = try await groups.get(groupID, by: principal).value
+            // Hard affinity puts every member on one host, hence in one site: the members' site.
+            if group.policy == .affinity, let membersSite = await groups.members(of: group.id).keys.sorted().first {
+                if let zone, zone != membersSite {
+                    throw ControlPlaneError.badRequest("The members of affinity group \(group.id) are in availability zone \(membersSite), not \(zone).")
+                }
+                zone = membersSite
+            }
+        }
+        let site = try await placement.chooseSite(zone: zone, flavor: flavor)
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
             try await retryOnConflict {
@@ -90,6 +104,7 @@ public struct ServerService: Sendable {
                                         accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
                                         createdAt: now, requestID: requestID)
                     server.requestedHost = command.host
+                    server.groupID = command.groupID
                     server.reservationID = reservation
                     server.launchIndex = i
                     server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)

@@ -78,7 +78,8 @@ public actor SiteScheduler {
         var refreshed = false
         for _ in 0..<50 {
             let request = PlacementRequest(resources: server.value.flavor.resources, host: server.value.requestedHost,
-                                           excludedHosts: Set(server.value.triedHosts))
+                                           excludedHosts: Set(server.value.triedHosts),
+                                           group: try await groupPlacement(of: server.value))
             let hostsNow = try await snapshot()
             guard let best = pipeline.rank(hostsNow, for: request).first, let record = hosts[best.host.id] else {
                 if !refreshed {
@@ -109,6 +110,17 @@ public actor SiteScheduler {
             }
         }
         throw StoreError.conflict("hosts of site \(site)")
+    }
+
+    /// The server's group policy and its other members' hosts at this site, read fresh: placements
+    /// of one controller are serialised, so each sees the members placed before it.
+    private func groupPlacement(of server: Server) async throws -> GroupPlacement? {
+        guard let id = server.groupID, let group = try await store.serverGroups.find(id)?.value else { return nil }
+        var perHost: [ComputeHost.ID: Int] = [:]
+        for member in try await store.servers(site).list(group: id) where member.value.id != server.id {
+            if let host = member.value.hostID { perHost[host, default: 0] += 1 }
+        }
+        return GroupPlacement(policy: group.policy, membersPerHost: perHost, maxPerHost: group.maxServersPerHost ?? 1)
     }
 
     /// Forget the cache (after a release elsewhere changed a host).

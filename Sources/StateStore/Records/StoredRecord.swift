@@ -15,6 +15,7 @@ extension StoredRole: StoredRecord {}
 extension StoredSite: StoredRecord {}
 extension StoredSiteCapacity: StoredRecord {}
 extension StoredKeypair: StoredRecord {}
+extension StoredServerGroup: StoredRecord {}
 extension StoredQuota: StoredRecord {}
 extension StoredUsage: StoredRecord {}
 extension StoredInstanceAction: StoredRecord {}

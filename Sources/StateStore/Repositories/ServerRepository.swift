@@ -6,7 +6,7 @@ public import Foundation
 /// Key layout in `site/<id>`:
 /// - `servers/<id>`: the record
 /// - `idx/project/<project>/<id>`, `idx/host/<host>/<id>`, `idx/name/<project>/<escaped name>/<id>`,
-///   `idx/task/<id>` (while an operation is in progress): empty values
+///   `idx/task/<id>` (while an operation is in progress), `idx/group/<group>/<id>`: empty values
 /// - `history/<project>/<id>`: the record of a deleted server, kept for usage reports
 public struct ServerRepository: Sendable {
     let table: RecordTable<StoredServer>
@@ -107,10 +107,17 @@ public struct ServerRepository: Sendable {
         var keys = [Self.projectIndex(s.projectID) + s.id, Self.nameIndex(s.projectID, s.name) + s.id]
         if let host = s.hostID { keys.append(Self.hostIndex(host) + s.id) }
         if s.taskState != nil { keys.append(Self.taskIndex + s.id) }
+        if let group = s.groupID { keys.append(Self.groupIndex(group) + s.id) }
         return keys
     }
 
     static let taskIndex = "idx/task/"
+    static func groupIndex(_ group: String) -> String { "idx/group/\(group)/" }
+
+    /// The servers of this site in server group `group`.
+    public func list(group: String) async throws -> [Versioned<Server>] {
+        try await listIndexed(Self.groupIndex(group), after: nil, limit: Int.max)
+    }
 
     /// Servers with an operation in progress (the work list of task recovery).
     public func withTasks() async throws -> [Versioned<Server>] {

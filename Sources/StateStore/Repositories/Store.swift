@@ -16,6 +16,7 @@ public struct Store: Sendable {
     public var flavors: FlavorRepository { FlavorRepository(engine: engine) }
     public var images: ImageRepository { ImageRepository(engine: engine) }
     public var keypairs: KeypairRepository { KeypairRepository(engine: engine) }
+    public var serverGroups: ServerGroupRepository { ServerGroupRepository(engine: engine) }
     public var identity: IdentityRepository { IdentityRepository(engine: engine) }
     public var quotas: QuotaRepository { QuotaRepository(engine: engine) }
     public var secrets: SecretRepository { SecretRepository(engine: engine) }
