@@ -143,4 +143,22 @@ struct MicroversionTests {
                     "ip6 is ignored for non-admins below 2.5")
         }
     }
+
+    @Test func hostStatusForAdminsFrom2_16() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let id = try await api.boot(demo, imageID: try await api.image(demo))
+            try await api.waitStatus(demo, id, "ACTIVE")
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)", token: admin, headers: Self.at("2.15"))
+                .json?["server"]?["host_status"] == nil)
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)", token: admin, headers: Self.at("2.16"))
+                .json?["server"]?["host_status"] == "UP")
+            let listed = try await api.call(.get, "/compute/v2.1/servers/detail?all_tenants=1", token: admin, headers: Self.at("2.16"))
+            #expect(listed.json?["servers"]?.array?.first?["host_status"] == "UP")
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)", token: demo, headers: Self.at("2.16"))
+                .json?["server"]?["host_status"] == nil, "admins only")
+        }
+    }
 }

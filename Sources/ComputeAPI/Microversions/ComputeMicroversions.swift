@@ -35,7 +35,7 @@ public enum ComputeMicroversions {
         (v(13), .served("server groups show project_id, user_id")),
         (v(14), .absent("evacuate onSharedStorage")),
         (v(15), .served("soft-affinity and soft-anti-affinity server group policies (weighed, not enforced)")),
-        (v(16), .pending("host_status")),
+        (v(16), .served("host_status for admins (UP, DOWN, MAINTENANCE, UNKNOWN)")),
         (v(17), .pending("trigger_crash_dump")),
         (v(18), .pending("project_id optional in URLs")),
         (v(19), .pending("server description")),
@@ -146,6 +146,7 @@ enum ComputeFeature: Sendable {
     case keypairUserID
     case serverGroupOwner
     case softGroupPolicies
+    case hostStatus
 
     var since: APIVersion {
         switch self {
@@ -157,6 +158,7 @@ enum ComputeFeature: Sendable {
         case .keypairUserID: APIVersion(2, 10)
         case .serverGroupOwner: APIVersion(2, 13)
         case .softGroupPolicies: APIVersion(2, 15)
+        case .hostStatus: APIVersion(2, 16)
         }
     }
 

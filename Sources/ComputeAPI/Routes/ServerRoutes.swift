@@ -25,15 +25,21 @@ struct ServerRoutes: Sendable {
             let (list, next) = try await page(request, p, version: context.computeVersion)
             let views = self.views
             let version = context.computeVersion
+            let hostStatuses = try await HostStatuses.load(cloud, p, version)
             let items = list.map { server in
-                viewCache.detail(server, admin: p.isAdmin, version: version) { views.detail($0, admin: p.isAdmin, version: version) }
+                let status = hostStatuses?.status(of: server)
+                return viewCache.detail(server, admin: p.isAdmin, version: version, hostStatus: status) {
+                    views.detail($0, admin: p.isAdmin, version: version, hostStatus: status)
+                }
             }
             return Response.json(collection(items, next: next, request: request, path: "servers/detail"))
         }
         v21.get("servers/:id") { _, context in
             let p = try context.requirePrincipal()
             let server = try await servers.get(try context.parameters.require("id"), by: p).value
-            return Response.json(.object([("server", views.detail(server, admin: p.isAdmin, version: context.computeVersion))]))
+            let status = try await HostStatuses.load(cloud, p, context.computeVersion)?.status(of: server)
+            return Response.json(.object([("server", views.detail(server, admin: p.isAdmin, version: context.computeVersion,
+                                                                  hostStatus: status))]))
         }
         v21.put("servers/:id") { request, context in
             let p = try context.requirePrincipal()

@@ -21,8 +21,9 @@ final class ServerViewCache: Sendable {
         var locked: Bool
         var admin: Bool
         var version: APIVersion
+        var hostStatus: String?
 
-        init(_ s: Server, admin: Bool, version: APIVersion) {
+        init(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String?) {
             updatedAt = s.updatedAt
             vmState = s.vmState
             taskState = s.taskState
@@ -33,6 +34,7 @@ final class ServerViewCache: Sendable {
             locked = s.locked
             self.admin = admin
             self.version = version
+            self.hostStatus = hostStatus
         }
     }
 
@@ -40,8 +42,8 @@ final class ServerViewCache: Sendable {
     private let capacity = 100_000
 
     /// The detail view of `server` as JSON bytes, built by `view` on a miss.
-    func detail(_ server: Server, admin: Bool, version: APIVersion, view: (Server) -> JSON) -> JSON {
-        let stamp = Stamp(server, admin: admin, version: version)
+    func detail(_ server: Server, admin: Bool, version: APIVersion, hostStatus: String?, view: (Server) -> JSON) -> JSON {
+        let stamp = Stamp(server, admin: admin, version: version, hostStatus: hostStatus)
         let key = (admin ? "a\(version):" : "\(version):") + server.id
         if let (cached, bytes) = entries.withLock({ $0[key] }), cached == stamp { return .raw(bytes) }
         let bytes = view(server).serialized()

@@ -34,7 +34,8 @@ struct ServerViews {
     static let progressStatuses: Set<ServerStatus> = [.build, .active]
 
     /// The full view of `GET /servers/{id}` and `/servers/detail`.
-    func detail(_ s: Server, admin: Bool, version: APIVersion) -> JSON {
+    /// - Parameter hostStatus: Nova's `host_status` (2.16, admins), when shown.
+    func detail(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String? = nil) -> JSON {
         var m: [(String, JSON)] = [
             ("id", .string(s.id)),
             ("name", .string(s.name)),
@@ -85,6 +86,7 @@ struct ServerViews {
             }
         }
         if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
+        if let hostStatus { m.append(("host_status", .string(hostStatus))) }
         return .object(m)
     }
 
