@@ -16,6 +16,7 @@ extension MachineOperation {
         case .resume: try await driver.resume(id)
         case .reboot: try await driver.reboot(id, hard: false)
         case .rebootHard: try await driver.reboot(id, hard: true)
+        case .nmi: try await driver.injectNMI(id)
         }
     }
 }

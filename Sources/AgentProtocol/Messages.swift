@@ -92,4 +92,6 @@ public struct ReconcileOrders: Sendable, Hashable, Codable {
 public enum MachineOperation: String, Sendable, Hashable, Codable, CaseIterable {
     case stop, start, pause, unpause, suspend, resume, reboot
     case rebootHard = "reboot-hard"
+    /// A non-maskable interrupt for the guest (Nova's trigger_crash_dump).
+    case nmi
 }

@@ -158,6 +158,18 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         try transition(serverID, from: [.suspended], to: .running, log: "PM: resume")
     }
 
+    public func injectNMI(_ serverID: String) throws -> MachineInfo {
+        guard var machine = machines[serverID] else {
+            throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
+        }
+        guard machine.state == .running || machine.state == .paused else {
+            throw DriverError(code: .invalidState, message: "machine \(serverID) is \(machine.state.rawValue)")
+        }
+        machine.console.append("Kernel panic - not syncing: NMI: Not continuing")
+        machines[serverID] = machine
+        return machine.info(serverID)
+    }
+
     public func attachDisk(_ serverID: String, disk: MachineDisk) throws -> MachineInfo {
         guard var machine = machines[serverID] else {
             throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")

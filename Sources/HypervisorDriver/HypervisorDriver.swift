@@ -31,6 +31,10 @@ public protocol HypervisorDriver: Sendable {
     func suspend(_ serverID: String) async throws -> MachineInfo
     func resume(_ serverID: String) async throws -> MachineInfo
 
+    /// Sends the guest a non-maskable interrupt (its kernel then dumps and reboots, if set up to).
+    /// - Throws: `notFound` without such a machine; `invalidState` when it is not running.
+    func injectNMI(_ serverID: String) async throws -> MachineInfo
+
     /// Hot-plugs `disk` into the machine (a running guest sees it arrive; a stopped machine gets
     /// it at its next boot); it stays attached across power cycles until detached. Idempotent
     /// per disk ID: attaching an attached disk reports the machine as it is.

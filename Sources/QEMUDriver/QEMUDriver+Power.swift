@@ -89,6 +89,14 @@ extension QEMUDriver {
         }
     }
 
+    public func injectNMI(_ serverID: String) async throws -> MachineInfo {
+        try await driverCall(serverID) {
+            let (dir, record, _) = try running(serverID)
+            try await qmp(dir) { _ = try await $0.execute("inject-nmi") }
+            return info(serverID, state(dir, record))
+        }
+    }
+
     public func pause(_ serverID: String) async throws -> MachineInfo {
         try await driverCall(serverID) {
             var (dir, record, _) = try running(serverID)

@@ -71,12 +71,19 @@ final class SQLiteDatabase: Sendable {
         return StoreError.unavailable("sqlite \(what): \(String(cString: sqlite3_errmsg(db)))")
     }
 
+    /// Ends a read transaction, whatever happens: a transaction left open would pin the
+    /// connection to an old snapshot and hide later commits of other processes.
+    private static func endRead(_ db: OpaquePointer) {
+        if (try? exec(db, "COMMIT")) == nil, sqlite3_get_autocommit(db) == 0 { try? exec(db, "ROLLBACK") }
+    }
+
     /// Runs `body` on the connection. Not blocking: only if the connection is free and without
     /// waiting for another process's lock (`WouldBlock` otherwise). Blocking: waits for both, the
     /// lock up to 10 s (then `unavailable`).
     private func withConnection<T: Sendable>(blocking: Bool, _ body: (inout Connection) throws -> T) throws -> T {
         if blocking {
             return try connection.withLock { c in
+                if sqlite3_get_autocommit(c.db) == 0 { try? Self.exec(c.db, "ROLLBACK") }
                 sqlite3_busy_timeout(c.db, 10_000)
                 do { return try body(&c) } catch is WouldBlock {
                     throw StoreError.unavailable("sqlite: \(path) stayed locked by another process for 10 s")
@@ -84,6 +91,7 @@ final class SQLiteDatabase: Sendable {
             }
         }
         let result: T? = try connection.withLockIfAvailable { c in
+            if sqlite3_get_autocommit(c.db) == 0 { try? Self.exec(c.db, "ROLLBACK") }
             sqlite3_busy_timeout(c.db, 0)
             return try body(&c)
         }
@@ -122,7 +130,7 @@ final class SQLiteDatabase: Sendable {
             // One read transaction for many keys: the WAL read lock is taken once, not per key.
             let batch = keys.count > 1
             if batch { try Self.exec(c.db, "BEGIN") }
-            defer { if batch { try? Self.exec(c.db, "COMMIT") } }
+            defer { if batch { Self.endRead(c.db) } }
             var found: [Entry] = []
             for key in keys {
                 defer { sqlite3_reset(s) }

@@ -161,4 +161,24 @@ struct MicroversionTests {
                 .json?["server"]?["host_status"] == nil, "admins only")
         }
     }
+
+    @Test func crashDumpFrom2_17() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let id = try await api.boot(demo, imageID: try await api.image(demo))
+            try await api.waitStatus(demo, id, "ACTIVE")
+            let body = #"{"trigger_crash_dump":null}"#
+            #expect(try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo, json: body).status == 400)
+            #expect(try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo, json: body,
+                                       headers: Self.at("2.17")).status == 202)
+            let console = try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo,
+                                             json: #"{"os-getConsoleOutput":{"length":1}}"#)
+            #expect(console.json?["output"]?.string?.contains("NMI") == true, "the guest got the NMI")
+            #expect(try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo, json: #"{"os-stop":null}"#).status == 202)
+            try await api.waitStatus(demo, id, "SHUTOFF")
+            #expect(try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo, json: body,
+                                       headers: Self.at("2.17")).status == 409)
+        }
+    }
 }

@@ -85,7 +85,7 @@ struct AgentRoutesTests {
         try await withAgent { client, driver in
             _ = try await call(client, .post, "", SpawnRequest(serverID: "m1", name: "vm", vcpus: 1, ramMB: 128, diskGB: 1, imageID: "img"))
             let expected: [(MachineOperation, MachineState)] = [
-                (.pause, .paused), (.unpause, .running), (.suspend, .suspended), (.resume, .running), (.reboot, .running),
+                (.nmi, .running), (.pause, .paused), (.unpause, .running), (.suspend, .suspended), (.resume, .running), (.reboot, .running),
                 (.stop, .shutdown), (.start, .running), (.rebootHard, .running),
             ]
             #expect(Set(expected.map(\.0)) == Set(MachineOperation.allCases))

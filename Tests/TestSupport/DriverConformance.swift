@@ -19,6 +19,7 @@ public enum DriverConformance {
         ("console output honours the line count", console),
         ("destroy is idempotent and removes everything", destroy),
         ("disks attach and detach idempotently, also while stopped", disks),
+        ("an NMI reaches a running machine only", nmi),
         ("operations on a missing machine are notFound", missing),
     ]
 
@@ -102,12 +103,26 @@ public enum DriverConformance {
         try await d.destroy("k1")
     }
 
+    static func nmi(_ d: any HypervisorDriver) async throws {
+        _ = try await d.spawn(spec("i1"))
+        try require(try await d.injectNMI("i1").serverID == "i1", "NMI to a running machine")
+        _ = try await d.stop("i1", grace: .seconds(5))
+        do {
+            _ = try await d.injectNMI("i1")
+            throw ConformanceFailure("an NMI to a stopped machine succeeded")
+        } catch let error as DriverError {
+            try require(error.code == .invalidState, "NMI to a stopped machine: expected invalidState, got \(error)")
+        }
+        try await d.destroy("i1")
+    }
+
     static func missing(_ d: any HypervisorDriver) async throws {
         let operations: [(String, @Sendable () async throws -> MachineInfo)] = [
             ("start", { try await d.start("ghost") }), ("pause", { try await d.pause("ghost") }),
             ("resume", { try await d.resume("ghost") }),
             ("attachDisk", { try await d.attachDisk("ghost", disk: MachineDisk(id: "vol", path: "/nonexistent")) }),
             ("detachDisk", { try await d.detachDisk("ghost", diskID: "vol") }),
+            ("injectNMI", { try await d.injectNMI("ghost") }),
         ]
         for (name, op) in operations {
             do {

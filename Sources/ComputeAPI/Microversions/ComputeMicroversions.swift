@@ -36,7 +36,7 @@ public enum ComputeMicroversions {
         (v(14), .absent("evacuate onSharedStorage")),
         (v(15), .served("soft-affinity and soft-anti-affinity server group policies (weighed, not enforced)")),
         (v(16), .served("host_status for admins (UP, DOWN, MAINTENANCE, UNKNOWN)")),
-        (v(17), .pending("trigger_crash_dump")),
+        (v(17), .served("trigger_crash_dump action (an NMI through the driver)")),
         (v(18), .pending("project_id optional in URLs")),
         (v(19), .pending("server description")),
         (v(20), .pending("volume attach on shelved servers")),
@@ -147,6 +147,7 @@ enum ComputeFeature: Sendable {
     case serverGroupOwner
     case softGroupPolicies
     case hostStatus
+    case crashDump
 
     var since: APIVersion {
         switch self {
@@ -159,6 +160,7 @@ enum ComputeFeature: Sendable {
         case .serverGroupOwner: APIVersion(2, 13)
         case .softGroupPolicies: APIVersion(2, 15)
         case .hostStatus: APIVersion(2, 16)
+        case .crashDump: APIVersion(2, 17)
         }
     }
 

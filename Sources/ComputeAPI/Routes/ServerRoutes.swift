@@ -67,12 +67,15 @@ struct ServerRoutes: Sendable {
         v21.post("servers/:id/action") { request, context in
             let p = try context.requirePrincipal()
             let id = try context.parameters.require("id")
-            switch try ServerActionRequest(try await request.json(context: context)) {
+            switch try ServerActionRequest(try await request.json(context: context), version: context.computeVersion) {
             case let .lifecycle(action):
                 try await servers.perform(action, on: id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
             case .lock:
                 try await servers.setLocked(true, id, by: p, requestID: context.requestID)
+                return Response.empty(.accepted)
+            case .triggerCrashDump:
+                try await servers.triggerCrashDump(id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
             case .unlock:
                 try await servers.setLocked(false, id, by: p, requestID: context.requestID)

@@ -6,8 +6,9 @@ enum ServerActionRequest {
     case lifecycle(ServerAction)
     case consoleOutput(lines: Int?)
     case lock, unlock
+    case triggerCrashDump
 
-    init(_ body: JSON) throws {
+    init(_ body: JSON, version: APIVersion) throws {
         guard let members = body.members, members.count == 1, let (name, argument) = members.first else {
             throw APIError.badRequest("The action body must be an object with exactly one action.")
         }
@@ -30,6 +31,9 @@ enum ServerActionRequest {
             }
             self = .lock
         case "unlock": self = .unlock
+        case "trigger_crash_dump" where ComputeFeature.crashDump.served(at: version):
+            guard argument.isNull else { throw APIError.badRequest("Invalid input for field/attribute trigger_crash_dump: must be null.") }
+            self = .triggerCrashDump
         case "os-getConsoleOutput":
             guard argument.isNull || argument.members != nil else {
                 throw APIError.badRequest("Invalid input for field/attribute os-getConsoleOutput: must be an object.")

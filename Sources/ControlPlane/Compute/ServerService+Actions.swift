@@ -63,6 +63,38 @@ extension ServerService {
         }
     }
 
+    /// Sends the guest a non-maskable interrupt (Nova's trigger_crash_dump), recorded as an
+    /// instance action. 409 unless the server is ACTIVE, PAUSED or in ERROR on a host, idle.
+    public func triggerCrashDump(_ id: String, by principal: Principal, requestID: String) async throws {
+        try requireWrite(principal)
+        let server = try await get(id, by: principal).value
+        try requireUnlocked(server, principal)
+        guard [.active, .paused, .error].contains(server.vmState), server.taskState == nil, let hostID = server.hostID,
+              let host = try await store.hosts(server.site).find(hostID)?.value
+        else {
+            throw ControlPlaneError.conflict("Cannot 'trigger_crash_dump' instance \(server.id) while it is in vm_state \(server.vmState.rawValue)")
+        }
+        let started = clock.now()
+        var action = InstanceAction(serverID: server.id, action: "trigger_crash_dump", requestID: requestID, userID: principal.userID,
+                                    projectID: server.projectID, startTime: started)
+        var failure: ControlPlaneError? = nil
+        do {
+            _ = try await agents.perform(.nmi, machine: server.id, host: host.id, at: host.agentURL)
+            action.result = "Success"
+        } catch let error as AgentCallError {
+            action.result = "Error"
+            action.message = error.message
+            failure = error.kind == .driver
+                ? ControlPlaneError.conflict("Cannot 'trigger_crash_dump' instance \(server.id): \(error.message)")
+                : ControlPlaneError(.unavailable, "The host of instance \(server.id) does not answer (\(error.message)).")
+        }
+        action.finishTime = clock.now()
+        var txn = Transaction()
+        store.actions(server.site).stageRecord(action, into: &txn)
+        try await store.commit(txn, in: .site(server.site))
+        if let failure { throw failure }
+    }
+
     /// The last `lines` lines of the server's serial console (all when nil).
     public func consoleOutput(_ id: String, lines: Int?, by principal: Principal) async throws -> String {
         let server = try await get(id, by: principal).value
