@@ -181,4 +181,26 @@ struct MicroversionTests {
                                        headers: Self.at("2.17")).status == 409)
         }
     }
+
+    @Test func descriptionFrom2_19() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let image = try await api.image(demo)
+            let body = #"{"server":{"name":"d","imageRef":"\#(image)","flavorRef":"42","description":"web tier"}}"#
+            #expect(try await api.call(.post, "/compute/v2.1/servers", token: demo, json: body).status == 400, "not a 2.1 property")
+            let created = try await api.call(.post, "/compute/v2.1/servers", token: demo, json: body, headers: Self.at("2.19"))
+            let id = try #require(created.json?["server"]?["id"]?.string)
+            try await api.waitStatus(demo, id, "ACTIVE")
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)", token: demo, headers: Self.at("2.19"))
+                .json?["server"]?["description"] == "web tier")
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)", token: demo).json?["server"]?["description"] == nil)
+            let cleared = try await api.call(.put, "/compute/v2.1/servers/\(id)", token: demo, json: #"{"server":{"description":null}}"#,
+                                             headers: Self.at("2.19"))
+            #expect(cleared.status == 200 && cleared.json?["server"]?["description"] == .null)
+            let long = String(repeating: "x", count: 256)
+            #expect(try await api.call(.put, "/compute/v2.1/servers/\(id)", token: demo, json: #"{"server":{"description":"\#(long)"}}"#,
+                                       headers: Self.at("2.19")).status == 400)
+        }
+    }
 }

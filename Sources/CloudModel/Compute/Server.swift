@@ -30,6 +30,8 @@ public struct Server: Sendable, Hashable {
     /// The controller driving the current task, and when it must be done by.
     public var taskOwner: String?
     public var taskDeadline: Date?
+    /// Free text the user gave it (2.19), at most 255 characters.
+    public var description: String?
     /// The server group it belongs to, if any (scheduler hint `group` at boot).
     public var groupID: String?
     /// The host the user asked for (`zone:host`), by name or ID; the scheduler considers no other.
@@ -83,6 +85,7 @@ public struct Server: Sendable, Hashable {
         self.taskDeadline = nil
         self.requestedHost = nil
         self.groupID = nil
+        self.description = nil
         self.triedHosts = []
         self.requestID = requestID
         self.reservationID = ""

@@ -37,9 +37,9 @@ public enum ComputeMicroversions {
         (v(15), .served("soft-affinity and soft-anti-affinity server group policies (weighed, not enforced)")),
         (v(16), .served("host_status for admins (UP, DOWN, MAINTENANCE, UNKNOWN)")),
         (v(17), .served("trigger_crash_dump action (an NMI through the driver)")),
-        (v(18), .pending("project_id optional in URLs")),
-        (v(19), .pending("server description")),
-        (v(20), .pending("volume attach on shelved servers")),
+        (v(18), .served("project_id optional in URLs: this cloud's URLs never carry one (the catalog names none)")),
+        (v(19), .served("server description (create, update, show)")),
+        (v(20), .absent("volume attach and detach while shelved (no shelve, no os-volume_attachments yet)")),
         (v(21), .pending("instance actions of deleted servers")),
         (v(22), .absent("force live migration complete")),
         (v(23), .absent("server migrations")),
@@ -148,6 +148,7 @@ enum ComputeFeature: Sendable {
     case softGroupPolicies
     case hostStatus
     case crashDump
+    case description
 
     var since: APIVersion {
         switch self {
@@ -161,6 +162,7 @@ enum ComputeFeature: Sendable {
         case .softGroupPolicies: APIVersion(2, 15)
         case .hostStatus: APIVersion(2, 16)
         case .crashDump: APIVersion(2, 17)
+        case .description: APIVersion(2, 19)
         }
     }
 

@@ -47,16 +47,22 @@ struct ServerRoutes: Sendable {
             guard let change = body["server"], let members = change.members else {
                 throw APIError.badRequest("Invalid input for field/attribute server: 'server' is a required property.")
             }
-            let allowed: Set<String> = ["name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig"]
+            var allowed: Set<String> = ["name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig"]
+            if context.serves(.description) { allowed.insert("description") }
             if let unknown = members.map(\.0).first(where: { !allowed.contains($0) }) {
                 throw APIError.badRequest("Additional properties are not allowed ('\(unknown)' was unexpected)")
             }
             for key in ["name", "accessIPv4", "accessIPv6"] where change[key] != nil && change[key]?.string == nil {
                 throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.")
             }
+            let description: String?? = switch change["description"] {
+            case nil: nil
+            case .null?: .some(nil)
+            case let value?: .some(try value.string ?? { throw APIError.badRequest("Invalid input for field/attribute description: must be a string or null.") }())
+            }
             let server = try await servers.update(try context.parameters.require("id"), name: change["name"]?.string,
                                                   accessIPv4: change["accessIPv4"]?.string,
-                                                  accessIPv6: change["accessIPv6"]?.string, by: p)
+                                                  accessIPv6: change["accessIPv6"]?.string, description: description, by: p)
             return Response.json(.object([("server", views.common(server, version: context.computeVersion))]))
         }
         v21.delete("servers/:id") { _, context in
@@ -117,7 +123,7 @@ struct ServerRoutes: Sendable {
 
     @Sendable func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let p = try context.requirePrincipal()
-        let wire = try CreateServerRequest(try await request.json(context: context))
+        let wire = try CreateServerRequest(try await request.json(context: context), version: context.computeVersion)
         let created = try await servers.create(wire.command, by: p, requestID: context.requestID)
         if wire.returnReservationID {
             return Response.json(.object([("reservation_id", .string(created[0].reservationID))]), status: .accepted)

@@ -86,6 +86,7 @@ struct ServerViews {
             }
         }
         if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
+        if ComputeFeature.description.served(at: version) { m.append(("description", JSON(s.description))) }
         if let hostStatus { m.append(("host_status", .string(hostStatus))) }
         return .object(m)
     }
@@ -105,6 +106,7 @@ struct ServerViews {
         ]
         if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
         if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
+        if ComputeFeature.description.served(at: version) { m.append(("description", JSON(s.description))) }
         return .object(m)
     }
 

@@ -2,7 +2,8 @@ import CloudModel
 import ControlPlane
 import OpenStackHTTP
 
-/// `POST /servers` body at microversion 2.1, validated and mapped to `CreateServerCommand`.
+/// `POST /servers` body at the request's microversion (`description` from 2.19), validated and
+/// mapped to `CreateServerCommand`.
 struct CreateServerRequest {
     static let allowed: Set<String> = [
         "name", "imageRef", "flavorRef", "adminPass", "metadata", "networks", "OS-DCF:diskConfig", "accessIPv4",
@@ -13,11 +14,13 @@ struct CreateServerRequest {
     let command: CreateServerCommand
     let returnReservationID: Bool
 
-    init(_ body: JSON) throws {
+    init(_ body: JSON, version: APIVersion) throws {
         guard let server = body["server"], let members = server.members else {
             throw APIError.badRequest("Invalid input for field/attribute server: 'server' is a required property of type object.")
         }
-        if let unknown = members.map(\.0).first(where: { !Self.allowed.contains($0) }) {
+        var allowed = Self.allowed
+        if ComputeFeature.description.served(at: version) { allowed.insert("description") }
+        if let unknown = members.map(\.0).first(where: { !allowed.contains($0) }) {
             throw APIError.badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('\(unknown)' was unexpected)")
         }
         guard let name = server["name"]?.string else {
@@ -101,6 +104,7 @@ struct CreateServerRequest {
         }
         command = CreateServerCommand(
             name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host, groupID: group,
+            description: try optionalString("description"),
             keyName: try optionalString("key_name"), metadata: metadata, userData: try optionalString("user_data"),
             accessIPv4: try optionalString("accessIPv4") ?? "", accessIPv6: try optionalString("accessIPv6") ?? "",
             minCount: minCount, maxCount: maxCount)

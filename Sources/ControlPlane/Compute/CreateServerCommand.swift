@@ -8,6 +8,8 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var host: String?
     /// The server group the servers join (scheduler hint `group`).
     public var groupID: String?
+    /// Free text (2.19).
+    public var description: String?
     public var keyName: String?
     public var metadata: [String: String]
     public var userData: String?
@@ -17,7 +19,7 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var maxCount: Int
 
     public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
-                host: String? = nil, groupID: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
+                host: String? = nil, groupID: String? = nil, description: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,
                 accessIPv4: String = "", accessIPv6: String = "", minCount: Int = 1, maxCount: Int = 1) {
         self.name = name
         self.flavorRef = flavorRef
@@ -25,6 +27,7 @@ public struct CreateServerCommand: Sendable, Hashable {
         self.availabilityZone = availabilityZone
         self.host = host
         self.groupID = groupID
+        self.description = description
         self.keyName = keyName
         self.metadata = metadata
         self.userData = userData

@@ -42,6 +42,7 @@ public struct ServerService: Sendable {
         let projectID = try requireProject(principal)
         try requireWrite(principal)
         try validateName(command.name)
+        try validateDescription(command.description)
         guard command.minCount >= 1, command.maxCount >= command.minCount, command.maxCount <= 1000 else {
             throw ControlPlaneError.badRequest("min_count must be >= 1 and <= max_count (at most 1000).")
         }
@@ -105,6 +106,7 @@ public struct ServerService: Sendable {
                                         createdAt: now, requestID: requestID)
                     server.requestedHost = command.host
                     server.groupID = command.groupID
+                    server.description = command.description
                     server.reservationID = reservation
                     server.launchIndex = i
                     server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)
@@ -132,6 +134,12 @@ public struct ServerService: Sendable {
               name.trimmingCharacters(in: .whitespacesAndNewlines) == name,
               !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
         else { throw ControlPlaneError.badRequest("Invalid input for field/attribute name: must be 1 to 255 printable characters without leading or trailing whitespace.") }
+    }
+
+    func validateDescription(_ text: String?) throws {
+        guard let text else { return }
+        guard text.count <= 255, !text.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) && $0 != "\n" })
+        else { throw ControlPlaneError.badRequest("Invalid input for field/attribute description: at most 255 printable characters.") }
     }
 
     func validateMetadata(_ metadata: [String: String], limit: Int) throws {
@@ -231,13 +239,17 @@ public struct ServerService: Sendable {
     // MARK: update
 
     /// Renames a server or changes its access addresses.
-    public func update(_ id: String, name: String?, accessIPv4: String?, accessIPv6: String?, by principal: Principal)
-        async throws -> Server
+    /// Renames a server, changes its access addresses, or sets (`.some(text)`) or clears
+    /// (`.some(nil)`) its description.
+    public func update(_ id: String, name: String?, accessIPv4: String?, accessIPv6: String?, description: String?? = nil,
+                       by principal: Principal) async throws -> Server
     {
         try requireWrite(principal)
         if let name { try validateName(name) }
+        if let description { try validateDescription(description) }
         return try await mutate(id, by: principal) { server in
             if let name { server.name = name }
+            if let description { server.description = description }
             if let accessIPv4 { server.accessIPv4 = accessIPv4 }
             if let accessIPv6 { server.accessIPv6 = accessIPv6 }
             server.updatedAt = clock.now()

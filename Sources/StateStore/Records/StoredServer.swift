@@ -36,6 +36,7 @@ struct StoredServer: Codable {
     var lk: Bool?
     var lkBy: String?
     var grp: String?
+    var desc: String?
     var req: String
 
     init(_ s: Server) {
@@ -45,7 +46,7 @@ struct StoredServer: Codable {
         vm = s.vmState; task = s.taskState; power = s.powerState; created = s.createdAt; updated = s.updatedAt
         launched = s.launchedAt; terminated = s.terminatedAt; fault = s.fault.map(StoredFault.init)
         owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; forced = s.requestedHost; req = s.requestID
-        res = s.reservationID; li = s.launchIndex; lk = s.locked ? true : nil; lkBy = s.lockedBy?.rawValue; grp = s.groupID
+        res = s.reservationID; li = s.launchIndex; lk = s.locked ? true : nil; lkBy = s.lockedBy?.rawValue; grp = s.groupID; desc = s.description
     }
 
     var model: Server {
@@ -55,7 +56,7 @@ struct StoredServer: Codable {
         s.hostID = host; s.hostName = hostName; s.vmState = vm; s.taskState = task; s.powerState = power
         s.updatedAt = updated; s.launchedAt = launched; s.terminatedAt = terminated; s.fault = fault?.model
         s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried; s.requestedHost = forced
-        s.reservationID = res ?? ""; s.launchIndex = li ?? 0; s.locked = lk ?? false; s.lockedBy = lkBy.flatMap(Server.LockHolder.init); s.groupID = grp
+        s.reservationID = res ?? ""; s.launchIndex = li ?? 0; s.locked = lk ?? false; s.lockedBy = lkBy.flatMap(Server.LockHolder.init); s.groupID = grp; s.description = desc
         return s
     }
 }
