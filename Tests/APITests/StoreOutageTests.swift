@@ -50,4 +50,21 @@ struct StoreOutageTests {
             engine.down.withLock { $0.removeAll() }
         }
     }
+
+    @Test func hostStatusReadsOnlyTheShownServersSites() async throws {
+        let engine = FlakyEngine()
+        let cloud = try await TestCloud.make(engine: engine)
+        try await cloud.withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let id = try await api.boot(admin, imageID: try await api.image(admin), zone: "alpha")
+            try await api.waitStatus(admin, id, "ACTIVE")
+            engine.down.withLock { _ = $0.insert("site/beta") }
+            let latest: HTTPFields = [HTTPField.Name("OpenStack-API-Version")!: "compute latest"]
+            let shown = try await api.call(.get, "/compute/v2.1/servers/\(id)", token: admin, headers: latest)
+            #expect(shown.status == 200 && shown.json?["server"]?["host_status"] == "UP", "\(shown.text)")
+            let listed = try await api.call(.get, "/compute/v2.1/servers/detail", token: admin, headers: latest)
+            #expect(listed.status == 200, "a cut-off site must not fail the listing: \(listed.text)")
+            engine.down.withLock { $0.removeAll() }
+        }
+    }
 }

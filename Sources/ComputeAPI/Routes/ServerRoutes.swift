@@ -25,7 +25,7 @@ struct ServerRoutes: Sendable {
             let (list, next) = try await page(request, p, version: context.computeVersion)
             let views = self.views
             let version = context.computeVersion
-            let hostStatuses = try await HostStatuses.load(cloud, p, version)
+            let hostStatuses = await HostStatuses.load(cloud, p, version, for: list)
             let items = list.map { server in
                 let status = hostStatuses?.status(of: server)
                 return viewCache.detail(server, admin: p.isAdmin, version: version, hostStatus: status) {
@@ -37,7 +37,7 @@ struct ServerRoutes: Sendable {
         v21.get("servers/:id") { _, context in
             let p = try context.requirePrincipal()
             let server = try await servers.get(try context.parameters.require("id"), by: p).value
-            let status = try await HostStatuses.load(cloud, p, context.computeVersion)?.status(of: server)
+            let status = await HostStatuses.load(cloud, p, context.computeVersion, for: [server])?.status(of: server)
             return Response.json(.object([("server", views.detail(server, admin: p.isAdmin, version: context.computeVersion,
                                                                   hostStatus: status))]))
         }

@@ -28,6 +28,16 @@ public struct HypervisorService: Sendable {
         return try await everyHost()
     }
 
+    /// The hosts of some sites, read in parallel within the controller's site timeout; a site
+    /// that does not answer in time is left out (its servers' hosts are then unknown).
+    public func hosts(ofSites ids: Set<Site.ID>, timeout: Duration) async -> [HostSnapshot] {
+        let wanted = await sites.all().filter { ids.contains($0.id) }
+        let gathered = await scatter(wanted, deadline: timeout) { site in
+            try await schedulers.scheduler(for: site.id).hostStates(maxAge: .milliseconds(500))
+        }
+        return gathered.parts.values.flatMap { $0 }
+    }
+
     /// Every host of every site (no policy check: for internal status).
     public func everyHost() async throws -> [HostSnapshot] {
         var result: [HostSnapshot] = []
