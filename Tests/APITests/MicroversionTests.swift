@@ -203,4 +203,22 @@ struct MicroversionTests {
                                        headers: Self.at("2.19")).status == 400)
         }
     }
+
+    @Test func actionsOfDeletedServersFrom2_21() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let other = try await api.token("other", "otherpw", project: "other")
+            let id = try await api.boot(demo, imageID: try await api.image(demo))
+            try await api.waitStatus(demo, id, "ACTIVE")
+            #expect(try await api.call(.delete, "/compute/v2.1/servers/\(id)", token: demo).status == 204)
+            try await api.waitServer(demo, id) { $0 == nil }
+            let path = "/compute/v2.1/servers/\(id)/os-instance-actions"
+            #expect(try await api.call(.get, path, token: demo, headers: Self.at("2.20")).status == 404)
+            let listed = try await api.call(.get, path, token: demo, headers: Self.at("2.21"))
+            #expect(listed.status == 200)
+            #expect(listed.json?["instanceActions"]?.array?.compactMap { $0["action"]?.string }.sorted() == ["create", "delete"])
+            #expect(try await api.call(.get, path, token: other, headers: Self.at("2.21")).status == 404, "another project's")
+        }
+    }
 }

@@ -40,7 +40,7 @@ public enum ComputeMicroversions {
         (v(18), .served("project_id optional in URLs: this cloud's URLs never carry one (the catalog names none)")),
         (v(19), .served("server description (create, update, show)")),
         (v(20), .absent("volume attach and detach while shelved (no shelve, no os-volume_attachments yet)")),
-        (v(21), .pending("instance actions of deleted servers")),
+        (v(21), .served("instance actions of deleted servers")),
         (v(22), .absent("force live migration complete")),
         (v(23), .absent("server migrations")),
         (v(24), .absent("cancel live migration")),
@@ -149,6 +149,7 @@ enum ComputeFeature: Sendable {
     case hostStatus
     case crashDump
     case description
+    case deletedServerActions
 
     var since: APIVersion {
         switch self {
@@ -163,6 +164,7 @@ enum ComputeFeature: Sendable {
         case .hostStatus: APIVersion(2, 16)
         case .crashDump: APIVersion(2, 17)
         case .description: APIVersion(2, 19)
+        case .deletedServerActions: APIVersion(2, 21)
         }
     }
 

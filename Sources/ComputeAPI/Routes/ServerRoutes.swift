@@ -97,14 +97,16 @@ struct ServerRoutes: Sendable {
         }
         v21.get("servers/:id/os-instance-actions") { _, context in
             let p = try context.requirePrincipal()
-            let actions = try await servers.instanceActions(try context.parameters.require("id"), by: p)
+            let actions = try await servers.instanceActions(try context.parameters.require("id"),
+                                                            includeDeleted: context.serves(.deletedServerActions), by: p)
             let compute = ComputeViews(links: views.links)
             return Response.json(.object([("instanceActions", .array(actions.reversed().map { compute.instanceAction($0, events: false, admin: p.isAdmin) }))]))
         }
         v21.get("servers/:id/os-instance-actions/:request") { _, context in
             let p = try context.requirePrincipal()
             let wanted = try context.parameters.require("request")
-            let actions = try await servers.instanceActions(try context.parameters.require("id"), by: p)
+            let actions = try await servers.instanceActions(try context.parameters.require("id"),
+                                                            includeDeleted: context.serves(.deletedServerActions), by: p)
             guard let action = actions.first(where: { $0.requestID == wanted }) else {
                 throw APIError.notFound("Action \(wanted) not found")
             }

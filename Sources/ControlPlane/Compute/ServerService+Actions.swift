@@ -112,9 +112,19 @@ extension ServerService {
     }
 
     /// The actions taken on a server, oldest first.
-    public func instanceActions(_ id: String, by principal: Principal) async throws -> [InstanceAction] {
-        let server = try await get(id, by: principal).value
-        return try await store.actions(server.site).list(server: server.id)
+    /// - Parameter includeDeleted: also for a deleted server, whose actions stay in its home
+    ///   site's keyspace (Nova from 2.21); visible to its project and admins.
+    public func instanceActions(_ id: String, includeDeleted: Bool = false, by principal: Principal) async throws
+        -> [InstanceAction] {
+        do {
+            let server = try await get(id, by: principal).value
+            return try await store.actions(server.site).list(server: server.id)
+        } catch let error as ControlPlaneError where error.code == .notFound && includeDeleted {
+            guard let normalized = ResourceID.normalized(id), let site = await sites.home(of: normalized) else { throw error }
+            let actions = try await store.actions(site.id).list(server: normalized)
+            guard let first = actions.first, principal.isAdmin || first.projectID == principal.projectID else { throw error }
+            return actions
+        }
     }
 
     // MARK: metadata
