@@ -17,9 +17,6 @@ public enum ComputeMicroversions {
 
     public static let minimum = APIVersion(2, 1)
 
-    /// The highest version Nova defines (what `latest` means to a client that knows them all).
-    public static let newestDefined = APIVersion(2, 100)
-
     public static let history: [(APIVersion, Change)] = [
         (v(2), .served("keypair type (ssh, x509); keypair create 201, delete 204")),
         (v(3), .served("more os-extended-server-attributes for admins: reservation_id, launch_index, hostname, kernel_id, ramdisk_id, root_device_name, user_data")),

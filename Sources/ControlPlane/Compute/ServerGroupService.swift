@@ -63,7 +63,7 @@ public struct ServerGroupService: Sendable {
     /// time contributes none).
     public func members(of group: ServerGroup.ID) async -> [Site.ID: [Server.ID]] {
         let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
-            try await store.servers(site.id).list(group: group).map(\.value.id)
+            try await store.servers(site.id).ids(inGroup: group)
         }
         return gathered.parts.filter { !$0.value.isEmpty }
     }

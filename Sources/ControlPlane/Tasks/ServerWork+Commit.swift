@@ -21,8 +21,7 @@ extension ServerWork {
         }
     }
 
-    /// Stages `transition` into `txn` (also used where a transition joins other writes).
-    func stage(_ transition: ServerTransition, from current: Versioned<Server>, now: Date, into txn: inout Transaction)
+    private func stage(_ transition: ServerTransition, from current: Versioned<Server>, now: Date, into txn: inout Transaction)
         async throws
     {
         let old = current.value, site = old.site

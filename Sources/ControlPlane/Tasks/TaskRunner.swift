@@ -27,9 +27,6 @@ public final class TaskRunner<Work: TaskWork>: OrphanRecovery {
         Task { await self.run(id, site: site) }
     }
 
-    /// Whether a loop of this controller is driving `id` now.
-    public func isDriving(_ id: String) async -> Bool { await registry.isActive(id) }
-
     func run(_ id: String, site: Site.ID) async {
         guard await registry.begin(id) else { return }
         repeat {

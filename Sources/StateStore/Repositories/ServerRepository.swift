@@ -114,6 +114,12 @@ public struct ServerRepository: Sendable {
     static let taskIndex = "idx/task/"
     static func groupIndex(_ group: String) -> String { "idx/group/\(group)/" }
 
+    /// The IDs of this site's servers in server group `group`, from the index alone (no record read).
+    public func ids(inGroup group: String) async throws -> [Server.ID] {
+        let prefix = Self.groupIndex(group)
+        return try await table.engine.scanAll(prefix: prefix, in: table.keyspace).map { String($0.key.dropFirst(prefix.count)) }
+    }
+
     /// The servers of this site in server group `group`.
     public func list(group: String) async throws -> [Versioned<Server>] {
         try await listIndexed(Self.groupIndex(group), after: nil, limit: Int.max)
