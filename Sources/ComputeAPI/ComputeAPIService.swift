@@ -9,6 +9,8 @@ extension ComputeRoutes {
         catalog: CatalogEntry(type: "compute", name: "nova", path: "/compute/v2.1"),
         pathPrefix: "/compute", errorStyle: .compute, statuses: StatusTable([.overLimit: 403]),
         siteScopedRoutes: [
+            // A show whose site is cut off is answered here from the site's sightings (2.69).
+            SiteScopedRoute(.get, "/compute/v2.1/servers/{id}", home: .idInPath, answersWhenUnreachable: true),
             SiteScopedRoute("/compute/v2.1/servers/{id}/**", home: .idInPath),
             SiteScopedRoute(.post, "/compute/v2.1/servers", home: .zoneInBody(["server", "availability_zone"])),
         ]

@@ -14,6 +14,9 @@ public struct APIRequestContext: RequestContext {
     /// The microversion the request is served at, for APIs that have them (set by the API's
     /// version middleware); nil elsewhere.
     public var apiVersion: APIVersion?
+    /// The home site of the request's resource when it did not answer and the route serves the
+    /// request here instead (`SiteScopedRoute.answersWhenUnreachable`); nil otherwise.
+    public var unreachableHome: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -41,13 +41,18 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let path = request.uri.path
-        guard let match = routes.lazy.compactMap({ $0.match(method: request.method, path: path) }).first else {
-            return try await next(request, context)
-        }
+        guard let (route, match) = routes.lazy.compactMap({ route in route.match(method: request.method, path: path).map { (route, $0) } }).first
+        else { return try await next(request, context) }
         switch match {
         case let .id(id):
             if let site = await cloud.sites.home(of: id), site.id != configuration.site {
-                return try await forward(request, body: nil, to: site.id)
+                do {
+                    return try await forward(request, body: nil, to: site.id)
+                } catch let error as ControlPlaneError where error.code == .unavailable && route.answersWhenUnreachable {
+                    var context = context
+                    context.unreachableHome = site.id
+                    return try await next(request, context)
+                }
             }
             return try await next(request, context)
         case let .zoneInBody(member):
@@ -75,6 +80,7 @@ public struct SiteForwardingMiddleware: RouterMiddleware {
                 outbound.headers.add(name: field.name.rawName, value: field.value)
             }
             outbound.headers.add(name: Self.forwardedHeader.rawName, value: cloud.configuration.controllerID)
+            outbound.headers.add(name: SiteScopedRoute.originSiteHeader.rawName, value: cloud.configuration.site)
             if let body { outbound.body = .bytes(body) }
             // Reads fail fast; writes get longer (the remote site may itself wait on a third one).
             let limit = request.method == .get || request.method == .head ? timeout : timeout + .seconds(2)

@@ -88,7 +88,7 @@ struct BadInputTests {
             let demo = try await api.token("demo", "demopw", project: "demo")
             #expect(try await api.call(.get, "/compute/v2.1/nothing-here", token: demo).status == 404)
             let tooNew = try await api.call(.get, "/compute/v2.1/servers", token: demo,
-                                            headers: [HTTPField.Name("OpenStack-API-Version")!: "compute 2.90"])
+                                            headers: [HTTPField.Name("OpenStack-API-Version")!: "compute 2.101"])
             #expect(tooNew.status == 406)
             let ok = try await api.call(.get, "/compute/v2.1/servers", token: demo,
                                         headers: [HTTPField.Name("OpenStack-API-Version")!: "compute 2.1"])

@@ -11,6 +11,8 @@ public struct Flavor: Sendable, Hashable {
     public var isPublic: Bool
     public var disabled: Bool
     public var rxtxFactor: Double
+    /// Free text shown from 2.55, at most 65535 characters.
+    public var description: String?
 
     public init(id: ID, name: String, vcpus: Int, ramMB: Int, diskGB: Int, ephemeralGB: Int = 0,
                 swapMB: Int = 0, isPublic: Bool = true, disabled: Bool = false, rxtxFactor: Double = 1.0) {

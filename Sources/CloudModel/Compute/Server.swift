@@ -48,12 +48,28 @@ public struct Server: Sendable, Hashable {
     public var locked: Bool
     public var lockedBy: LockHolder?
 
+    /// Why it was locked (2.73), if a reason was given.
+    public var lockedReason: String?
+    /// The user's tags (2.26): at most 50, each 1 to 60 characters without `,` or `/`, in the
+    /// order they were added.
+    public var tags: [String]
+    /// The availability zone the user asked for at boot (2.96 `pinned_availability_zone`).
+    public var pinnedZone: String?
+    /// The scheduler hints given at boot, each as a list of strings (the `group` hint lives in
+    /// `groupID`), shown from 2.100.
+    public var schedulerHints: [String: [String]]
+    /// The image's standard properties (`hw_*`, `os_*`, `img_*`, …) when the server was booted
+    /// (2.98).
+    public var imageProperties: [String: String]
+    /// The guest hostname the user set (2.90); derived from the name otherwise.
+    public var requestedHostname: String?
+
     /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
     public enum LockHolder: String, Sendable, Hashable {
         case owner, admin
     }
-    /// Set on a listing when the server's site did not answer in time: this is the last known
-    /// state and the status shows UNKNOWN. Never stored.
+    /// Set when the server's site did not answer in time and only its sighting is known
+    /// (`Server.unreachable(_:)`): the status shows UNKNOWN. Never stored.
     public var unreachable = false
 
     public init(id: ID, name: String, projectID: String, userID: String, site: Site.ID, flavor: Flavor,
@@ -92,14 +108,32 @@ public struct Server: Sendable, Hashable {
         self.launchIndex = 0
         self.locked = false
         self.lockedBy = nil
+        self.lockedReason = nil
+        self.tags = []
+        self.pinnedZone = nil
+        self.schedulerHints = [:]
+        self.imageProperties = [:]
+        self.requestedHostname = nil
     }
 
     /// The guest hostname Nova derives from the display name: lowercase letters, digits and
     /// dashes, at most 63 characters.
     public var hostname: String {
+        if let requestedHostname { return requestedHostname }
         let cleaned = String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "-" ? $0 : "-" }
             .prefix(63)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return cleaned.isEmpty ? "server-\(id.prefix(8))" : cleaned
+    }
+
+    /// A server of a cut-off site known only from a sighting: `unreachable`, status UNKNOWN,
+    /// and only the sighting's fields are meaningful.
+    public static func unreachable(_ seen: ServerSighting) -> Server {
+        var server = Server(id: seen.id, name: "", projectID: seen.projectID, userID: seen.userID, site: seen.site,
+                            flavor: seen.flavor, imageID: seen.imageID, keyName: nil, metadata: [:], userData: nil,
+                            createdAt: seen.createdAt, requestID: "")
+        server.unreachable = true
+        server.taskState = nil
+        return server
     }
 
     public var status: ServerStatus { unreachable ? .unknown : ServerStatus(vmState: vmState, taskState: taskState) }

@@ -56,6 +56,15 @@ public struct Image: Sendable, Hashable {
         self.locations = []
     }
 
+    /// The properties Nova knows as image metadata (`hw_*`, `img_*`, `os_*`, architecture, …),
+    /// which a server keeps from its image at boot and shows from 2.98.
+    public var standardProperties: [String: String] {
+        let named: Set<String> = ["architecture", "hypervisor_type", "hypervisor_version_requires", "vm_mode", "auto_disk_config"]
+        return properties.filter { key, _ in
+            key.count <= 255 && (named.contains(key) || key.hasPrefix("hw_") || key.hasPrefix("img_") || key.hasPrefix("os_"))
+        }
+    }
+
     /// True when a user of `projectID` may see the image.
     public func isVisible(to projectID: String, isAdmin: Bool) -> Bool {
         isAdmin || owner == projectID || visibility == .public || visibility == .community

@@ -42,81 +42,81 @@ public enum ComputeMicroversions {
         (v(23), .absent("server migrations")),
         (v(24), .absent("cancel live migration")),
         (v(25), .absent("os-migrateLive block_migration auto")),
-        (v(26), .pending("server tags")),
+        (v(26), .served("server tags: /servers/{id}/tags, tags in views, tags/tags-any/not-tags/not-tags-any filters")),
         (v(27), .served("OpenStack-API-Version header (both forms accepted at every version)")),
-        (v(28), .pending("hypervisor cpu_info as an object")),
+        (v(28), .served("hypervisor cpu_info as an object")),
         (v(29), .absent("evacuate force")),
         (v(30), .absent("live-migrate force")),
         (v(31), .absent("os-console-auth-tokens")),
-        (v(32), .pending("device tags at boot")),
-        (v(33), .pending("hypervisor pagination")),
+        (v(32), .served("device tags on networks and block device mappings at boot")),
+        (v(33), .served("hypervisor list pagination (limit, marker)")),
         (v(34), .absent("live migration checks in background")),
-        (v(35), .pending("keypair pagination")),
-        (v(36), .pending("proxy APIs 404, network quotas removed")),
-        (v(37), .pending("networks required at boot (auto, none)")),
-        (v(38), .pending("invalid status filter is 400 for everyone")),
-        (v(39), .pending("maxImageMeta removed from limits")),
-        (v(40), .pending("simple tenant usage pagination")),
-        (v(41), .absent("aggregate uuid")),
-        (v(42), .pending("device tags at boot restored")),
+        (v(35), .served("keypair list pagination (limit, marker)")),
+        (v(36), .served("network proxy quotas and limits removed (the proxy APIs are never served)")),
+        (v(37), .served("networks required at boot: auto, none or a list")),
+        (v(38), .served("an invalid status filter is 400 for everyone")),
+        (v(39), .served("maxImageMeta removed from limits")),
+        (v(40), .served("simple tenant usage pagination (limit, marker)")),
+        (v(41), .absent("aggregate uuid (no os-aggregates)")),
+        (v(42), .served("device tags at boot restored")),
         (v(43), .absent("os-hosts removed")),
-        (v(44), .pending("network proxy actions removed")),
+        (v(44), .absent("addFixedIp, removeFixedIp, addFloatingIp, removeFloatingIp, os-virtual-interfaces removed (never served)")),
         (v(45), .absent("createImage returns image_id")),
         (v(46), .served("X-OpenStack-Request-Id on every response")),
-        (v(47), .pending("flavor embedded in servers")),
-        (v(48), .pending("standard diagnostics")),
-        (v(49), .pending("tagged interface and volume attach")),
+        (v(47), .served("flavor embedded in servers")),
+        (v(48), .absent("standard server diagnostics (no diagnostics API)")),
+        (v(49), .absent("tagged interface and volume attach (no os-interface, os-volume_attachments yet)")),
         (v(50), .absent("quota class sets server groups")),
-        (v(51), .pending("volume-extended event; events in instance action show")),
-        (v(52), .pending("tags at boot")),
-        (v(53), .pending("hypervisor and service UUIDs")),
-        (v(54), .pending("keypair at rebuild")),
-        (v(55), .pending("flavor description")),
+        (v(51), .absent("volume-extended external event (no os-server-external-events)")),
+        (v(52), .served("tags at boot")),
+        (v(53), .served("hypervisor UUIDs; hypervisor_hostname_pattern and with_servers")),
+        (v(54), .absent("keypair at rebuild (no rebuild)")),
+        (v(55), .served("flavor description; PUT /flavors/{id}")),
         (v(56), .absent("migrate to a host")),
-        (v(57), .pending("personality removed")),
-        (v(58), .pending("instance action pagination")),
+        (v(57), .served("personality removed; maxPersonality and injected file quotas removed")),
+        (v(58), .served("instance action pagination, changes-since, updated_at")),
         (v(59), .absent("migration pagination")),
-        (v(60), .pending("multiattach volumes")),
-        (v(61), .pending("flavor extra_specs in views")),
-        (v(62), .pending("host in instance action events")),
-        (v(63), .pending("trusted image certificates")),
-        (v(64), .pending("server group policy and rules")),
+        (v(60), .absent("multiattach volumes (no volumes yet)")),
+        (v(61), .served("flavor extra_specs in views")),
+        (v(62), .served("host and hostId in instance action events")),
+        (v(63), .served("trusted_image_certificates (no signature verification here: requests naming certificates are 400)")),
+        (v(64), .served("server group policy and rules (max_server_per_host)")),
         (v(65), .absent("abort queued live migration")),
-        (v(66), .pending("changes-before filter")),
-        (v(67), .pending("volume_type in block device mappings")),
+        (v(66), .served("changes-before filter on servers and instance actions")),
+        (v(67), .served("volume_type in block device mappings (volume mappings are refused until block storage)")),
         (v(68), .absent("live migration force removed")),
-        (v(69), .pending("servers of unreachable sites shown minimal and UNKNOWN")),
-        (v(70), .pending("device tags in interfaces and volume attachments")),
-        (v(71), .pending("server_groups in server show")),
-        (v(72), .pending("neutron resource requests")),
-        (v(73), .pending("locked_reason; lock with a reason; locked filter")),
-        (v(74), .pending("host and hypervisor_hostname at boot")),
-        (v(75), .pending("strict query parameters; rebuild answer as show")),
-        (v(76), .pending("power-update event")),
-        (v(77), .pending("unshelve availability zone")),
-        (v(78), .pending("server topology")),
-        (v(79), .pending("delete_on_termination in volume attachments")),
+        (v(69), .served("servers of unreachable sites shown minimal and UNKNOWN (left out below)")),
+        (v(70), .absent("device tags in interfaces and volume attachments (neither API yet)")),
+        (v(71), .served("server_groups in server show and update")),
+        (v(72), .absent("neutron ports with resource requests (no network service yet)")),
+        (v(73), .served("locked_reason; lock with a reason; locked filter")),
+        (v(74), .served("host and hypervisor_hostname at boot (admins)")),
+        (v(75), .served("unknown query parameters 400; update answers as show; flavor swap 0; hypervisor servers always")),
+        (v(76), .absent("power-update external event")),
+        (v(77), .absent("unshelve availability zone (no shelve)")),
+        (v(78), .served("server topology (no NUMA guests here: empty)")),
+        (v(79), .absent("delete_on_termination in volume attachments (no os-volume_attachments yet)")),
         (v(80), .absent("migrations user and project filters")),
         (v(81), .absent("image cache pre-caching")),
         (v(82), .absent("accelerator request events")),
-        (v(83), .pending("more server list filters for non-admins")),
-        (v(84), .pending("instance action event details")),
-        (v(85), .pending("volume attachment update")),
-        (v(86), .pending("flavor extra spec validation")),
-        (v(87), .pending("rescue of volume-backed servers")),
-        (v(88), .pending("hypervisor statistics and fields removed")),
-        (v(89), .pending("volume attachment attachment_id and bdm_uuid")),
-        (v(90), .pending("hostname at boot, update and rebuild")),
-        (v(91), .pending("unshelve to a host")),
-        (v(92), .pending("keypair generation refused")),
-        (v(93), .pending("rebuild of volume-backed servers")),
-        (v(94), .pending("FQDN hostnames")),
+        (v(83), .served("more server list filters for non-admins")),
+        (v(84), .served("instance action event details")),
+        (v(85), .absent("volume attachment update (no os-volume_attachments yet)")),
+        (v(86), .absent("flavor extra spec validation (extra specs are not writable here)")),
+        (v(87), .absent("rescue of volume-backed servers (no rescue)")),
+        (v(88), .served("hypervisor statistics and usage fields removed; uptime in hypervisor views")),
+        (v(89), .absent("volume attachment attachment_id and bdm_uuid (no os-volume_attachments yet)")),
+        (v(90), .served("hostname at boot and update; OS-EXT-SRV-ATTR:hostname for everyone")),
+        (v(91), .absent("unshelve to a host (no shelve)")),
+        (v(92), .served("keypair generation refused; '@' and '.' allowed in names")),
+        (v(93), .absent("rebuild of volume-backed servers (no rebuild)")),
+        (v(94), .served("FQDN hostnames")),
         (v(95), .absent("evacuate to STOPPED")),
-        (v(96), .pending("pinned_availability_zone")),
-        (v(97), .pending("shares")),
-        (v(98), .pending("image properties in server show")),
-        (v(99), .pending("spice direct consoles")),
-        (v(100), .pending("scheduler_hints in server show")),
+        (v(96), .served("pinned_availability_zone")),
+        (v(97), .absent("Manila share attachments (no file share service)")),
+        (v(98), .served("image properties in server views")),
+        (v(99), .served("spice-direct console type (no console proxy: unavailable, as every type)")),
+        (v(100), .served("scheduler_hints in server views")),
     ]
 
     /// The highest version served: the one before the first pending change.
@@ -139,6 +139,7 @@ enum ComputeFeature: Sendable {
     case extendedAttributes
     case ip6FilterForEveryone
     case remoteConsoles
+    case mksConsoles
     case locked
     case keypairUserID
     case serverGroupOwner
@@ -147,25 +148,109 @@ enum ComputeFeature: Sendable {
     case crashDump
     case description
     case deletedServerActions
+    case tags
+    case hypervisorCPUInfoObject
+    case deviceTags
+    case hypervisorPagination
+    case keypairPagination
+    case noNetworkProxyLimits
+    case networksRequired
+    case statusFilterStrict
+    case noImageMetaLimit
+    case usagePagination
+    case flavorEmbedded
+    case tagsAtBoot
+    case hypervisorUUIDs
+    case flavorDescription
+    case noPersonality
+    case actionPagination
+    case flavorExtraSpecs
+    case eventHost
+    case trustedCertificates
+    case groupPolicyRules
+    case changesBefore
+    case bdmVolumeType
+    case downSiteMinimal
+    case serverGroupsInShow
+    case lockedReason
+    case requestedDestination
+    case strictQuery, fullUpdateView, swapZero, hypervisorServersAlways
+    case topology
+    case moreFiltersForEveryone
+    case eventDetails
+    case hypervisorTrimmed
+    case hostname
+    case keypairGenerationRefused
+    case fqdnHostname
+    case pinnedZone
+    case imageProperties
+    case spiceDirect
+    case schedulerHints
 
     var since: APIVersion {
         switch self {
-        case .keypairType, .keypairCreated201: APIVersion(2, 2)
-        case .extendedAttributes: APIVersion(2, 3)
-        case .ip6FilterForEveryone: APIVersion(2, 5)
-        case .remoteConsoles: APIVersion(2, 6)
-        case .locked: APIVersion(2, 9)
-        case .keypairUserID: APIVersion(2, 10)
-        case .serverGroupOwner: APIVersion(2, 13)
-        case .softGroupPolicies: APIVersion(2, 15)
-        case .hostStatus: APIVersion(2, 16)
-        case .crashDump: APIVersion(2, 17)
-        case .description: APIVersion(2, 19)
-        case .deletedServerActions: APIVersion(2, 21)
+        case .keypairType, .keypairCreated201: v(2)
+        case .extendedAttributes: v(3)
+        case .ip6FilterForEveryone: v(5)
+        case .remoteConsoles: v(6)
+        case .mksConsoles: v(8)
+        case .locked: v(9)
+        case .keypairUserID: v(10)
+        case .serverGroupOwner: v(13)
+        case .softGroupPolicies: v(15)
+        case .hostStatus: v(16)
+        case .crashDump: v(17)
+        case .description: v(19)
+        case .deletedServerActions: v(21)
+        case .tags: v(26)
+        case .hypervisorCPUInfoObject: v(28)
+        case .deviceTags: v(32)
+        case .hypervisorPagination: v(33)
+        case .keypairPagination: v(35)
+        case .noNetworkProxyLimits: v(36)
+        case .networksRequired: v(37)
+        case .statusFilterStrict: v(38)
+        case .noImageMetaLimit: v(39)
+        case .usagePagination: v(40)
+        case .flavorEmbedded: v(47)
+        case .tagsAtBoot: v(52)
+        case .hypervisorUUIDs: v(53)
+        case .flavorDescription: v(55)
+        case .noPersonality: v(57)
+        case .actionPagination: v(58)
+        case .flavorExtraSpecs: v(61)
+        case .eventHost: v(62)
+        case .trustedCertificates: v(63)
+        case .groupPolicyRules: v(64)
+        case .changesBefore: v(66)
+        case .bdmVolumeType: v(67)
+        case .downSiteMinimal: v(69)
+        case .serverGroupsInShow: v(71)
+        case .lockedReason: v(73)
+        case .requestedDestination: v(74)
+        case .strictQuery, .fullUpdateView, .swapZero, .hypervisorServersAlways: v(75)
+        case .topology: v(78)
+        case .moreFiltersForEveryone: v(83)
+        case .eventDetails: v(84)
+        case .hypervisorTrimmed: v(88)
+        case .hostname: v(90)
+        case .keypairGenerationRefused: v(92)
+        case .fqdnHostname: v(94)
+        case .pinnedZone: v(96)
+        case .imageProperties: v(98)
+        case .spiceDirect: v(99)
+        case .schedulerHints: v(100)
         }
     }
 
-    func served(at version: APIVersion) -> Bool { version >= since }
+    /// Whether `version` has the feature. Device tags at boot were lost from 2.33 (mappings)
+    /// and 2.37 (networks) and restored in 2.42; LUC accepts them at 2.32 and from 2.42.
+    func served(at version: APIVersion) -> Bool {
+        if self == .deviceTags { return version == v(32) || version >= v(42) }
+        return version >= since
+    }
+
+    private func v(_ minor: Int) -> APIVersion { APIVersion(2, minor) }
 }
 
 extension APIRequestContext {

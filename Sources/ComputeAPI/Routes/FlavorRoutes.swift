@@ -11,15 +11,28 @@ struct FlavorRoutes: Sendable {
     func register(on v21: RouterGroup<APIRequestContext>) {
         v21.get("flavors") { request, context in
             let flavors = try await list(request, try context.requirePrincipal())
-            return Response.json(.object([("flavors", .array(flavors.map(views.flavorBrief)))]))
+            let version = context.computeVersion
+            return Response.json(.object([("flavors", .array(flavors.map { views.flavorBrief($0, version: version) }))]))
         }
         v21.get("flavors/detail") { request, context in
             let flavors = try await list(request, try context.requirePrincipal())
-            return Response.json(.object([("flavors", .array(flavors.map(views.flavor)))]))
+            let version = context.computeVersion
+            return Response.json(.object([("flavors", .array(flavors.map { views.flavor($0, version: version) }))]))
         }
         v21.get("flavors/:id") { _, context in
             _ = try context.requirePrincipal()
-            return Response.json(.object([("flavor", views.flavor(try await cloud.flavors.get(try context.parameters.require("id"))))]))
+            return Response.json(.object([("flavor", views.flavor(try await cloud.flavors.get(try context.parameters.require("id")),
+                                                                  version: context.computeVersion))]))
+        }
+        v21.put("flavors/:id") { request, context in
+            let p = try context.requirePrincipal()
+            guard context.serves(.flavorDescription) else { throw APIError.notFound() }
+            let body = try await request.json(context: context)
+            guard let f = body["flavor"], let members = f.members, members.count == 1, members[0].0 == "description",
+                  members[0].1.isNull || members[0].1.string != nil
+            else { throw APIError.badRequest("Invalid input for field/attribute flavor: only 'description' (a string or null) can change.") }
+            let flavor = try await cloud.flavors.update(try context.parameters.require("id"), description: members[0].1.string, by: p)
+            return Response.json(.object([("flavor", views.flavor(flavor, version: context.computeVersion))]))
         }
         v21.get("flavors/:id/os-extra_specs") { _, context in
             _ = try context.requirePrincipal()
@@ -49,14 +62,21 @@ struct FlavorRoutes: Sendable {
             case let .int(i)?: id = String(i)
             default: throw APIError.badRequest("Invalid input for field/attribute id: must be a string.")
             }
-            let flavor = Flavor(id: id, name: name, vcpus: try integer("vcpus", required: true)!, ramMB: try integer("ram", required: true)!,
+            if f["description"] != nil && !context.serves(.flavorDescription) {
+                throw APIError.badRequest("Invalid input for field/attribute flavor. Additional properties are not allowed ('description' was unexpected)")
+            }
+            if let d = f["description"], !d.isNull, d.string == nil {
+                throw APIError.badRequest("Invalid input for field/attribute description: must be a string or null.")
+            }
+            var flavor = Flavor(id: id, name: name, vcpus: try integer("vcpus", required: true)!, ramMB: try integer("ram", required: true)!,
                                 diskGB: try integer("disk", required: true)!,
                                 ephemeralGB: try integer("OS-FLV-EXT-DATA:ephemeral", required: false) ?? 0,
                                 swapMB: try integer("swap", required: false) ?? 0,
                                 isPublic: f["os-flavor-access:is_public"]?.bool ?? true,
                                 rxtxFactor: f["rxtx_factor"]?.number ?? 1.0)
+            flavor.description = f["description"]?.string
             let created = try await cloud.flavors.create(flavor, by: p)
-            return Response.json(.object([("flavor", views.flavor(created))]))
+            return Response.json(.object([("flavor", views.flavor(created, version: context.computeVersion))]))
         }
         v21.delete("flavors/:id") { _, context in
             try await cloud.flavors.delete(try context.parameters.require("id"), by: try context.requirePrincipal())

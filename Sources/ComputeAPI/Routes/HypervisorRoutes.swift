@@ -5,23 +5,21 @@ import Hummingbird
 import OpenStackHTTP
 import Scheduling
 
-/// `/os-hypervisors`: every host of every site, for admins, with its statistics.
+/// `/os-hypervisors`: every host of every site, for admins, with its statistics. Paginated from
+/// 2.33; UUIDs, `hypervisor_hostname_pattern` and `with_servers` from 2.53; statistics gone at 2.88.
 struct HypervisorRoutes: Sendable {
     let cloud: ControlPlane
     var views: ComputeViews { ComputeViews(links: Links(base: cloud.configuration.publicURL)) }
 
     func register(on v21: RouterGroup<APIRequestContext>) {
-        v21.get("os-hypervisors") { _, context in
-            let hosts = try await cloud.hypervisors.all(by: try context.requirePrincipal())
-            return Response.json(.object([("hypervisors", .array(hosts.map { views.hypervisor($0, detail: false, runningVMs: 0) }))]))
+        v21.get("os-hypervisors") { request, context in
+            Response.json(try await listing(request, context, detail: false))
         }
-        v21.get("os-hypervisors/detail") { _, context in
-            let hosts = try await cloud.hypervisors.all(by: try context.requirePrincipal())
-            var items: [JSON] = []
-            for h in hosts { items.append(views.hypervisor(h, detail: true, runningVMs: try await cloud.hypervisors.runningServers(on: h.host))) }
-            return Response.json(.object([("hypervisors", .array(items))]))
+        v21.get("os-hypervisors/detail") { request, context in
+            Response.json(try await listing(request, context, detail: true))
         }
         v21.get("os-hypervisors/statistics") { _, context in
+            guard !context.serves(.hypervisorTrimmed) else { throw APIError.notFound() }
             let hosts = try await cloud.hypervisors.all(by: try context.requirePrincipal())
             var running = 0
             for h in hosts { running += try await cloud.hypervisors.runningServers(on: h.host) }
@@ -35,13 +33,58 @@ struct HypervisorRoutes: Sendable {
                 ("vcpus", sum { $0.capacity.vcpus }), ("vcpus_used", sum { $0.used.vcpus }),
             ]))]))
         }
-        v21.get("os-hypervisors/:id") { _, context in
-            let hosts = try await cloud.hypervisors.all(by: try context.requirePrincipal())
+        v21.get("os-hypervisors/:id") { request, context in
+            let p = try context.requirePrincipal()
+            let hosts = try await cloud.hypervisors.all(by: p)
             let id = try context.parameters.require("id")
-            guard let h = hosts.first(where: { String($0.host.number) == id }) else {
+            let uuids = context.serves(.hypervisorUUIDs)
+            guard let h = hosts.first(where: { uuids ? $0.host.id == id : String($0.host.number) == id }) else {
                 throw APIError.notFound("Hypervisor with ID \(id) could not be found.")
             }
-            return Response.json(.object([("hypervisor", views.hypervisor(h, detail: true, runningVMs: try await cloud.hypervisors.runningServers(on: h.host)))]))
+            let withServers = try uuids && (request.query.bool("with_servers") ?? false)
+            return Response.json(.object([("hypervisor", try await view(h, detail: true, withServers: withServers, p, context.computeVersion))]))
         }
+    }
+
+    func listing(_ request: Request, _ context: APIRequestContext, detail: Bool) async throws -> JSON {
+        let p = try context.requirePrincipal()
+        let q = request.query
+        let version = context.computeVersion
+        let uuids = context.serves(.hypervisorUUIDs)
+        var hosts = try await cloud.hypervisors.all(by: p)
+        let pattern = uuids ? q["hypervisor_hostname_pattern"] : nil
+        if let pattern {
+            guard q["limit"] == nil && q["marker"] == nil else {
+                throw APIError.badRequest("Paging over hypervisors with 'hypervisor_hostname_pattern' is not supported.")
+            }
+            hosts = hosts.filter { $0.host.name.contains(pattern) }
+            if hosts.isEmpty { throw APIError.notFound("No hypervisor matching '\(pattern)' could be found.") }
+        }
+        var next: String? = nil
+        if context.serves(.hypervisorPagination) {
+            (hosts, next) = try MarkerPage.apply(hosts, q) { uuids ? $0.host.id : String($0.host.number) }
+        }
+        let withServers = try uuids && (q.bool("with_servers") ?? false)
+        var items: [JSON] = []
+        for h in hosts { items.append(try await view(h, detail: detail, withServers: withServers, p, version)) }
+        var members: [(String, JSON)] = [("hypervisors", .array(items))]
+        if let next {
+            let path = detail ? "os-hypervisors/detail" : "os-hypervisors"
+            members.append(("hypervisors_links", [.object([
+                ("href", .string("\(cloud.configuration.publicURL)/compute/v2.1/\(path)?limit=\(hosts.count)&marker=\(next)")), ("rel", "next"),
+            ])]))
+        }
+        return .object(members)
+    }
+
+    func view(_ h: HostSnapshot, detail: Bool, withServers: Bool, _ p: Principal, _ version: APIVersion) async throws -> JSON {
+        let running = detail ? try await cloud.hypervisors.runningServers(on: h.host) : 0
+        var servers: [Server]? = nil
+        if withServers {
+            let placed = try await cloud.servers.list(ServerQuery(host: h.host.id, allTenants: true), by: p)
+            // Below 2.75 the member is left out when the host has no servers.
+            if !placed.isEmpty || ComputeFeature.hypervisorServersAlways.served(at: version) { servers = placed }
+        }
+        return views.hypervisor(h, detail: detail, runningVMs: running, servers: servers, version: version)
     }
 }

@@ -1,5 +1,6 @@
 import CloudModel
 import ControlPlane
+import Foundation
 import Hummingbird
 import OpenStackHTTP
 
@@ -39,16 +40,35 @@ struct KeypairRoutes: Sendable {
                 }
                 return kind
             }
+            if context.serves(.keypairGenerationRefused) && k["public_key"] == nil {
+                throw APIError.badRequest("Invalid input for field/attribute keypair: 'public_key' is a required property (keypair generation was removed in 2.92).")
+            }
             let (keypair, privateKey) = try await cloud.keypairs.create(name: name, publicKey: k["public_key"]?.string, type: type,
-                                                                        forUser: k["user_id"]?.string, by: p)
+                                                                        forUser: k["user_id"]?.string,
+                                                                        atAndDot: context.serves(.keypairGenerationRefused), by: p)
             return Response.json(.object([("keypair", views.keypair(keypair, privateKey: privateKey,
                                                                     withType: context.serves(.keypairType)))]),
                                  status: context.serves(.keypairCreated201) ? .created : .ok)
         }
         v21.get("os-keypairs") { request, context in
-            let list = try await cloud.keypairs.list(ofUser: Self.owner(request, context), by: try context.requirePrincipal())
+            var list = try await cloud.keypairs.list(ofUser: Self.owner(request, context), by: try context.requirePrincipal())
             let withType = context.serves(.keypairType)
-            return Response.json(.object([("keypairs", .array(list.map { views.keypairListItem($0, withType: withType) }))]))
+            var members: [(String, JSON)] = []
+            if context.serves(.keypairPagination) {
+                let q = request.query
+                list.sort { $0.name < $1.name }
+                let (page, next) = try MarkerPage.apply(list, q, id: \.name)
+                list = page
+                if let next {
+                    var query = "limit=\(page.count)&marker=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                    if let user = q["user_id"] { query += "&user_id=\(user)" }
+                    members.append(("keypairs_links", [.object([
+                        ("href", .string("\(cloud.configuration.publicURL)/compute/v2.1/os-keypairs?\(query)")), ("rel", "next"),
+                    ])]))
+                }
+            }
+            members.insert(("keypairs", .array(list.map { views.keypairListItem($0, withType: withType) })), at: 0)
+            return Response.json(.object(members))
         }
         v21.get("os-keypairs/:name") { request, context in
             let keypair = try await cloud.keypairs.get(try context.parameters.require("name"), ofUser: Self.owner(request, context),

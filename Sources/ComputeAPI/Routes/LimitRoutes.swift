@@ -13,7 +13,7 @@ struct LimitRoutes: Sendable {
             let p = try context.requirePrincipal()
             let project = p.isAdmin ? (request.query["tenant_id"] ?? p.projectID ?? "") : (p.projectID ?? "")
             let quota = try await cloud.quotas.quota(for: project)
-            return Response.json(ComputeViews.limits(quota, usage: try await cloud.quotas.usage(of: project)))
+            return Response.json(ComputeViews.limits(quota, usage: try await cloud.quotas.usage(of: project), version: context.computeVersion))
         }
     }
 }

@@ -13,11 +13,11 @@ struct QuotaSetRoutes: Sendable {
             let p = try context.requirePrincipal()
             let project = try context.parameters.require("project")
             guard p.isAdmin || p.projectID == project else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.") }
-            return Response.json(.object([("quota_set", ComputeViews.quotaSet(try await cloud.quotas.quota(for: project), id: project))]))
+            return Response.json(.object([("quota_set", ComputeViews.quotaSet(try await cloud.quotas.quota(for: project), id: project, version: context.computeVersion))]))
         }
         v21.get("os-quota-sets/:project/defaults") { _, context in
             _ = try context.requirePrincipal()
-            return Response.json(.object([("quota_set", ComputeViews.quotaSet(.defaults, id: try context.parameters.require("project")))]))
+            return Response.json(.object([("quota_set", ComputeViews.quotaSet(.defaults, id: try context.parameters.require("project"), version: context.computeVersion))]))
         }
         v21.put("os-quota-sets/:project") { request, context in
             let p = try context.requirePrincipal()
@@ -25,8 +25,13 @@ struct QuotaSetRoutes: Sendable {
             guard let set = try await request.json(context: context)["quota_set"], let members = set.members else {
                 throw APIError.badRequest("Invalid input for field/attribute quota_set: required object.")
             }
+            // The keys of the quota set at this version (network ones go at 2.36, injected files at 2.57).
+            let known = Set(ComputeViews.quotaSet(.defaults, id: "", version: context.computeVersion).members!.map(\.0)).subtracting(["id"])
             var values: [String: Int] = [:]
             for (key, value) in members where key != "force" {
+                guard known.contains(key) else {
+                    throw APIError.badRequest("Invalid input for field/attribute quota_set. Additional properties are not allowed ('\(key)' was unexpected)")
+                }
                 guard let n = value.int ?? value.string.flatMap({ Int($0) }), n >= -1 else {
                     throw APIError.badRequest("Invalid input for field/attribute \(key): must be an integer >= -1.")
                 }
@@ -40,7 +45,7 @@ struct QuotaSetRoutes: Sendable {
                 if let v = requested["key_pairs"] { q.keyPairs = v }
                 if let v = requested["metadata_items"] { q.metadataItems = v }
             }
-            let body = ComputeViews.quotaSet(quota, id: project)
+            let body = ComputeViews.quotaSet(quota, id: project, version: context.computeVersion)
             return Response.json(.object([("quota_set", .object(body.members!.filter { $0.0 != "id" }))]))
         }
     }

@@ -36,10 +36,21 @@ struct ServerRoutes: Sendable {
         }
         v21.get("servers/:id") { _, context in
             let p = try context.requirePrincipal()
-            let server = try await servers.get(try context.parameters.require("id"), by: p).value
+            let id = try context.parameters.require("id")
+            if let site = context.unreachableHome {
+                // The server's site does not answer: from 2.69 Nova's minimal view, from what this site saw.
+                guard context.serves(.downSiteMinimal), let normalized = ResourceID.normalized(id),
+                      let seen = await servers.sightings.sighting(normalized, of: site, project: p.isAdmin ? nil : p.projectID)
+                else {
+                    throw ControlPlaneError(.unavailable, "Site \(site) does not answer from site \(cloud.configuration.site): its resources cannot be shown or changed until it is reachable again.")
+                }
+                return Response.json(.object([("server", views.detail(Server.unreachable(seen), admin: p.isAdmin,
+                                                                      version: context.computeVersion, show: true))]))
+            }
+            let server = try await servers.get(id, by: p).value
             let status = await HostStatuses.load(cloud, p, context.computeVersion, for: [server])?.status(of: server)
             return Response.json(.object([("server", views.detail(server, admin: p.isAdmin, version: context.computeVersion,
-                                                                  hostStatus: status))]))
+                                                                  hostStatus: status, show: true))]))
         }
         v21.put("servers/:id") { request, context in
             let p = try context.requirePrincipal()
@@ -49,10 +60,11 @@ struct ServerRoutes: Sendable {
             }
             var allowed: Set<String> = ["name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig"]
             if context.serves(.description) { allowed.insert("description") }
+            if context.serves(.hostname) { allowed.insert("hostname") }
             if let unknown = members.map(\.0).first(where: { !allowed.contains($0) }) {
                 throw APIError.badRequest("Additional properties are not allowed ('\(unknown)' was unexpected)")
             }
-            for key in ["name", "accessIPv4", "accessIPv6"] where change[key] != nil && change[key]?.string == nil {
+            for key in ["name", "accessIPv4", "accessIPv6", "hostname"] where change[key] != nil && change[key]?.string == nil {
                 throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.")
             }
             let description: String?? = switch change["description"] {
@@ -60,10 +72,18 @@ struct ServerRoutes: Sendable {
             case .null?: .some(nil)
             case let value?: .some(try value.string ?? { throw APIError.badRequest("Invalid input for field/attribute description: must be a string or null.") }())
             }
+            let hostname = change["hostname"]?.string
+            if let hostname, !context.serves(.fqdnHostname), hostname.contains(".") {
+                throw APIError.badRequest("Invalid input for field/attribute hostname. Value: \(hostname). A hostname is one label (an FQDN needs 2.94).")
+            }
             let server = try await servers.update(try context.parameters.require("id"), name: change["name"]?.string,
                                                   accessIPv4: change["accessIPv4"]?.string,
-                                                  accessIPv6: change["accessIPv6"]?.string, description: description, by: p)
-            return Response.json(.object([("server", views.common(server, version: context.computeVersion))]))
+                                                  accessIPv6: change["accessIPv6"]?.string, description: description,
+                                                  hostname: hostname, by: p)
+            let status = context.serves(.fullUpdateView)
+                ? await HostStatuses.load(cloud, p, context.computeVersion, for: [server])?.status(of: server) : nil
+            return Response.json(.object([("server", views.update(server, admin: p.isAdmin, version: context.computeVersion,
+                                                                  hostStatus: status))]))
         }
         v21.delete("servers/:id") { _, context in
             let p = try context.requirePrincipal()
@@ -77,8 +97,8 @@ struct ServerRoutes: Sendable {
             case let .lifecycle(action):
                 try await servers.perform(action, on: id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
-            case .lock:
-                try await servers.setLocked(true, id, by: p, requestID: context.requestID)
+            case let .lock(reason):
+                try await servers.setLocked(true, id, reason: reason, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
             case .triggerCrashDump:
                 try await servers.triggerCrashDump(id, by: p, requestID: context.requestID)
@@ -95,23 +115,44 @@ struct ServerRoutes: Sendable {
             _ = try await servers.get(try context.parameters.require("id"), by: try context.requirePrincipal())
             return Response.json(.object([("addresses", .object([]))]))
         }
-        v21.get("servers/:id/os-instance-actions") { _, context in
+        v21.get("servers/:id/os-instance-actions") { request, context in
             let p = try context.requirePrincipal()
-            let actions = try await servers.instanceActions(try context.parameters.require("id"),
-                                                            includeDeleted: context.serves(.deletedServerActions), by: p)
+            let id = try context.parameters.require("id")
+            let (server, history) = try await servers.instanceHistory(id, includeDeleted: context.serves(.deletedServerActions), by: p)
+            var actions = Array(history.reversed())
+            var next: String? = nil
+            if context.serves(.actionPagination) {
+                (actions, next) = try InstanceActionPage.apply(request.query, to: actions, version: context.computeVersion)
+            }
             let compute = ComputeViews(links: views.links)
-            return Response.json(.object([("instanceActions", .array(actions.reversed().map { compute.instanceAction($0, events: false, admin: p.isAdmin) }))]))
+            let version = context.computeVersion
+            var members: [(String, JSON)] = [("instanceActions", .array(actions.map {
+                compute.instanceAction($0, events: false, admin: p.isAdmin, server: server, version: version)
+            }))]
+            if let next {
+                members.append(("links", [.object([("href", .string("\(cloud.configuration.publicURL)/compute/v2.1/servers/\(id)/os-instance-actions?limit=\(actions.count)&marker=\(next)")), ("rel", "next")])]))
+            }
+            return Response.json(.object(members))
         }
         v21.get("servers/:id/os-instance-actions/:request") { _, context in
             let p = try context.requirePrincipal()
             let wanted = try context.parameters.require("request")
-            let actions = try await servers.instanceActions(try context.parameters.require("id"),
-                                                            includeDeleted: context.serves(.deletedServerActions), by: p)
+            let (server, actions) = try await servers.instanceHistory(try context.parameters.require("id"),
+                                                                      includeDeleted: context.serves(.deletedServerActions), by: p)
             guard let action = actions.first(where: { $0.requestID == wanted }) else {
                 throw APIError.notFound("Action \(wanted) not found")
             }
-            return Response.json(.object([("instanceAction", ComputeViews(links: views.links).instanceAction(action, events: true, admin: p.isAdmin))]))
+            return Response.json(.object([("instanceAction", ComputeViews(links: views.links).instanceAction(
+                action, events: true, admin: p.isAdmin, server: server, version: context.computeVersion))]))
         }
+        v21.get("servers/:id/topology") { _, context in
+            guard context.serves(.topology) else { throw APIError.notFound() }
+            let p = try context.requirePrincipal()
+            _ = try await servers.get(try context.parameters.require("id"), by: p)
+            // No guest here has a NUMA topology (no hw:numa_* flavors): Nova then answers no nodes.
+            return Response.json(.object([("nodes", []), ("pagesize_kb", .null)]))
+        }
+        ServerTagRoutes(servers: servers, publicURL: cloud.configuration.publicURL).register(on: v21)
         v21.post("servers/:id/remote-consoles") { request, context -> Response in
             guard context.serves(.remoteConsoles) else { throw APIError.notFound() }
             let p = try context.requirePrincipal()
@@ -126,7 +167,8 @@ struct ServerRoutes: Sendable {
     @Sendable func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let p = try context.requirePrincipal()
         let wire = try CreateServerRequest(try await request.json(context: context), version: context.computeVersion)
-        let created = try await servers.create(wire.command, by: p, requestID: context.requestID)
+        let origin = request.headers[SiteScopedRoute.originSiteHeader]
+        let created = try await servers.create(wire.command, by: p, requestID: context.requestID, origin: origin)
         if wire.returnReservationID {
             return Response.json(.object([("reservation_id", .string(created[0].reservationID))]), status: .accepted)
         }

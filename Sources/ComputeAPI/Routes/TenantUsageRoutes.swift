@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import OpenStackHTTP
 
-/// `/os-simple-tenant-usage`: server hours per project over a period.
+/// `/os-simple-tenant-usage`: server hours per project over a period; from 2.40 the servers'
+/// usages are paged (`limit`, `marker` = a server ID) and the totals cover the page, as Nova.
 struct TenantUsageRoutes: Sendable {
     let cloud: ControlPlane
 
@@ -13,20 +14,51 @@ struct TenantUsageRoutes: Sendable {
             let p = try context.requirePrincipal()
             let project = try context.parameters.require("project")
             let (start, end) = try period(request)
-            let usages = try await cloud.usage.usage(project: project, start: start, end: end, by: p)
-            return Response.json(.object([("tenant_usage", tenantUsage(project, usages, start, end))]))
+            let all = try await cloud.usage.usage(project: project, start: start, end: end, by: p)
+            let (usages, next) = try page(all, request, context)
+            var members: [(String, JSON)] = [("tenant_usage", usages.isEmpty && context.serves(.usagePagination) ? .object([]) : tenantUsage(project, usages, start, end))]
+            if let next { members.append(("tenant_usage_links", links(request, path: "os-simple-tenant-usage/\(project)", marker: next))) }
+            return Response.json(.object(members))
         }
         v21.get("os-simple-tenant-usage") { request, context in
             let p = try context.requirePrincipal()
             guard p.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-simple-tenant-usage:list to be performed.") }
             let (start, end) = try period(request)
-            var all: [JSON] = []
-            for project in try await cloud.identity.projects() {
-                let usages = try await cloud.usage.usage(project: project.id, start: start, end: end, by: p)
-                if !usages.isEmpty { all.append(tenantUsage(project.id, usages, start, end, detailed: request.query["detailed"] == "1")) }
+            var usages: [UsageService.ServerUsage] = []
+            for project in try await cloud.identity.projects().sorted(by: { $0.id < $1.id }) {
+                usages += try await cloud.usage.usage(project: project.id, start: start, end: end, by: p)
             }
-            return Response.json(.object([("tenant_usages", .array(all))]))
+            let (paged, next) = try page(usages, request, context)
+            var all: [JSON] = []
+            var byProject: [String: [UsageService.ServerUsage]] = [:]
+            var order: [String] = []
+            for u in paged {
+                if byProject[u.server.projectID] == nil { order.append(u.server.projectID) }
+                byProject[u.server.projectID, default: []].append(u)
+            }
+            for project in order {
+                all.append(tenantUsage(project, byProject[project]!, start, end, detailed: request.query["detailed"] == "1"))
+            }
+            var members: [(String, JSON)] = [("tenant_usages", .array(all))]
+            if let next { members.append(("tenant_usages_links", links(request, path: "os-simple-tenant-usage", marker: next))) }
+            return Response.json(.object(members))
         }
+    }
+
+    /// The page of server usages `limit`/`marker` ask for (2.40; everything below), and the
+    /// marker of the next page.
+    func page(_ usages: [UsageService.ServerUsage], _ request: Request, _ context: APIRequestContext) throws
+        -> ([UsageService.ServerUsage], String?)
+    {
+        guard context.serves(.usagePagination) else { return (usages, nil) }
+        return try MarkerPage.apply(usages, request.query, id: \.server.id)
+    }
+
+    func links(_ request: Request, path: String, marker: String) -> JSON {
+        var pairs = request.query.pairs.filter { $0.0 != "marker" }
+        pairs.append(("marker", marker))
+        let query = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
+        return [.object([("href", .string("\(cloud.configuration.publicURL)/compute/v2.1/\(path)?\(query)")), ("rel", "next")])]
     }
 
     func period(_ request: Request) throws -> (Date, Date) {

@@ -11,9 +11,57 @@ import Synchronization
 struct ServerViews {
     let links: Links
 
-    /// `{id, name, links}` of `GET /servers`.
+    /// `{id, name, links}` of `GET /servers`; `{id, status, links}` for a server of a cut-off site (2.69).
     func brief(_ s: Server) -> JSON {
-        .object([("id", .string(s.id)), ("name", .string(s.name)), ("links", links.links("servers", s.id))])
+        if s.unreachable {
+            return .object([("id", .string(s.id)), ("status", "UNKNOWN"), ("links", links.links("servers", s.id))])
+        }
+        return .object([("id", .string(s.id)), ("name", .string(s.name)), ("links", links.links("servers", s.id))])
+    }
+
+    /// Nova's minimal view of a server of a down cell (2.69): the list detail has id, status,
+    /// tenant_id, created and links; the show adds what the boot request said.
+    func unreachable(_ s: Server, show: Bool, version: APIVersion) -> JSON {
+        var m: [(String, JSON)] = [
+            ("id", .string(s.id)), ("status", "UNKNOWN"), ("tenant_id", .string(s.projectID)),
+            ("created", .string(Timestamps.seconds(s.createdAt))), ("links", links.links("servers", s.id)),
+        ]
+        if show {
+            m += [("image", image(s, version: version)), ("flavor", flavor(s, version: version)),
+                  ("OS-EXT-AZ:availability_zone", .string(s.site)), ("OS-EXT-STS:power_state", 0), ("user_id", .string(s.userID))]
+            if ComputeFeature.serverGroupsInShow.served(at: version) { m.append(("server_groups", .array(s.groupID.map { [.string($0)] } ?? []))) }
+        }
+        return .object(m)
+    }
+
+    func image(_ s: Server, version: APIVersion) -> JSON {
+        var m: [(String, JSON)] = [("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))]
+        if ComputeFeature.imageProperties.served(at: version) {
+            m.append(("properties", .object(s.imageProperties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        return .object(m)
+    }
+
+    /// The flavor's link, or from 2.47 a copy of the flavor the server was booted with.
+    func flavor(_ s: Server, version: APIVersion) -> JSON {
+        guard ComputeFeature.flavorEmbedded.served(at: version) else {
+            return .object([("id", .string(s.flavor.id)), ("links", links.bookmark("flavors", s.flavor.id))])
+        }
+        let f = s.flavor
+        return .object([("vcpus", .int(f.vcpus)), ("ram", .int(f.ramMB)), ("disk", .int(f.diskGB)), ("ephemeral", .int(f.ephemeralGB)),
+                        ("swap", .int(f.swapMB)), ("original_name", .string(f.name)), ("extra_specs", .object([]))])
+    }
+
+    /// The members each version adds to show, detail and update alike.
+    private func versioned(_ s: Server, version: APIVersion, show: Bool, into m: inout [(String, JSON)]) {
+        if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
+        if ComputeFeature.description.served(at: version) { m.append(("description", JSON(s.description))) }
+        if ComputeFeature.tags.served(at: version) { m.append(("tags", .array(s.tags.map(JSON.string)))) }
+        if ComputeFeature.trustedCertificates.served(at: version) { m.append(("trusted_image_certificates", .null)) }
+        if show && ComputeFeature.serverGroupsInShow.served(at: version) {
+            m.append(("server_groups", .array(s.groupID.map { [.string($0)] } ?? [])))
+        }
+        if ComputeFeature.lockedReason.served(at: version) { m.append(("locked_reason", JSON(s.lockedReason))) }
     }
 
     /// Nova's hostId: an opaque hash of project and host, empty until placed.
@@ -33,9 +81,10 @@ struct ServerViews {
 
     static let progressStatuses: Set<ServerStatus> = [.build, .active]
 
-    /// The full view of `GET /servers/{id}` and `/servers/detail`.
+    /// The full view of `GET /servers/{id}` (`show`) and `/servers/detail`.
     /// - Parameter hostStatus: Nova's `host_status` (2.16, admins), when shown.
-    func detail(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String? = nil) -> JSON {
+    func detail(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String? = nil, show: Bool = false) -> JSON {
+        if s.unreachable { return unreachable(s, show: show, version: version) }
         var m: [(String, JSON)] = [
             ("id", .string(s.id)),
             ("name", .string(s.name)),
@@ -44,8 +93,8 @@ struct ServerViews {
             ("user_id", .string(s.userID)),
             ("metadata", .object(s.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("hostId", .string(Self.hostID(s))),
-            ("image", .object([("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))])),
-            ("flavor", .object([("id", .string(s.flavor.id)), ("links", links.bookmark("flavors", s.flavor.id))])),
+            ("image", image(s, version: version)),
+            ("flavor", flavor(s, version: version)),
             ("created", .string(Timestamps.seconds(s.createdAt))),
             ("updated", .string(Timestamps.seconds(s.updatedAt))),
             ("addresses", .object([])),
@@ -85,28 +134,34 @@ struct ServerViews {
                 ]
             }
         }
-        if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
-        if ComputeFeature.description.served(at: version) { m.append(("description", JSON(s.description))) }
         if let hostStatus { m.append(("host_status", .string(hostStatus))) }
+        versioned(s, version: version, show: show, into: &m)
+        if !admin && ComputeFeature.hostname.served(at: version) { m.append(("OS-EXT-SRV-ATTR:hostname", .string(s.hostname))) }
+        if ComputeFeature.pinnedZone.served(at: version) { m.append(("pinned_availability_zone", JSON(s.pinnedZone))) }
+        if ComputeFeature.schedulerHints.served(at: version) {
+            m.append(("scheduler_hints", .object(s.schedulerHints.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(JSON.string))) })))
+        }
         return .object(m)
     }
 
-    /// The common view `PUT /servers/{id}` answers with (no extension attributes).
-    func common(_ s: Server, version: APIVersion) -> JSON {
+    /// The view `PUT /servers/{id}` answers with: the common attributes (no extensions), and
+    /// from 2.75 the whole show.
+    func update(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String?) -> JSON {
+        if ComputeFeature.fullUpdateView.served(at: version) {
+            return detail(s, admin: admin, version: version, hostStatus: hostStatus, show: true)
+        }
         var m: [(String, JSON)] = [
             ("id", .string(s.id)), ("name", .string(s.name)), ("status", .string(s.status.rawValue)),
             ("tenant_id", .string(s.projectID)), ("user_id", .string(s.userID)),
             ("metadata", .object(s.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("hostId", .string(Self.hostID(s))),
-            ("image", .object([("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))])),
-            ("flavor", .object([("id", .string(s.flavor.id)), ("links", links.bookmark("flavors", s.flavor.id))])),
+            ("image", image(s, version: version)), ("flavor", flavor(s, version: version)),
             ("created", .string(Timestamps.seconds(s.createdAt))), ("updated", .string(Timestamps.seconds(s.updatedAt))),
             ("addresses", .object([])), ("accessIPv4", .string(s.accessIPv4)),
             ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))), ("links", links.links("servers", s.id)),
         ]
         if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
-        if ComputeFeature.locked.served(at: version) { m.append(("locked", .bool(s.locked))) }
-        if ComputeFeature.description.served(at: version) { m.append(("description", JSON(s.description))) }
+        versioned(s, version: version, show: true, into: &m)
         return .object(m)
     }
 

@@ -2,8 +2,11 @@ import CloudModel
 import ControlPlane
 import OpenStackHTTP
 
-/// `POST /servers` body at the request's microversion (`description` from 2.19), validated and
-/// mapped to `CreateServerCommand`.
+/// `POST /servers` body at the request's microversion, validated and mapped to
+/// `CreateServerCommand`: `description` from 2.19, device tags at 2.32 and from 2.42, `networks`
+/// required from 2.37, tags from 2.52, no `personality` from 2.57, `trusted_image_certificates`
+/// from 2.63, `volume_type` in mappings from 2.67, `host`/`hypervisor_hostname` from 2.74,
+/// `hostname` from 2.90 (an FQDN from 2.94).
 struct CreateServerRequest {
     static let allowed: Set<String> = [
         "name", "imageRef", "flavorRef", "adminPass", "metadata", "networks", "OS-DCF:diskConfig", "accessIPv4",
@@ -11,7 +14,7 @@ struct CreateServerRequest {
         "min_count", "max_count", "return_reservation_id", "security_groups", "user_data", "personality",
     ]
 
-    let command: CreateServerCommand
+    var command: CreateServerCommand
     let returnReservationID: Bool
 
     init(_ body: JSON, version: APIVersion) throws {
@@ -20,6 +23,11 @@ struct CreateServerRequest {
         }
         var allowed = Self.allowed
         if ComputeFeature.description.served(at: version) { allowed.insert("description") }
+        if ComputeFeature.tagsAtBoot.served(at: version) { allowed.insert("tags") }
+        if ComputeFeature.noPersonality.served(at: version) { allowed.remove("personality") }
+        if ComputeFeature.trustedCertificates.served(at: version) { allowed.insert("trusted_image_certificates") }
+        if ComputeFeature.requestedDestination.served(at: version) { allowed.formUnion(["host", "hypervisor_hostname"]) }
+        if ComputeFeature.hostname.served(at: version) { allowed.insert("hostname") }
         if let unknown = members.map(\.0).first(where: { !allowed.contains($0) }) {
             throw APIError.badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('\(unknown)' was unexpected)")
         }
@@ -38,7 +46,16 @@ struct CreateServerRequest {
         }
         if let mappings = server["block_device_mapping_v2"] {
             guard let list = mappings.array else { throw APIError.badRequest("block_device_mapping_v2 must be a list.") }
+            var mappingKeys: Set<String> = ["source_type", "destination_type", "uuid", "boot_index", "delete_on_termination",
+                                            "device_name", "device_type", "disk_bus", "guest_format", "volume_size", "no_device",
+                                            "connection_info", "snapshot_id", "volume_id", "image_id"]
+            if ComputeFeature.deviceTags.served(at: version) { mappingKeys.insert("tag") }
+            if ComputeFeature.bdmVolumeType.served(at: version) { mappingKeys.insert("volume_type") }
             for mapping in list {
+                guard let keys = mapping.members?.map(\.0) else { throw APIError.badRequest("Each block device mapping must be an object.") }
+                if let unknown = keys.first(where: { !mappingKeys.contains($0) }) {
+                    throw APIError.badRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('\(unknown)' was unexpected)")
+                }
                 let source = mapping["source_type"]?.string, destination = mapping["destination_type"]?.string ?? "local"
                 let bootIndex = mapping["boot_index"]?.int ?? Int(mapping["boot_index"]?.string ?? "")
                 guard source == "image", destination == "local", let uuid = mapping["uuid"]?.string else {
@@ -63,13 +80,35 @@ struct CreateServerRequest {
                 metadata[key] = text
             }
         }
-        if let networks = server["networks"] {
-            if let list = networks.array, !list.isEmpty {
+        switch server["networks"] {
+        case nil:
+            if ComputeFeature.networksRequired.served(at: version) {
+                throw APIError.badRequest("Invalid input for field/attribute server: 'networks' is a required property.")
+            }
+        case let .string(mode)?:
+            guard ComputeFeature.networksRequired.served(at: version), mode == "auto" || mode == "none" else {
+                throw APIError.badRequest("Invalid input for field/attribute networks. Value: \(mode). '\(mode)' is not one of ['none', 'auto']")
+            }
+        case let .array(list)?:
+            var keys: Set<String> = ["uuid", "port", "fixed_ip"]
+            if ComputeFeature.deviceTags.served(at: version) { keys.insert("tag") }
+            for item in list {
+                guard let members = item.members else { throw APIError.badRequest("Invalid input for field/attribute networks: each item must be an object.") }
+                if let unknown = members.map(\.0).first(where: { !keys.contains($0) }) {
+                    throw APIError.badRequest("Invalid input for field/attribute networks. Additional properties are not allowed ('\(unknown)' was unexpected)")
+                }
+            }
+            if !list.isEmpty {
                 throw APIError.badRequest("Networks cannot be requested yet: this cloud has no network service (boot without --network).")
             }
-            if let mode = networks.string, mode != "auto", mode != "none" {
-                throw APIError.badRequest("Invalid input for field/attribute networks: '\(mode)'.")
+        default:
+            throw APIError.badRequest("Invalid input for field/attribute networks: must be a list, 'auto' or 'none'.")
+        }
+        if let certificates = server["trusted_image_certificates"], !certificates.isNull {
+            guard certificates.array != nil else {
+                throw APIError.badRequest("Invalid input for field/attribute trusted_image_certificates: must be a list or null.")
             }
+            throw APIError.badRequest("Image signature certificate validation is not enabled in this cloud: trusted_image_certificates cannot be used.")
         }
         func count(_ key: String) throws -> Int? {
             guard let value = server[key] else { return nil }
@@ -85,6 +124,26 @@ struct CreateServerRequest {
             return text
         }
         let zone = try optionalString("availability_zone").map(ZoneRequest.init(parsing:))
+        let host = try optionalString("host"), node = try optionalString("hypervisor_hostname")
+        if host != nil || node != nil {
+            if zone?.host != nil {
+                throw APIError.badRequest("The host and hypervisor_hostname parameters cannot be used with the 'zone:host:node' form of availability_zone.")
+            }
+            if let host, let node, host != node {
+                throw APIError.badRequest("Compute host \(host) has no node \(node): each host here is its own node.")
+            }
+        }
+        var tags: [String] = []
+        if let value = server["tags"] {
+            guard let list = value.array, list.allSatisfy({ $0.string != nil }) else {
+                throw APIError.badRequest("Invalid input for field/attribute tags: must be a list of strings.")
+            }
+            tags = ServerTags.unique(list.compactMap(\.string))
+        }
+        let hostname = try optionalString("hostname")
+        if let hostname, !ComputeFeature.fqdnHostname.served(at: version), hostname.contains(".") {
+            throw APIError.badRequest("Invalid input for field/attribute hostname. Value: \(hostname). A hostname is one label (an FQDN needs 2.94).")
+        }
         // Scheduler hints sit beside "server": the group to join (other hints are accepted, as Nova does).
         let hints = body["os:scheduler_hints"] ?? body["OS-SCH-HNT:scheduler_hints"]
         if let hints, !hints.isNull, hints.members == nil {
@@ -102,12 +161,24 @@ struct CreateServerRequest {
             group = items[0].string.flatMap(ResourceID.normalized)
         default: throw APIError.badRequest("Invalid input for field/attribute group: must be a UUID.")
         }
+        // The other hints are kept as Nova keeps them: each value a list of strings.
+        var otherHints: [String: [String]] = [:]
+        for (key, value) in hints?.members ?? [] where key != "group" {
+            switch value {
+            case let .string(text): otherHints[key] = [text]
+            case let .array(items): otherHints[key] = items.map { $0.string ?? String(decoding: $0.serialized(), as: UTF8.self) }
+            default: otherHints[key] = [String(decoding: value.serialized(), as: UTF8.self)]
+            }
+        }
         command = CreateServerCommand(
-            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host, groupID: group,
+            name: name, flavorRef: flavorRef, imageRef: imageRef, availabilityZone: zone?.zone, host: zone?.host ?? host ?? node, groupID: group,
             description: try optionalString("description"),
             keyName: try optionalString("key_name"), metadata: metadata, userData: try optionalString("user_data"),
             accessIPv4: try optionalString("accessIPv4") ?? "", accessIPv6: try optionalString("accessIPv6") ?? "",
             minCount: minCount, maxCount: maxCount)
+        command.tags = tags
+        command.hostname = hostname
+        command.schedulerHints = otherHints
         returnReservationID = server["return_reservation_id"]?.bool ?? false
     }
 }

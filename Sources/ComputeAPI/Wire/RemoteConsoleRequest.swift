@@ -1,6 +1,7 @@
 import OpenStackHTTP
 
-/// `POST /servers/{id}/remote-consoles` body (2.6; `mks`/`webmks` from 2.8), validated.
+/// `POST /servers/{id}/remote-consoles` body (2.6; `mks`/`webmks` from 2.8, `spice-direct` from
+/// 2.99), validated.
 struct RemoteConsoleRequest {
     let type: String
 
@@ -15,7 +16,8 @@ struct RemoteConsoleRequest {
             throw APIError.badRequest("Invalid input for field/attribute remote_console: 'protocol' and 'type' are required properties.")
         }
         var allowed = Self.types
-        if version >= APIVersion(2, 8) { allowed["mks"] = ["webmks"] }
+        if ComputeFeature.mksConsoles.served(at: version) { allowed["mks"] = ["webmks"] }
+        if ComputeFeature.spiceDirect.served(at: version) { allowed["spice", default: []].insert("spice-direct") }
         guard let types = allowed[protocolName] else {
             throw APIError.badRequest("Invalid input for field/attribute protocol. Value: \(protocolName).")
         }

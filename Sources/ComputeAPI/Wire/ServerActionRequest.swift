@@ -5,7 +5,8 @@ import OpenStackHTTP
 enum ServerActionRequest {
     case lifecycle(ServerAction)
     case consoleOutput(lines: Int?)
-    case lock, unlock
+    case lock(reason: String?)
+    case unlock
     case triggerCrashDump
 
     init(_ body: JSON, version: APIVersion) throws {
@@ -26,10 +27,17 @@ enum ServerActionRequest {
             default: throw APIError.badRequest("Invalid input for field/attribute type: must be 'SOFT' or 'HARD'.")
             }
         case "lock":
+            if ComputeFeature.lockedReason.served(at: version), let members = argument.members, !members.isEmpty {
+                guard members.count == 1, members[0].0 == "locked_reason", let reason = members[0].1.string else {
+                    throw APIError.badRequest("Invalid input for field/attribute lock: only 'locked_reason' (a string) is allowed.")
+                }
+                self = .lock(reason: reason)
+                return
+            }
             guard argument.isNull || argument.members?.isEmpty == true else {
                 throw APIError.badRequest("Invalid input for field/attribute lock: a reason needs microversion 2.73.")
             }
-            self = .lock
+            self = .lock(reason: nil)
         case "unlock": self = .unlock
         case "trigger_crash_dump" where ComputeFeature.crashDump.served(at: version):
             guard argument.isNull else { throw APIError.badRequest("Invalid input for field/attribute trigger_crash_dump: must be null.") }

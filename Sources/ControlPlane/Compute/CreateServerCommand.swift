@@ -17,6 +17,12 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var accessIPv6: String
     public var minCount: Int
     public var maxCount: Int
+    /// Tags at boot (2.52), validated as the tags API does.
+    public var tags: [String] = []
+    /// The guest hostname (2.90); derived from the name when absent.
+    public var hostname: String?
+    /// Scheduler hints other than `group`, kept to be shown (2.100); each value a list of strings.
+    public var schedulerHints: [String: [String]] = [:]
 
     public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
                 host: String? = nil, groupID: String? = nil, description: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,

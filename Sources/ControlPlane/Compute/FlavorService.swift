@@ -60,6 +60,25 @@ public struct FlavorService: Sendable {
         return flavor
     }
 
+    /// Sets or clears a flavor's description (2.55), the one thing Nova lets change in a flavor.
+    public func update(_ id: String, description: String?, by principal: Principal) async throws -> Flavor {
+        guard principal.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:update to be performed.") }
+        if let description, description.count > 65535 {
+            throw ControlPlaneError.badRequest("Invalid input for field/attribute description: at most 65535 characters.")
+        }
+        return try await retryOnConflict {
+            guard let current = try await store.flavors.find(id) else {
+                throw ControlPlaneError.notFound("Flavor \(id) could not be found.")
+            }
+            var flavor = current.value
+            flavor.description = description
+            var txn = Transaction()
+            store.flavors.stagePut(flavor, expecting: current.revision, into: &txn)
+            try await store.commit(txn, in: .global)
+            return flavor
+        }
+    }
+
     public func delete(_ id: String, by principal: Principal) async throws {
         guard principal.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:delete to be performed.") }
         guard let flavor = try await store.flavors.find(id) else {

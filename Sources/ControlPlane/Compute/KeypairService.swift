@@ -28,10 +28,11 @@ public struct KeypairService: Sendable {
 
     /// Creates a keypair of `type` (ssh by default) for the caller or, for admins, `user`;
     /// returns it and, when generated (ssh only), the private key in OpenSSH format.
+    /// - Parameter atAndDot: whether names may hold `@` and `.` (Nova from 2.92).
     public func create(name: String, publicKey: String?, type kind: Keypair.Kind? = nil, forUser user: String? = nil,
-                       by principal: Principal) async throws -> (Keypair, String?) {
+                       atAndDot: Bool = true, by principal: Principal) async throws -> (Keypair, String?) {
         let userID = try owner(user, principal)
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " ._-@"))
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: atAndDot ? " ._-@" : " _-"))
         guard !name.isEmpty, name.count <= 255, name.unicodeScalars.allSatisfy({ allowed.contains($0) }),
               name.first != " ", name.last != " "
         else { throw ControlPlaneError.badRequest("Keypair data is invalid: Keypair name contains unsafe characters") }

@@ -38,9 +38,12 @@ extension ServerService {
         }
     }
 
-    /// Locks or unlocks a server (recorded as a `lock`/`unlock` instance action). An admin's lock
-    /// is lifted by admins only.
-    public func setLocked(_ locked: Bool, _ id: String, by principal: Principal, requestID: String) async throws {
+    /// Locks (with an optional reason, 2.73) or unlocks a server, recorded as a `lock`/`unlock`
+    /// instance action. An admin's lock is lifted by admins only.
+    public func setLocked(_ locked: Bool, _ id: String, reason: String? = nil, by principal: Principal, requestID: String) async throws {
+        if let reason, reason.count > 255 {
+            throw ControlPlaneError.badRequest("Invalid input for field/attribute locked_reason: at most 255 characters.")
+        }
         try requireWrite(principal)
         try await retryOnConflict {
             let current = try await get(id, by: principal)
@@ -50,6 +53,7 @@ extension ServerService {
             }
             let now = clock.now()
             server.locked = locked
+            server.lockedReason = locked ? reason : nil
             server.lockedBy = locked ? (principal.isAdmin && principal.projectID != server.projectID ? .admin : .owner) : nil
             server.updatedAt = now
             var action = InstanceAction(serverID: server.id, action: locked ? "lock" : "unlock", requestID: requestID,
@@ -116,14 +120,20 @@ extension ServerService {
     ///   site's keyspace (Nova from 2.21); visible to its project and admins.
     public func instanceActions(_ id: String, includeDeleted: Bool = false, by principal: Principal) async throws
         -> [InstanceAction] {
+        try await instanceHistory(id, includeDeleted: includeDeleted, by: principal).actions
+    }
+
+    /// The server's instance actions, oldest first, and the server unless it was deleted.
+    public func instanceHistory(_ id: String, includeDeleted: Bool = false, by principal: Principal) async throws
+        -> (server: Server?, actions: [InstanceAction]) {
         do {
             let server = try await get(id, by: principal).value
-            return try await store.actions(server.site).list(server: server.id)
+            return (server, try await store.actions(server.site).list(server: server.id))
         } catch let error as ControlPlaneError where error.code == .notFound && includeDeleted {
             guard let normalized = ResourceID.normalized(id), let site = await sites.home(of: normalized) else { throw error }
             let actions = try await store.actions(site.id).list(server: normalized)
             guard let first = actions.first, principal.isAdmin || first.projectID == principal.projectID else { throw error }
-            return actions
+            return (nil, actions)
         }
     }
 

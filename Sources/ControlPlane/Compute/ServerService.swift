@@ -19,11 +19,14 @@ public struct ServerService: Sendable {
     let locks: KeyedLock
     let groups: ServerGroupService
     let clock: any WallClock
+    /// The servers of other sites this site has seen (named while their site is cut off).
+    public let sightings: ServerSightings
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: TaskRunner<ServerWork>,
                 agents: any AgentClient, placement: SitePlacement, quotas: QuotaService, locks: KeyedLock,
                 groups: ServerGroupService, clock: any WallClock) {
         self.groups = groups
+        self.sightings = ServerSightings(store: store, site: configuration.site)
         self.store = store
         self.sites = sites
         self.configuration = configuration
@@ -38,7 +41,12 @@ public struct ServerService: Sendable {
     // MARK: create
 
     /// Validates, checks quota, writes the servers in `BUILD` and starts their boot; returns at once.
-    public func create(_ command: CreateServerCommand, by principal: Principal, requestID: String) async throws -> [Server] {
+    /// - Parameter origin: the site that received the request from the client, when it was
+    ///   forwarded here: the servers are recorded there (`ServerSightings`) so that it can still
+    ///   name them if this site is cut off.
+    public func create(_ command: CreateServerCommand, by principal: Principal, requestID: String, origin: Site.ID? = nil)
+        async throws -> [Server]
+    {
         let projectID = try requireProject(principal)
         try requireWrite(principal)
         try validateName(command.name)
@@ -65,6 +73,8 @@ public struct ServerService: Sendable {
         if let key = command.keyName, try await store.keypairs.find(user: principal.userID, name: key) == nil {
             throw ControlPlaneError.badRequest("Invalid key_name provided.")
         }
+        try ServerTags.validate(command.tags)
+        if let hostname = command.hostname { try ServerTags.validateHostname(hostname) }
         if command.host != nil && !principal.isAdmin {
             throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.")
         }
@@ -107,6 +117,11 @@ public struct ServerService: Sendable {
                     server.requestedHost = command.host
                     server.groupID = command.groupID
                     server.description = command.description
+                    server.tags = command.tags
+                    server.pinnedZone = command.availabilityZone
+                    server.schedulerHints = command.schedulerHints
+                    server.imageProperties = image.standardProperties
+                    server.requestedHostname = count > 1 ? command.hostname.map { "\($0)-\(i + 1)" } : command.hostname
                     server.reservationID = reservation
                     server.launchIndex = i
                     server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)
@@ -126,6 +141,10 @@ public struct ServerService: Sendable {
             }
         }
         for server in servers { tasks.drive(server.id, site: site.id) }
+        if let origin, origin != site.id, await sites.site(origin) != nil {
+            let sightings = self.sightings
+            _ = await withDeadline(configuration.siteTimeout) { await sightings.recordBoot(servers, seenBy: origin) }
+        }
         return servers
     }
 
@@ -177,8 +196,9 @@ public struct ServerService: Sendable {
     }
 
     /// Servers matching `query`, newest first, paginated by `marker`/`limit`. The sites are read
-    /// in parallel; a site that does not answer in time shows the servers last seen there as
-    /// UNKNOWN instead of failing or hanging the request.
+    /// in parallel; a site that does not answer in time is left out, or (`includeUnreachable`)
+    /// shows the servers this site has seen there as UNKNOWN (`ServerSightings`), instead of
+    /// failing or hanging the request.
     public func list(_ query: ServerQuery, by principal: Principal) async throws -> [Server] {
         let ownProject = try requireProject(principal)
         let everyProject = principal.isAdmin && query.allTenants
@@ -201,31 +221,17 @@ public struct ServerService: Sendable {
             }
             return rows.map(\.value)
         }
-        let cache = quotas.remoteSites
         var found: [Server] = []
         for (site, servers) in gathered.parts {
-            if exactName == nil && query.host == nil { await cache.remember(servers, site: site, project: project) }
-            found += servers
+            if exactName == nil && query.host == nil { await sightings.refresh(servers, of: site, project: project) }
+            found += servers.filter { query.matches($0) && (project == nil || $0.projectID == project) }
         }
-        for site in gathered.unreachable {
-            found += await cache.servers(site: site, project: project).map { server in
-                var unknown = server
-                unknown.unreachable = true
-                return unknown
+        if query.includeUnreachable && !query.filtersAttributes {
+            for site in gathered.unreachable {
+                found += await sightings.sightings(of: site, project: project).map(Server.unreachable)
             }
         }
-        found = found.filter { server in
-            if let project, server.projectID != project { return false }
-            if let name = query.name, !name.matches(server.name) { return false }
-            // Servers have no fixed addresses before the network service gives them ports.
-            let fixed: [String] = []
-            if let ip = query.ip, !fixed.contains(where: { !$0.contains(":") && ip.matches($0) }) { return false }
-            if let ip6 = query.ip6, !fixed.contains(where: { $0.contains(":") && ip6.matches($0) }) { return false }
-            if let since = query.changesSince, server.updatedAt < since { return false }
-            if let statuses = query.statuses, !statuses.contains(server.status) { return false }
-            return true
-        }
-        found.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        found.sort { query.orders($0, before: $1) }
         if let marker = query.marker {
             guard let index = found.firstIndex(where: { $0.id == marker }) else {
                 throw ControlPlaneError.badRequest("marker [\(marker)] not found")
@@ -238,17 +244,18 @@ public struct ServerService: Sendable {
 
     // MARK: update
 
-    /// Renames a server or changes its access addresses.
-    /// Renames a server, changes its access addresses, or sets (`.some(text)`) or clears
-    /// (`.some(nil)`) its description.
+    /// Renames a server, changes its access addresses or guest hostname (2.90), or sets
+    /// (`.some(text)`) or clears (`.some(nil)`) its description.
     public func update(_ id: String, name: String?, accessIPv4: String?, accessIPv6: String?, description: String?? = nil,
-                       by principal: Principal) async throws -> Server
+                       hostname: String? = nil, by principal: Principal) async throws -> Server
     {
         try requireWrite(principal)
         if let name { try validateName(name) }
         if let description { try validateDescription(description) }
+        if let hostname { try ServerTags.validateHostname(hostname) }
         return try await mutate(id, by: principal) { server in
             if let name { server.name = name }
+            if let hostname { server.requestedHostname = hostname }
             if let description { server.description = description }
             if let accessIPv4 { server.accessIPv4 = accessIPv4 }
             if let accessIPv6 { server.accessIPv6 = accessIPv6 }

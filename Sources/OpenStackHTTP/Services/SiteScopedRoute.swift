@@ -18,13 +18,21 @@ public struct SiteScopedRoute: Sendable {
     /// `**` also matches every path below.
     public var template: [Substring]
     public var home: Home
+    /// When the home site does not answer, the request is served here instead of failing, with
+    /// `APIRequestContext.unreachableHome` naming the site (a read the service can answer from
+    /// what this site knows, such as Nova's minimal view of a server of a down cell).
+    public var answersWhenUnreachable: Bool
+
+    /// The header a forwarded request carries naming the site that received it from the client.
+    public static let originSiteHeader = HTTPField.Name("X-LUC-Origin-Site")!
 
     /// A route for requests of `method` only.
     /// - Parameter template: for example `/volume/v3/*/volumes`.
-    public init(_ method: HTTPRequest.Method, _ template: String, home: Home) {
+    public init(_ method: HTTPRequest.Method, _ template: String, home: Home, answersWhenUnreachable: Bool = false) {
         self.method = method
         self.template = template.split(separator: "/")
         self.home = home
+        self.answersWhenUnreachable = answersWhenUnreachable
     }
 
     /// A route for requests of any method.
@@ -33,6 +41,7 @@ public struct SiteScopedRoute: Sendable {
         self.method = nil
         self.template = template.split(separator: "/")
         self.home = home
+        self.answersWhenUnreachable = false
     }
 
     /// What a request matched: the resource ID in its path, or the body member naming its zone.

@@ -19,3 +19,4 @@ extension StoredServerGroup: StoredRecord {}
 extension StoredQuota: StoredRecord {}
 extension StoredUsage: StoredRecord {}
 extension StoredInstanceAction: StoredRecord {}
+extension StoredSighting: StoredRecord {}

@@ -29,7 +29,8 @@ struct StoredServer: Codable {
     var owner: String?
     var deadline: Date?
     var tried: [String]
-    /// Added within v1 (absent in older records: no host was requested, no reservation, unlocked).
+    /// Added within v1 (absent in older records: no host was requested, no reservation, unlocked,
+    /// no tags, hints, pinned zone, image properties or hostname).
     var forced: String?
     var res: String?
     var li: Int?
@@ -37,6 +38,12 @@ struct StoredServer: Codable {
     var lkBy: String?
     var grp: String?
     var desc: String?
+    var lkWhy: String?
+    var tags: [String]?
+    var az: String?
+    var hints: [String: [String]]?
+    var imgProps: [String: String]?
+    var hn: String?
     var req: String
 
     init(_ s: Server) {
@@ -47,6 +54,9 @@ struct StoredServer: Codable {
         launched = s.launchedAt; terminated = s.terminatedAt; fault = s.fault.map(StoredFault.init)
         owner = s.taskOwner; deadline = s.taskDeadline; tried = s.triedHosts; forced = s.requestedHost; req = s.requestID
         res = s.reservationID; li = s.launchIndex; lk = s.locked ? true : nil; lkBy = s.lockedBy?.rawValue; grp = s.groupID; desc = s.description
+        lkWhy = s.lockedReason; tags = s.tags.isEmpty ? nil : s.tags; az = s.pinnedZone
+        hints = s.schedulerHints.isEmpty ? nil : s.schedulerHints; imgProps = s.imageProperties.isEmpty ? nil : s.imageProperties
+        hn = s.requestedHostname
     }
 
     var model: Server {
@@ -57,6 +67,8 @@ struct StoredServer: Codable {
         s.updatedAt = updated; s.launchedAt = launched; s.terminatedAt = terminated; s.fault = fault?.model
         s.taskOwner = owner; s.taskDeadline = deadline; s.triedHosts = tried; s.requestedHost = forced
         s.reservationID = res ?? ""; s.launchIndex = li ?? 0; s.locked = lk ?? false; s.lockedBy = lkBy.flatMap(Server.LockHolder.init); s.groupID = grp; s.description = desc
+        s.lockedReason = lkWhy; s.tags = tags ?? []; s.pinnedZone = az; s.schedulerHints = hints ?? [:]
+        s.imageProperties = imgProps ?? [:]; s.requestedHostname = hn
         return s
     }
 }

@@ -33,6 +33,8 @@ public struct Store: Sendable {
         InstanceActionRepository(engine: engine, keyspace: .site(site))
     }
     public func counters(_ site: Site.ID) -> CounterRepository { CounterRepository(engine: engine, keyspace: .site(site)) }
+    /// The servers of other sites that `site` has seen (kept in `site`'s keyspace).
+    public func sightings(by site: Site.ID) -> SightingRepository { SightingRepository(engine: engine, keyspace: .site(site)) }
 
     /// Commits `txn` to `keyspace`.
     @discardableResult
