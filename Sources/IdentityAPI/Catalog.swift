@@ -15,9 +15,42 @@ struct Catalog {
         SHA256.hash(data: Data(parts.joined(separator: "|").utf8)).prefix(16).hexString
     }
 
+    /// Each catalog type (a service's type and its aliases) with the service's name and path.
+    private var entries: [(type: String, name: String, path: String)] {
+        services.flatMap { entry in ([entry.type] + entry.aliases).map { (type: $0, name: entry.name, path: entry.path) } }
+    }
+
+    /// `GET /v3/services`: one service per catalog type, the IDs the catalog uses.
+    var serviceList: [JSON] {
+        entries.map { service in
+            .object([("id", .string(id(service.type))), ("type", .string(service.type)), ("name", .string(service.name)),
+                     ("enabled", true), ("description", .string("\(service.name) of LUC OS")),
+                     ("links", .object([("self", .string(baseURL + "/identity/v3/services/" + id(service.type)))]))])
+        }
+    }
+
+    /// `GET /v3/endpoints`: the catalog's endpoints, with their service's ID.
+    var endpointList: [JSON] {
+        entries.flatMap { service in
+            ["public", "internal", "admin"].map { interface -> JSON in
+                let endpoint = id(service.type, interface, baseURL)
+                return .object([
+                    ("id", .string(endpoint)), ("interface", .string(interface)), ("region", .string(region)),
+                    ("region_id", .string(region)), ("service_id", .string(id(service.type))), ("url", .string(baseURL + service.path)),
+                    ("enabled", true), ("links", .object([("self", .string(baseURL + "/identity/v3/endpoints/" + endpoint))])),
+                ])
+            }
+        }
+    }
+
+    /// `GET /v3/regions`: the one region the catalog names.
+    var regionList: [JSON] {
+        [.object([("id", .string(region)), ("description", ""), ("parent_region_id", .null),
+                  ("links", .object([("self", .string(baseURL + "/identity/v3/regions/" + region))]))])]
+    }
+
     var json: JSON {
-        .array(services.flatMap { entry in ([entry.type] + entry.aliases).map { (type: $0, name: entry.name, path: entry.path) } }
-                .map { service in
+        .array(entries.map { service in
             .object([
                 ("endpoints", .array(["public", "internal", "admin"].map { interface in
                     .object([

@@ -52,6 +52,26 @@ public struct IdentityRoutes: Sendable {
             guard context.parameters.get("id") == "default" else { throw APIError.notFound("Could not find domain.") }
             return Response.json(.object([("domain", IdentityViews.domain(base: base))]))
         }
+        // The catalog as Keystone's read-only resources (this cloud's services are its code, not data).
+        for (path, key, list) in [("services", "services", catalog.serviceList), ("endpoints", "endpoints", catalog.endpointList),
+                                  ("regions", "regions", catalog.regionList)] {
+            v3.get(RouterPath(stringLiteral: path)) { request, context in
+                _ = try context.requirePrincipal()
+                var items = list
+                for filter in ["type", "interface", "service_id", "region_id", "name"] {
+                    if let wanted = request.query[filter] { items = items.filter { $0[filter]?.string == wanted } }
+                }
+                return Response.json(IdentityViews.collection(key, items, base: base, path: "/identity/v3/\(path)"))
+            }
+            v3.get(RouterPath(stringLiteral: "\(path)/:id")) { _, context in
+                _ = try context.requirePrincipal()
+                let wanted = try context.parameters.require("id")
+                guard let item = list.first(where: { $0["id"]?.string == wanted }) else {
+                    throw APIError.notFound("Could not find \(key.dropLast()): \(wanted).")
+                }
+                return Response.json(.object([(String(key.dropLast()), item)]))
+            }
+        }
         IdentityAdminRoutes(cloud: cloud).register(on: v3)
         RoleAssignmentRoutes(cloud: cloud).register(on: v3)
     }

@@ -108,4 +108,25 @@ struct IdentityAPITests {
             #expect(try await api.call(.delete, "/identity/v3/projects/\(projectID)", token: admin).status == 204)
         }
     }
+
+    @Test func servicesEndpointsAndRegionsMatchTheCatalog() async throws {
+        try await TestCloud.make(register: false).withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let catalog = try await api.call(.get, "/identity/v3/auth/catalog", token: admin).json?["catalog"]?.array ?? []
+            let services = try await api.call(.get, "/identity/v3/services", token: admin).json?["services"]?.array ?? []
+            #expect(Set(services.compactMap { $0["id"]?.string }) == Set(catalog.compactMap { $0["id"]?.string }))
+            let compute = try await api.call(.get, "/identity/v3/services?type=compute", token: admin).json?["services"]?.array
+            let computeID = try #require(compute?.first?["id"]?.string)
+            #expect(compute?.count == 1 && compute?.first?["name"] == "nova")
+            let endpoints = try await api.call(.get, "/identity/v3/endpoints?service_id=\(computeID)&interface=public", token: admin)
+                .json?["endpoints"]?.array
+            let catalogURL = catalog.first { $0["type"] == "compute" }?["endpoints"]?.array?.first { $0["interface"] == "public" }?["url"]
+            #expect(endpoints?.count == 1 && endpoints?.first?["url"] == catalogURL)
+            let regions = try await api.call(.get, "/identity/v3/regions", token: admin).json?["regions"]?.array
+            #expect(regions?.count == 1 && regions?.first?["id"] == catalog.first?["endpoints"]?.array?.first?["region_id"])
+            #expect(try await api.call(.get, "/identity/v3/services/\(computeID)", token: admin).status == 200)
+            #expect(try await api.call(.get, "/identity/v3/services/nope", token: admin).status == 404)
+            #expect(try await api.call(.get, "/identity/v3/services").status == 401)
+        }
+    }
 }
