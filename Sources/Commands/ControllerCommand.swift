@@ -43,6 +43,7 @@ struct ControllerCommand: AsyncParsableCommand {
             region: cloudConfig.region,
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         configuration.latencyMS = cloudConfig.latencyMS?[site] ?? [:]
+        configuration.keepsSightings = multiSite && cloudConfig.forwardRequests != false
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
                                                  imagePeers: multiSite ? HTTPImagePeers(http: http, controllers: peers) : nil,
                                                  logger: logger)

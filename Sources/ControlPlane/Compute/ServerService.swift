@@ -141,7 +141,7 @@ public struct ServerService: Sendable {
             }
         }
         for server in servers { tasks.drive(server.id, site: site.id) }
-        if let origin, origin != site.id, await sites.site(origin) != nil {
+        if configuration.keepsSightings, let origin, origin != site.id, await sites.site(origin) != nil {
             let sightings = self.sightings
             _ = await withDeadline(configuration.siteTimeout) { await sightings.recordBoot(servers, seenBy: origin) }
         }
@@ -223,7 +223,9 @@ public struct ServerService: Sendable {
         }
         var found: [Server] = []
         for (site, servers) in gathered.parts {
-            if exactName == nil && query.host == nil { await sightings.refresh(servers, of: site, project: project) }
+            if configuration.keepsSightings && exactName == nil && query.host == nil {
+                await sightings.refresh(servers, of: site, project: project)
+            }
             found += servers.filter { query.matches($0) && (project == nil || $0.projectID == project) }
         }
         if query.includeUnreachable && !query.filtersAttributes {

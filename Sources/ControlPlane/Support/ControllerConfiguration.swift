@@ -24,6 +24,9 @@ public struct ControllerConfiguration: Sendable {
     public var latencyMS: [String: Double] = [:]
     /// How long a listing waits for a site before showing its servers as UNKNOWN.
     public var siteTimeout: Duration { .milliseconds(1500) }
+    /// Whether this controller keeps sightings of other sites' servers (`ServerSightings`);
+    /// off where one store holds every site, so no site can be cut off alone (the demo).
+    public var keepsSightings = true
 
     public init(controllerID: String, site: String, publicURL: String, region: String = "RegionOne",
                 dataDirectory: URL, tokenLifetime: Duration = .seconds(3600), bootDeadline: Duration = .seconds(300),
