@@ -61,7 +61,10 @@ public enum Bootstrap {
             var txn = Transaction()
             identity.stageGrant(RoleAssignment(userID: user.id, projectID: project.id, roleID: role.id), into: &txn)
             if account.role == "admin" {
+                // Admins also hold the role on the system and on the default domain (as devstack
+                // grants them), for system- and domain-scoped tokens.
                 identity.stageGrant(RoleAssignment(userID: user.id, projectID: nil, roleID: role.id), into: &txn)
+                identity.stageGrant(RoleAssignment(userID: user.id, scope: .domain(Domain.default.id), roleID: role.id), into: &txn)
             }
             try await store.commit(txn, in: .global)
         }

@@ -45,8 +45,13 @@ struct AuthRequest {
             } else {
                 throw APIError.badRequest("Expecting to find scope.project.id or scope.project.name.")
             }
-        } else if auth["scope"]?["system"] != nil || auth["scope"]?["domain"] != nil {
-            throw APIError(status: 401, message: "Only project scope is supported by this cloud.")
+        } else if let domain = auth["scope"]?["domain"] {
+            scope = .domain(try Self.domain(domain))
+        } else if let system = auth["scope"]?["system"] {
+            guard system["all"]?.bool == true else {
+                throw APIError.badRequest("Expecting to find scope.system.all: true (the only system scope).")
+            }
+            scope = .system
         }
     }
 

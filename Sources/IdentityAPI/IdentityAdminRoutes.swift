@@ -146,24 +146,32 @@ struct IdentityAdminRoutes: Sendable {
             }
             return Response.json(IdentityViews.collection("roles", roles, base: base, path: "/identity/v3/projects/\(project)/users/\(user)/roles"))
         }
-        for scope in ["projects/:id/users/:u/roles/:r", "system/users/:u/roles/:r"] {
-            v3.put(RouterPath(stringLiteral: scope)) { _, context in
+        for (path, kind) in [("projects/:id/users/:u/roles/:r", "project"), ("domains/:id/users/:u/roles/:r", "domain"),
+                             ("system/users/:u/roles/:r", "system")] {
+            @Sendable func scope(_ context: APIRequestContext) throws -> AssignmentScope {
+                switch kind {
+                case "project": .project(try context.parameters.require("id"))
+                case "domain": .domain(try context.parameters.require("id"))
+                default: .system
+                }
+            }
+            v3.put(RouterPath(stringLiteral: path)) { _, context in
                 _ = try admin(context)
                 try await identity.grant(role: try context.parameters.require("r"), user: try context.parameters.require("u"),
-                                         project: context.parameters.get("id"))
+                                         on: try scope(context))
                 return Response.empty(.noContent)
             }
-            v3.head(RouterPath(stringLiteral: scope)) { _, context in
+            v3.head(RouterPath(stringLiteral: path)) { _, context in
                 _ = try admin(context)
                 guard try await identity.hasGrant(role: try context.parameters.require("r"), user: try context.parameters.require("u"),
-                                                  project: context.parameters.get("id"))
+                                                  on: try scope(context))
                 else { throw APIError.notFound("Could not find role assignment.") }
                 return Response.empty(.noContent)
             }
-            v3.delete(RouterPath(stringLiteral: scope)) { _, context in
+            v3.delete(RouterPath(stringLiteral: path)) { _, context in
                 _ = try admin(context)
                 try await identity.revokeGrant(role: try context.parameters.require("r"), user: try context.parameters.require("u"),
-                                               project: context.parameters.get("id"))
+                                               on: try scope(context))
                 return Response.empty(.noContent)
             }
         }

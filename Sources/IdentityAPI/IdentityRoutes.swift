@@ -41,17 +41,7 @@ public struct IdentityRoutes: Sendable {
             let projects = try await cloud.identity.projects(ofUser: p.userID)
             return Response.json(IdentityViews.collection("projects", projects.map { IdentityViews.project($0, base: base) }, base: base, path: "/identity/v3/auth/projects"))
         }
-        v3.get("domains") { request, context in
-            _ = try context.requirePrincipal()
-            let name = request.query["name"]
-            let domains = name == nil || name == "Default" ? [IdentityViews.domain(base: base)] : []
-            return Response.json(IdentityViews.collection("domains", domains, base: base, path: "/identity/v3/domains"))
-        }
-        v3.get("domains/:id") { _, context in
-            _ = try context.requirePrincipal()
-            guard context.parameters.get("id") == "default" else { throw APIError.notFound("Could not find domain.") }
-            return Response.json(.object([("domain", IdentityViews.domain(base: base))]))
-        }
+        DomainRoutes(cloud: cloud).register(on: v3)
         // The catalog as Keystone's read-only resources (this cloud's services are its code, not data).
         for (path, key, list) in [("services", "services", catalog.serviceList), ("endpoints", "endpoints", catalog.endpointList),
                                   ("regions", "regions", catalog.regionList)] {
@@ -74,6 +64,13 @@ public struct IdentityRoutes: Sendable {
         }
         IdentityAdminRoutes(cloud: cloud).register(on: v3)
         RoleAssignmentRoutes(cloud: cloud).register(on: v3)
+    }
+
+    func tokenView(_ p: Principal) async throws -> JSON {
+        let userDomain = (try? await cloud.identity.domain(p.domainID)) ?? Domain(id: p.domainID, name: p.domainID)
+        let projectDomain = p.projectDomainID.flatMap { id in id == userDomain.id ? userDomain : nil }
+        let resolved: Domain? = if let projectDomain { projectDomain } else if let id = p.projectDomainID { try? await cloud.identity.domain(id) } else { nil }
+        return IdentityViews.token(p, catalog: catalog, userDomain: userDomain, projectDomain: resolved)
     }
 
     func versions() -> Response {
@@ -100,7 +97,7 @@ public struct IdentityRoutes: Sendable {
         }
         var headers = HTTPFields()
         headers[Self.subjectToken] = token
-        return Response.json(IdentityViews.token(principal, catalog: catalog), status: .created, headers: headers)
+        return Response.json(try await tokenView(principal), status: .created, headers: headers)
     }
 
     /// The token named by `X-Subject-Token`, checked; the caller needs a valid token too.
@@ -122,6 +119,6 @@ public struct IdentityRoutes: Sendable {
         let (principal, token) = try await subject(request, context)
         var headers = HTTPFields()
         headers[Self.subjectToken] = token
-        return Response.json(IdentityViews.token(principal, catalog: catalog), headers: headers)
+        return Response.json(try await tokenView(principal), headers: headers)
     }
 }

@@ -4,24 +4,31 @@ import OpenStackHTTP
 
 /// Keystone's JSON views of identity objects.
 enum IdentityViews {
-    static let defaultDomain: JSON = .object([("id", "default"), ("name", "Default")])
+    static func domainRef(_ d: Domain) -> JSON { .object([("id", .string(d.id)), ("name", .string(d.name))]) }
 
-    static func token(_ p: Principal, catalog: Catalog) -> JSON {
+    /// A token's body: the user, and the project, domain or system it is scoped to with its roles
+    /// and the catalog (none for an unscoped token).
+    static func token(_ p: Principal, catalog: Catalog, userDomain: Domain, projectDomain: Domain?) -> JSON {
         var members: [(String, JSON)] = [
             ("methods", .array(p.methods.map(JSON.string))),
-            ("user", .object([("id", .string(p.userID)), ("name", .string(p.userName)), ("domain", defaultDomain),
+            ("user", .object([("id", .string(p.userID)), ("name", .string(p.userName)), ("domain", domainRef(userDomain)),
                               ("password_expires_at", .null)])),
             ("audit_ids", .array(p.auditIDs.map(JSON.string))),
             ("expires_at", .string(Timestamps.microsZulu(p.expiresAt))),
             ("issued_at", .string(Timestamps.microsZulu(p.issuedAt))),
         ]
+        let roles: JSON = .array(p.roles.map { .object([("id", .string($0.id)), ("name", .string($0.name))]) })
         if let projectID = p.projectID {
             members += [
-                ("project", .object([("id", .string(projectID)), ("name", JSON(p.projectName)), ("domain", defaultDomain)])),
-                ("is_domain", false),
-                ("roles", .array(p.roles.map { .object([("id", .string($0.id)), ("name", .string($0.name))]) })),
-                ("catalog", catalog.json),
+                ("project", .object([("id", .string(projectID)), ("name", JSON(p.projectName)),
+                                     ("domain", domainRef(projectDomain ?? .default))])),
+                ("is_domain", false), ("roles", roles), ("catalog", catalog.json),
             ]
+        } else if let domainID = p.scopeDomainID {
+            members += [("domain", .object([("id", .string(domainID)), ("name", JSON(p.scopeDomainName))])),
+                        ("roles", roles), ("catalog", catalog.json)]
+        } else if p.systemScope {
+            members += [("system", .object([("all", true)])), ("roles", roles), ("catalog", catalog.json)]
         }
         return .object([("token", .object(members))])
     }
@@ -54,11 +61,11 @@ enum IdentityViews {
         ])
     }
 
-    static func domain(base: String) -> JSON {
+    static func domain(_ d: Domain, base: String) -> JSON {
         .object([
-            ("id", "default"), ("name", "Default"), ("description", "The default domain"), ("enabled", true),
+            ("id", .string(d.id)), ("name", .string(d.name)), ("description", .string(d.description)), ("enabled", .bool(d.enabled)),
             ("tags", []), ("options", .object([])),
-            ("links", .object([("self", .string("\(base)/identity/v3/domains/default"))])),
+            ("links", .object([("self", .string("\(base)/identity/v3/domains/\(d.id)"))])),
         ])
     }
 

@@ -43,21 +43,34 @@ struct RoleAssignmentRoutes: Sendable {
     }
 
     func view(_ a: RoleAssignment, names: Bool) async throws -> JSON {
-        let defaultDomain = IdentityViews.defaultDomain
+        func domainRef(_ id: String?) async -> JSON {
+            let domain = (try? await identity.domain(id ?? Domain.default.id)) ?? Domain(id: id ?? "", name: id ?? "")
+            return IdentityViews.domainRef(domain)
+        }
         var role: [(String, JSON)] = [("id", .string(a.roleID))]
         var user: [(String, JSON)] = [("id", .string(a.userID))]
         if names {
             role.append(("name", JSON((try? await identity.role(a.roleID))?.name)))
-            user += [("name", JSON((try? await identity.user(a.userID))?.name)), ("domain", defaultDomain)]
+            let found = try? await identity.user(a.userID)
+            user += [("name", JSON(found?.name)), ("domain", await domainRef(found?.domainID))]
         }
         let scope: JSON
         let link: String
-        if let projectID = a.projectID {
+        switch a.scope {
+        case let .project(projectID):
             var project: [(String, JSON)] = [("id", .string(projectID))]
-            if names { project += [("name", JSON((try? await identity.project(projectID))?.name)), ("domain", defaultDomain)] }
+            if names {
+                let found = try? await identity.project(projectID)
+                project += [("name", JSON(found?.name)), ("domain", await domainRef(found?.domainID))]
+            }
             scope = .object([("project", .object(project))])
             link = "/identity/v3/projects/\(projectID)/users/\(a.userID)/roles/\(a.roleID)"
-        } else {
+        case let .domain(domainID):
+            var domain: [(String, JSON)] = [("id", .string(domainID))]
+            if names { domain.append(("name", JSON((try? await identity.domain(domainID))?.name))) }
+            scope = .object([("domain", .object(domain))])
+            link = "/identity/v3/domains/\(domainID)/users/\(a.userID)/roles/\(a.roleID)"
+        case .system:
             scope = .object([("system", .object([("all", true)]))])
             link = "/identity/v3/system/users/\(a.userID)/roles/\(a.roleID)"
         }

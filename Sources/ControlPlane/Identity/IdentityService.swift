@@ -10,6 +10,10 @@ public struct IdentityService: Sendable {
     public enum Scope: Sendable, Hashable {
         case projectID(String)
         case projectName(String, domain: DomainRef)
+        /// A domain-scoped token: the roles held on the domain.
+        case domain(DomainRef)
+        /// A system-scoped token (`{"system": {"all": true}}`): the roles held on the system.
+        case system
     }
 
     /// A domain named by ID or by name.
@@ -39,13 +43,6 @@ public struct IdentityService: Sendable {
         self.tokenLifetime = tokenLifetime
     }
 
-    private func domainID(_ ref: DomainRef) throws -> String {
-        switch ref {
-        case let .id(id) where id == Domain.default.id: return id
-        case let .name(name) where name == Domain.default.name: return Domain.default.id
-        default: throw ControlPlaneError.unauthorized("The request you have made requires authentication.")
-        }
-    }
 
     // MARK: tokens
 
@@ -55,7 +52,7 @@ public struct IdentityService: Sendable {
         let found: Versioned<User>?
         switch ref {
         case let .id(id): found = try await store.identity.user(id)
-        case let .name(name, domain): found = try await store.identity.user(named: name, domain: try domainID(domain))
+        case let .name(name, domain): found = try await store.identity.user(named: name, domain: try await enabledDomainID(domain))
         }
         guard let user = found?.value, user.enabled, await PasswordHasher.verify(password, against: user.passwordHash) else {
             throw denied
@@ -75,6 +72,9 @@ public struct IdentityService: Sendable {
         if !principal.methods.contains("token") { principal.methods.append("token") }
         principal.projectID = nil
         principal.projectName = nil
+        principal.scopeDomainID = nil
+        principal.scopeDomainName = nil
+        principal.systemScope = false
         principal.roles = []
         principal.auditIDs = [Self.newAuditID(), principal.auditIDs[0]]
         principal.issuedAt = clock.now()
@@ -83,16 +83,34 @@ public struct IdentityService: Sendable {
     }
 
     private func apply(_ scope: Scope, to principal: inout Principal) async throws {
-        let denied = ControlPlaneError.unauthorized("User \(principal.userID) has no access to the requested project.")
-        let project: Project?
+        let target: AssignmentScope
+        var project: Project? = nil, domain: Domain? = nil
         switch scope {
-        case let .projectID(id): project = try await store.identity.project(id)?.value
-        case let .projectName(name, domain):
-            project = try await store.identity.project(named: name, domain: try domainID(domain))?.value
+        case let .projectID(id):
+            project = try await store.identity.project(id)?.value
+        case let .projectName(name, ref):
+            project = try await store.identity.project(named: name, domain: try await enabledDomainID(ref))?.value
+        case let .domain(ref):
+            domain = try? await self.domain(try await enabledDomainID(ref))
+        case .system:
+            break
         }
-        guard let project, project.enabled else { throw denied }
-        let roleIDs = try await store.identity.roleIDs(user: principal.userID, project: project.id)
-        guard !roleIDs.isEmpty else { throw denied }
+        switch scope {
+        case .projectID, .projectName:
+            guard let project, project.enabled, (try? await self.domain(project.domainID))?.enabled == true else {
+                throw ControlPlaneError.unauthorized("User \(principal.userID) has no access to the requested project.")
+            }
+            target = .project(project.id)
+        case .domain:
+            guard let domain else { throw ControlPlaneError.unauthorized("User \(principal.userID) has no access to the requested domain.") }
+            target = .domain(domain.id)
+        case .system:
+            target = .system
+        }
+        let roleIDs = try await store.identity.roleIDs(user: principal.userID, on: target)
+        guard !roleIDs.isEmpty else {
+            throw ControlPlaneError.unauthorized("User \(principal.userID) has no access to the requested \(project != nil ? "project" : domain != nil ? "domain" : "system").")
+        }
         var roles: [Principal.RoleRef] = []
         for id in roleIDs {
             if let role = try await store.identity.role(id)?.value { roles.append(.init(id: role.id, name: role.name)) }
@@ -102,8 +120,12 @@ public struct IdentityService: Sendable {
         for implied in ["member", "reader"] where !names.contains(implied) && (names.contains("admin") || (implied == "reader" && names.contains("member"))) {
             if let role = try await store.identity.role(named: implied)?.value { roles.append(.init(id: role.id, name: role.name)) }
         }
-        principal.projectID = project.id
-        principal.projectName = project.name
+        principal.projectID = project?.id
+        principal.projectName = project?.name
+        principal.projectDomainID = project?.domainID
+        principal.scopeDomainID = domain?.id
+        principal.scopeDomainName = domain?.name
+        principal.systemScope = target == .system
         principal.roles = roles
     }
 
@@ -145,6 +167,9 @@ public struct IdentityService: Sendable {
     public func createProject(_ project: Project) async throws -> Project {
         guard !project.name.isEmpty, project.name.count <= 64 else {
             throw ControlPlaneError.badRequest("Project name must be 1 to 64 characters.")
+        }
+        do { _ = try await domain(project.domainID) } catch {
+            throw ControlPlaneError.badRequest("Could not find domain: \(project.domainID).")
         }
         var txn = Transaction()
         store.identity.stagePut(project, previous: nil, into: &txn)
@@ -193,6 +218,7 @@ public struct IdentityService: Sendable {
     public func createUser(name: String, password: String?, domainID: String, email: String?, description: String?,
                            defaultProjectID: String?, enabled: Bool) async throws -> User {
         guard !name.isEmpty, name.count <= 255 else { throw ControlPlaneError.badRequest("User name must be 1 to 255 characters.") }
+        do { _ = try await domain(domainID) } catch { throw ControlPlaneError.badRequest("Could not find domain: \(domainID).") }
         let user = User(id: ResourceID.makeGlobal().replacingOccurrences(of: "-", with: ""), name: name,
                         domainID: domainID, enabled: enabled, email: email, description: description,
                         defaultProjectID: defaultProjectID,
@@ -274,24 +300,41 @@ public struct IdentityService: Sendable {
 
     /// Grants `role` to `user` on `project` (nil: system scope). Idempotent.
     public func grant(role: String, user: String, project: String?) async throws {
+        try await grant(role: role, user: user, on: project.map(AssignmentScope.project) ?? .system)
+    }
+
+    /// Grants `role` to `user` on a project, a domain or the system. Idempotent.
+    public func grant(role: String, user: String, on scope: AssignmentScope) async throws {
         _ = try await self.role(role)
         _ = try await self.user(user)
-        if let project { _ = try await self.project(project) }
+        switch scope {
+        case let .project(id): _ = try await self.project(id)
+        case let .domain(id): _ = try await self.domain(id)
+        case .system: break
+        }
         var txn = Transaction()
-        store.identity.stageGrant(RoleAssignment(userID: user, projectID: project, roleID: role), into: &txn)
+        store.identity.stageGrant(RoleAssignment(userID: user, scope: scope, roleID: role), into: &txn)
         try await store.commit(txn, in: .global)
     }
 
     public func revokeGrant(role: String, user: String, project: String?) async throws {
-        let held = try await store.identity.roleIDs(user: user, project: project)
+        try await revokeGrant(role: role, user: user, on: project.map(AssignmentScope.project) ?? .system)
+    }
+
+    public func revokeGrant(role: String, user: String, on scope: AssignmentScope) async throws {
+        let held = try await store.identity.roleIDs(user: user, on: scope)
         guard held.contains(role) else { throw ControlPlaneError.notFound("Could not find role assignment.") }
         var txn = Transaction()
-        store.identity.stageRevoke(RoleAssignment(userID: user, projectID: project, roleID: role), into: &txn)
+        store.identity.stageRevoke(RoleAssignment(userID: user, scope: scope, roleID: role), into: &txn)
         try await store.commit(txn, in: .global)
     }
 
     public func hasGrant(role: String, user: String, project: String?) async throws -> Bool {
-        try await store.identity.roleIDs(user: user, project: project).contains(role)
+        try await hasGrant(role: role, user: user, on: project.map(AssignmentScope.project) ?? .system)
+    }
+
+    public func hasGrant(role: String, user: String, on scope: AssignmentScope) async throws -> Bool {
+        try await store.identity.roleIDs(user: user, on: scope).contains(role)
     }
 
     public func assignments(user: String) async throws -> [RoleAssignment] {
@@ -303,7 +346,7 @@ public struct IdentityService: Sendable {
         public var userID: String?
         public var roleID: String?
         public var projectID: String?
-        /// Assignments on a domain: none are kept (roles are granted on projects or the system).
+        /// Assignments on this domain.
         public var domainID: String?
         /// Assignments through a group: none (there are no groups).
         public var groupID: String?
@@ -328,7 +371,7 @@ public struct IdentityService: Sendable {
         guard principal.isAdmin || query.userID == principal.userID else {
             throw ControlPlaneError.forbidden("You are not authorized to perform the requested action: identity:list_role_assignments.")
         }
-        if query.domainID != nil || query.groupID != nil { return [] }
+        if query.groupID != nil { return [] }
         var found: [RoleAssignment]
         if let user = query.userID { found = try await store.identity.assignments(user: user) } else {
             found = try await store.identity.allAssignments()
@@ -341,7 +384,7 @@ public struct IdentityService: Sendable {
             for assignment in found {
                 var name = byID[assignment.roleID]
                 while let current = name, let implied = Self.implied[current], let id = byName[implied] {
-                    expanded.insert(RoleAssignment(userID: assignment.userID, projectID: assignment.projectID, roleID: id))
+                    expanded.insert(RoleAssignment(userID: assignment.userID, scope: assignment.scope, roleID: id))
                     name = implied
                 }
             }
@@ -350,9 +393,10 @@ public struct IdentityService: Sendable {
         return found.filter { a in
             if let role = query.roleID, a.roleID != role { return false }
             if let project = query.projectID, a.projectID != project { return false }
-            if query.systemScope, a.projectID != nil { return false }
+            if let domain = query.domainID, a.domainID != domain { return false }
+            if query.systemScope, a.scope != .system { return false }
             return true
-        }.sorted { ($0.userID, $0.projectID ?? "", $0.roleID) < ($1.userID, $1.projectID ?? "", $1.roleID) }
+        }.sorted { ($0.userID, $0.projectID ?? $0.domainID ?? "", $0.roleID) < ($1.userID, $1.projectID ?? $1.domainID ?? "", $1.roleID) }
     }
 
     /// The role each role implies (Keystone's default inference rules).

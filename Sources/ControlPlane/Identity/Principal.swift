@@ -18,6 +18,13 @@ public struct Principal: Sendable, Hashable {
     /// The project the token is scoped to; nil for an unscoped token.
     public var projectID: String?
     public var projectName: String?
+    /// The domain of the scoped project.
+    public var projectDomainID: String?
+    /// The domain a domain-scoped token is scoped to.
+    public var scopeDomainID: String?
+    public var scopeDomainName: String?
+    /// Whether the token is system-scoped.
+    public var systemScope = false
     public var roles: [RoleRef]
     public var methods: [String]
     public var issuedAt: Date

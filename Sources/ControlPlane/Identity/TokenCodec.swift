@@ -17,6 +17,11 @@ public struct TokenCodec: Sendable {
         var i: Double
         var e: Double
         var a: [String]
+        /// Added within luc1 (absent: the default domain; no domain or system scope).
+        var pd: String?
+        var sd: String?
+        var sdn: String?
+        var sy: Bool?
     }
 
     private let keyData: Data
@@ -34,7 +39,8 @@ public struct TokenCodec: Sendable {
     public func seal(_ p: Principal) throws -> String {
         let payload = Payload(u: p.userID, un: p.userName, d: p.domainID, p: p.projectID, pn: p.projectName, r: p.roles,
                               m: p.methods, i: p.issuedAt.timeIntervalSince1970, e: p.expiresAt.timeIntervalSince1970,
-                              a: p.auditIDs)
+                              a: p.auditIDs, pd: p.projectDomainID, sd: p.scopeDomainID, sdn: p.scopeDomainName,
+                              sy: p.systemScope ? true : nil)
         let sealed = try AES.GCM.seal(try JSONEncoder().encode(payload), using: key)
         guard let combined = sealed.combined else { throw ControlPlaneError(.internalError, "cannot seal token") }
         return Self.prefix + combined.base64EncodedString()
@@ -54,8 +60,13 @@ public struct TokenCodec: Sendable {
               let plain = try? AES.GCM.open(box, using: key),
               let p = try? JSONDecoder().decode(Payload.self, from: plain)
         else { return nil }
-        return Principal(userID: p.u, userName: p.un, domainID: p.d, projectID: p.p, projectName: p.pn, roles: p.r,
-                         methods: p.m, issuedAt: Date(timeIntervalSince1970: p.i),
-                         expiresAt: Date(timeIntervalSince1970: p.e), auditIDs: p.a)
+        var principal = Principal(userID: p.u, userName: p.un, domainID: p.d, projectID: p.p, projectName: p.pn, roles: p.r,
+                                  methods: p.m, issuedAt: Date(timeIntervalSince1970: p.i),
+                                  expiresAt: Date(timeIntervalSince1970: p.e), auditIDs: p.a)
+        principal.projectDomainID = p.pd
+        principal.scopeDomainID = p.sd
+        principal.scopeDomainName = p.sdn
+        principal.systemScope = p.sy ?? false
+        return principal
     }
 }

@@ -45,3 +45,15 @@ struct StoredRole: Codable {
     init(_ r: Role) { id = r.id; name = r.name }
     var model: Role { Role(id: id, name: name) }
 }
+
+/// Version 1 of the stored form of a `Domain`.
+struct StoredDomain: Codable {
+    var v = 1
+    var id: String
+    var name: String
+    var desc: String
+    var enabled: Bool
+
+    init(_ d: Domain) { id = d.id; name = d.name; desc = d.description; enabled = d.enabled }
+    var model: Domain { Domain(id: id, name: name, description: desc, enabled: enabled) }
+}

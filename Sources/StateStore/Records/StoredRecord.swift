@@ -20,3 +20,4 @@ extension StoredQuota: StoredRecord {}
 extension StoredUsage: StoredRecord {}
 extension StoredInstanceAction: StoredRecord {}
 extension StoredSighting: StoredRecord {}
+extension StoredDomain: StoredRecord {}

@@ -5,11 +5,13 @@ import Foundation
 ///
 /// Key layout: `projects/<id>`, `users/<id>`, `roles/<id>`, with name indexes
 /// `names/project/<domain>/<name>`, `names/user/<domain>/<name>`, `names/role/<name>` holding the ID,
-/// and `assignments/<user>/<project or "-system">/<role>` (empty values).
+/// `domains/<id>` (created domains; `default` is built in) with `names/domain/<name>`, and
+/// `assignments/<user>/<project, "-domain-<id>" or "-system">/<role>` (empty values).
 public struct IdentityRepository: Sendable {
     let projects: RecordTable<StoredProject>
     let users: RecordTable<StoredUser>
     let roles: RecordTable<StoredRole>
+    let domains: RecordTable<StoredDomain>
     let engine: any KeyValueEngine
 
     init(engine: any KeyValueEngine) {
@@ -17,6 +19,28 @@ public struct IdentityRepository: Sendable {
         projects = RecordTable(engine: engine, keyspace: .global, prefix: "projects/")
         users = RecordTable(engine: engine, keyspace: .global, prefix: "users/")
         roles = RecordTable(engine: engine, keyspace: .global, prefix: "roles/")
+        domains = RecordTable(engine: engine, keyspace: .global, prefix: "domains/")
+    }
+
+    // MARK: domains
+
+    public func domain(_ id: Domain.ID) async throws -> Versioned<Domain>? { try await domains.find(id) }
+
+    public func domain(named name: String) async throws -> Versioned<Domain>? {
+        guard let id = try await idByName(Self.nameKey("domain", nil, name)) else { return nil }
+        return try await domains.find(id)
+    }
+
+    public func allDomains() async throws -> [Domain] { try await domains.all().map(\.value) }
+
+    public func stagePut(_ domain: Domain, previous: Versioned<Domain>?, into txn: inout Transaction) {
+        domains.stagePut(domain, id: domain.id, expecting: previous?.revision, into: &txn)
+        stageName("domain", nil, old: previous?.value.name, new: domain.name, id: domain.id, into: &txn)
+    }
+
+    public func stageDelete(_ domain: Versioned<Domain>, into txn: inout Transaction) {
+        domains.stageDelete(id: domain.value.id, expecting: domain.revision, into: &txn)
+        txn.delete(Self.nameKey("domain", nil, domain.value.name))
     }
 
     static func nameKey(_ kind: String, _ domain: String?, _ name: String) -> String {
@@ -89,13 +113,34 @@ public struct IdentityRepository: Sendable {
 
     // MARK: assignments
 
+    static let domainScope = "-domain-"
+
+    static func segment(_ scope: AssignmentScope) -> String {
+        switch scope {
+        case let .project(id): id
+        case let .domain(id): domainScope + id
+        case .system: systemScope
+        }
+    }
+
+    static func scope(_ segment: Substring) -> AssignmentScope {
+        if segment == systemScope { return .system }
+        if segment.hasPrefix(domainScope) { return .domain(String(segment.dropFirst(domainScope.count))) }
+        return .project(String(segment))
+    }
+
     static func assignmentKey(_ a: RoleAssignment) -> String {
-        "assignments/\(a.userID)/\(a.projectID ?? systemScope)/\(a.roleID)"
+        "assignments/\(a.userID)/\(segment(a.scope))/\(a.roleID)"
     }
 
     /// Role IDs `user` holds on `project` (nil: on the system).
     public func roleIDs(user: User.ID, project: Project.ID?) async throws -> [Role.ID] {
-        let prefix = "assignments/\(user)/\(project ?? Self.systemScope)/"
+        try await roleIDs(user: user, on: project.map(AssignmentScope.project) ?? .system)
+    }
+
+    /// Role IDs `user` holds on `scope`.
+    public func roleIDs(user: User.ID, on scope: AssignmentScope) async throws -> [Role.ID] {
+        let prefix = "assignments/\(user)/\(Self.segment(scope))/"
         return try await engine.scanAll(prefix: prefix, in: .global).map { String($0.key.dropFirst(prefix.count)) }
     }
 
@@ -105,8 +150,7 @@ public struct IdentityRepository: Sendable {
         return try await engine.scanAll(prefix: prefix, in: .global).compactMap {
             let parts = $0.key.dropFirst(prefix.count).split(separator: "/")
             guard parts.count == 2 else { return nil }
-            let scope = String(parts[0])
-            return RoleAssignment(userID: user, projectID: scope == Self.systemScope ? nil : scope, roleID: String(parts[1]))
+            return RoleAssignment(userID: user, scope: Self.scope(parts[0]), roleID: String(parts[1]))
         }
     }
 
@@ -115,8 +159,7 @@ public struct IdentityRepository: Sendable {
         try await engine.scanAll(prefix: "assignments/", in: .global).compactMap {
             let parts = $0.key.dropFirst("assignments/".count).split(separator: "/")
             guard parts.count == 3 else { return nil }
-            let scope = String(parts[1])
-            return RoleAssignment(userID: String(parts[0]), projectID: scope == Self.systemScope ? nil : scope, roleID: String(parts[2]))
+            return RoleAssignment(userID: String(parts[0]), scope: Self.scope(parts[1]), roleID: String(parts[2]))
         }
     }
 
