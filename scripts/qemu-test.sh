@@ -38,10 +38,10 @@ fetched() { grep -h "image fetched from site" "$STATE"/logs/controller-nantes-*.
 check "luc status shows the hypervisor and its accelerator" '"$LUC" status --state-dir "$STATE" --auth-url "$OS_AUTH_URL" | grep -qE "QEMU \((tcg|kvm)\)"'
 check "image create at rennes from the guest disk" '"$OSC" image create --disk-format raw --container-format bare --public --file "$GUEST/luc-guest.raw" guest -f value -c id > "$STATE/image.id"'
 IMAGE=$(cat "$STATE/image.id")
-check "image is held at rennes only" '"$OSC" image show guest -f json | grep -q "\"stores\": \"rennes\""'
+check "image is held at rennes only" '"$OSC" image show guest -f json > "$STATE/image.json" 2>&1; grep -q "\"stores\": \"rennes\"" "$STATE/image.json" || { cat "$STATE/image.json"; false; }'
 check "server create at nantes (the image travels)" '"$OSC" server create --flavor m1.nano --image guest --availability-zone nantes --wait vm1 >/dev/null'
 check "the image was fetched once into nantes" '[ "$(fetched "$IMAGE")" = 1 ]'
-check "image show lists both sites" '"$OSC" image show guest -f json | grep -q "\"stores\": \"rennes,nantes\""'
+check "image show lists both sites" '"$OSC" image show guest -f json > "$STATE/image.json" 2>&1; grep -q "\"stores\": \"rennes,nantes\"" "$STATE/image.json" || { cat "$STATE/image.json"; false; }'
 check "second boot at nantes" '"$OSC" server create --flavor m1.nano --image guest --availability-zone nantes --wait vm2 >/dev/null'
 check "second boot moved no image bytes between sites" '[ "$(fetched "$IMAGE")" = 1 ]'
 check "console log shows the readiness marker" '"$OSC" console log show vm1 | grep -q "luc-guest: ready vm1"'
