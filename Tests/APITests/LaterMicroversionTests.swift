@@ -190,6 +190,8 @@ struct LaterMicroversionTests {
             let project = try #require(try await api.call(.get, "/identity/v3/auth/projects", token: demo).json?["projects"]?.array?.first?["id"]?.string)
             let quota = try await api.call(.get, "/compute/v2.1/os-quota-sets/\(project)", token: demo, headers: Self.at("2.57")).json?["quota_set"]
             #expect(quota?["floating_ips"] == nil && quota?["injected_files"] == nil && quota?["instances"] != nil)
+            let detail = try await api.call(.get, "/compute/v2.1/os-quota-sets/\(project)/detail", token: demo).json?["quota_set"]
+            #expect(detail?["key_pairs"]?["in_use"] == 3 && detail?["instances"]?["limit"] == quota?["instances"] && detail?["cores"]?["reserved"] == 0)
             #expect(try await api.call(.put, "/compute/v2.1/os-quota-sets/\(project)", token: admin,
                                        json: #"{"quota_set":{"floating_ips":5}}"#, headers: Self.at("2.36")).status == 400)
         }

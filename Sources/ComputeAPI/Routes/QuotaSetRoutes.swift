@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import OpenStackHTTP
 
-/// `/os-quota-sets`: show, defaults and update of a project's quotas.
+/// `/os-quota-sets`: show, detail (limits with what is in use), defaults and update of a
+/// project's quotas.
 struct QuotaSetRoutes: Sendable {
     let cloud: ControlPlane
 
@@ -14,6 +15,22 @@ struct QuotaSetRoutes: Sendable {
             let project = try context.parameters.require("project")
             guard p.isAdmin || p.projectID == project else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.") }
             return Response.json(.object([("quota_set", ComputeViews.quotaSet(try await cloud.quotas.quota(for: project), id: project, version: context.computeVersion))]))
+        }
+        v21.get("os-quota-sets/:project/detail") { _, context in
+            let p = try context.requirePrincipal()
+            let project = try context.parameters.require("project")
+            guard p.isAdmin || p.projectID == project else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:detail to be performed.") }
+            let limits = ComputeViews.quotaSet(try await cloud.quotas.quota(for: project), id: project, version: context.computeVersion)
+            let usage = try await cloud.quotas.usage(of: project)
+            let groups = try await cloud.serverGroups.list(allProjects: p.isAdmin, by: p).filter { $0.projectID == project }.count
+            // Key pairs belong to users: the caller's count for its own project (as Nova counts them).
+            let keypairs = p.projectID == project ? try await cloud.keypairs.list(by: p).count : 0
+            let inUse = ["instances": usage.instances, "cores": usage.cores, "ram": usage.ramMB, "server_groups": groups,
+                         "key_pairs": keypairs]
+            let detail: [(String, JSON)] = limits.members!.map { key, value in
+                key == "id" ? (key, value) : (key, .object([("in_use", .int(inUse[key] ?? 0)), ("limit", value), ("reserved", 0)]))
+            }
+            return Response.json(.object([("quota_set", .object(detail))]))
         }
         v21.get("os-quota-sets/:project/defaults") { _, context in
             _ = try context.requirePrincipal()
