@@ -5,7 +5,8 @@ import Hummingbird
 import OpenStackHTTP
 import Scheduling
 
-/// `/os-availability-zone`: one zone per site; with `detail`, admins see each site's hosts.
+/// `/os-availability-zone`: one zone per site; `detail` (admins only, 403 otherwise as Nova's
+/// policy) adds each site's hosts.
 struct AvailabilityZoneRoutes: Sendable {
     let cloud: ControlPlane
 
@@ -15,8 +16,10 @@ struct AvailabilityZoneRoutes: Sendable {
             return Response.json(try await zones(detail: false, admin: false))
         }
         v21.get("os-availability-zone/detail") { _, context in
-            let p = try context.requirePrincipal()
-            return Response.json(try await zones(detail: true, admin: p.isAdmin))
+            guard try context.requirePrincipal().isAdmin else {
+                throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-availability-zone:detail to be performed.")
+            }
+            return Response.json(try await zones(detail: true, admin: true))
         }
     }
 

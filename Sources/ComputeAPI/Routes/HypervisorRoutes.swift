@@ -33,6 +33,18 @@ struct HypervisorRoutes: Sendable {
                 ("vcpus", sum { $0.capacity.vcpus }), ("vcpus_used", sum { $0.used.vcpus }),
             ]))]))
         }
+        v21.get("os-hypervisors/:pattern/search") { _, context in try await search(context, withServers: false) }
+        v21.get("os-hypervisors/:pattern/servers") { _, context in try await search(context, withServers: true) }
+        v21.get("os-hypervisors/:id/uptime") { _, context -> Response in
+            guard !context.serves(.hypervisorTrimmed) else { throw APIError.notFound() }
+            let p = try context.requirePrincipal()
+            let id = try context.parameters.require("id"), uuids = context.serves(.hypervisorUUIDs)
+            guard try await cloud.hypervisors.all(by: p).contains(where: { uuids ? $0.host.id == id : String($0.host.number) == id }) else {
+                throw APIError.notFound("Hypervisor with ID \(id) could not be found.")
+            }
+            // Agents do not report their host's uptime: Nova answers 501 for such a driver.
+            throw APIError(status: 501, message: "Virt driver does not implement uptime function.")
+        }
         v21.get("os-hypervisors/:id") { request, context in
             let p = try context.requirePrincipal()
             let hosts = try await cloud.hypervisors.all(by: p)
@@ -44,6 +56,19 @@ struct HypervisorRoutes: Sendable {
             let withServers = try uuids && (request.query.bool("with_servers") ?? false)
             return Response.json(.object([("hypervisor", try await view(h, detail: true, withServers: withServers, p, context.computeVersion))]))
         }
+    }
+
+    /// `/os-hypervisors/{pattern}/search` and `/{pattern}/servers` (below 2.53): hosts whose name
+    /// contains the pattern (404 when none), with their servers for `servers`.
+    func search(_ context: APIRequestContext, withServers: Bool) async throws -> Response {
+        guard !context.serves(.hypervisorUUIDs) else { throw APIError.notFound() }
+        let p = try context.requirePrincipal()
+        let pattern = try context.parameters.require("pattern")
+        let hosts = try await cloud.hypervisors.all(by: p).filter { $0.host.name.contains(pattern) }
+        guard !hosts.isEmpty else { throw APIError.notFound("No hypervisor matching '\(pattern)' could be found.") }
+        var items: [JSON] = []
+        for h in hosts { items.append(try await view(h, detail: false, withServers: withServers, p, context.computeVersion)) }
+        return Response.json(.object([("hypervisors", .array(items))]))
     }
 
     func listing(_ request: Request, _ context: APIRequestContext, detail: Bool) async throws -> JSON {
@@ -82,7 +107,7 @@ struct HypervisorRoutes: Sendable {
         var servers: [Server]? = nil
         if withServers {
             let placed = try await cloud.servers.list(ServerQuery(host: h.host.id, allTenants: true), by: p)
-            // Below 2.75 the member is left out when the host has no servers.
+            // Left out when the host has no servers, until 2.75.
             if !placed.isEmpty || ComputeFeature.hypervisorServersAlways.served(at: version) { servers = placed }
         }
         return views.hypervisor(h, detail: detail, runningVMs: running, servers: servers, version: version)
