@@ -194,6 +194,11 @@ struct LaterMicroversionTests {
             #expect(detail?["key_pairs"]?["in_use"] == 3 && detail?["instances"]?["limit"] == quota?["instances"] && detail?["cores"]?["reserved"] == 0)
             #expect(try await api.call(.put, "/compute/v2.1/os-quota-sets/\(project)", token: admin,
                                        json: #"{"quota_set":{"floating_ips":5}}"#, headers: Self.at("2.36")).status == 400)
+            let original = quota?["instances"]
+            #expect(try await api.call(.put, "/compute/v2.1/os-quota-sets/\(project)", token: admin, json: #"{"quota_set":{"instances":3}}"#).status == 200)
+            #expect(try await api.call(.delete, "/compute/v2.1/os-quota-sets/\(project)", token: demo).status == 403)
+            #expect(try await api.call(.delete, "/compute/v2.1/os-quota-sets/\(project)", token: admin).status == 202)
+            #expect(try await api.call(.get, "/compute/v2.1/os-quota-sets/\(project)", token: demo).json?["quota_set"]?["instances"] == original)
         }
     }
 
@@ -212,6 +217,12 @@ struct LaterMicroversionTests {
             let trimmed = try await api.call(.get, "/compute/v2.1/os-hypervisors/\(uuid)", token: admin, headers: Self.at("2.88")).json?["hypervisor"]
             #expect(trimmed?["vcpus"] == nil && trimmed?["uptime"] != nil)
             #expect(try await api.call(.get, "/compute/v2.1/os-hypervisors/statistics", token: admin, headers: Self.at("2.88")).status == 404)
+            let name = try #require(old?.first?["hypervisor_hostname"]?.string)
+            #expect(try await api.call(.get, "/compute/v2.1/os-hypervisors/\(name)/search", token: admin).json?["hypervisors"]?.array?.count == 1)
+            #expect(try await api.call(.get, "/compute/v2.1/os-hypervisors/\(name)/search", token: admin, headers: Self.at("2.53")).status == 404)
+            #expect(try await api.call(.get, "/compute/v2.1/os-hypervisors/nothing-like-it/servers", token: admin).status == 404)
+            #expect(try await api.call(.get, "/compute/v2.1/os-hypervisors/\(name)/search", token: demo).status == 403)
+            #expect(try await api.call(.get, "/compute/v2.1/os-availability-zone/detail", token: demo).status == 403)
             let withServers = try await api.call(.get, "/compute/v2.1/os-hypervisors/detail?with_servers=true", token: admin, headers: Self.at("2.75"))
             #expect(withServers.json?["hypervisors"]?.array?.allSatisfy { $0["servers"] != nil } == true, "always from 2.75")
             // Instance actions: updated_at and paging (2.58), event hostId (2.62), details (2.84).

@@ -33,8 +33,8 @@ struct HypervisorRoutes: Sendable {
                 ("vcpus", sum { $0.capacity.vcpus }), ("vcpus_used", sum { $0.used.vcpus }),
             ]))]))
         }
-        v21.get("os-hypervisors/:pattern/search") { _, context in try await search(context, withServers: false) }
-        v21.get("os-hypervisors/:pattern/servers") { _, context in try await search(context, withServers: true) }
+        v21.get("os-hypervisors/:id/search") { _, context in try await search(context, withServers: false) }
+        v21.get("os-hypervisors/:id/servers") { _, context in try await search(context, withServers: true) }
         v21.get("os-hypervisors/:id/uptime") { _, context -> Response in
             guard !context.serves(.hypervisorTrimmed) else { throw APIError.notFound() }
             let p = try context.requirePrincipal()
@@ -63,7 +63,7 @@ struct HypervisorRoutes: Sendable {
     func search(_ context: APIRequestContext, withServers: Bool) async throws -> Response {
         guard !context.serves(.hypervisorUUIDs) else { throw APIError.notFound() }
         let p = try context.requirePrincipal()
-        let pattern = try context.parameters.require("pattern")
+        let pattern = try context.parameters.require("id")
         let hosts = try await cloud.hypervisors.all(by: p).filter { $0.host.name.contains(pattern) }
         guard !hosts.isEmpty else { throw APIError.notFound("No hypervisor matching '\(pattern)' could be found.") }
         var items: [JSON] = []

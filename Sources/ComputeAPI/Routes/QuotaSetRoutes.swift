@@ -4,8 +4,8 @@ import Foundation
 import Hummingbird
 import OpenStackHTTP
 
-/// `/os-quota-sets`: show, detail (limits with what is in use), defaults and update of a
-/// project's quotas.
+/// `/os-quota-sets`: show, detail (limits with what is in use), defaults, update and delete
+/// (back to the defaults) of a project's quotas.
 struct QuotaSetRoutes: Sendable {
     let cloud: ControlPlane
 
@@ -31,6 +31,10 @@ struct QuotaSetRoutes: Sendable {
                 key == "id" ? (key, value) : (key, .object([("in_use", .int(inUse[key] ?? 0)), ("limit", value), ("reserved", 0)]))
             }
             return Response.json(.object([("quota_set", .object(detail))]))
+        }
+        v21.delete("os-quota-sets/:project") { _, context in
+            try await cloud.quotas.reset(project: try context.parameters.require("project"), by: try context.requirePrincipal())
+            return Response.empty(.accepted)
         }
         v21.get("os-quota-sets/:project/defaults") { _, context in
             _ = try context.requirePrincipal()

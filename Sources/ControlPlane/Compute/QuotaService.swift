@@ -89,4 +89,15 @@ public struct QuotaService: Sendable {
             return quota
         }
     }
+
+    /// Drops a project's overrides: its quota is the defaults again (admin only).
+    public func reset(project: String, by principal: Principal) async throws {
+        guard principal.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow os_compute_api:os-quota-sets:delete to be performed.") }
+        try await retryOnConflict {
+            guard let current = try await store.quotas.find(project: project) else { return }
+            var txn = Transaction()
+            store.quotas.stageDelete(current, project: project, into: &txn)
+            try await store.commit(txn, in: .global)
+        }
+    }
 }

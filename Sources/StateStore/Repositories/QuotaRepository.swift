@@ -13,4 +13,8 @@ public struct QuotaRepository: Sendable {
     public func stagePut(_ quota: Quota, project: String, expecting revision: Int64?, into txn: inout Transaction) {
         table.stagePut(quota, id: project, expecting: revision, into: &txn)
     }
+
+    public func stageDelete(_ quota: Versioned<Quota>, project: String, into txn: inout Transaction) {
+        table.stageDelete(id: project, expecting: quota.revision, into: &txn)
+    }
 }
