@@ -128,6 +128,7 @@ public struct ServerQuery: Sendable {
 
     /// Whether `server` passes every filter except project, zone and paging.
     func matches(_ server: Server) -> Bool {
+        if !filtersAttributes { return true }
         if let name, !name.matches(server.name) { return false }
         // Servers have no fixed addresses before the network service gives them ports.
         let fixed: [String] = []
@@ -136,11 +137,10 @@ public struct ServerQuery: Sendable {
         if let changesSince, server.updatedAt < changesSince { return false }
         if let changesBefore, server.updatedAt > changesBefore { return false }
         if let statuses, !statuses.contains(server.status) { return false }
-        let tagSet = Set(server.tags)
-        if let tags, !tags.allSatisfy(tagSet.contains) { return false }
-        if let tagsAny, !tagsAny.contains(where: tagSet.contains) { return false }
-        if let notTags, !notTags.isEmpty, notTags.allSatisfy(tagSet.contains) { return false }
-        if let notTagsAny, notTagsAny.contains(where: tagSet.contains) { return false }
+        if let tags, !tags.allSatisfy(server.tags.contains) { return false }
+        if let tagsAny, !tagsAny.contains(where: server.tags.contains) { return false }
+        if let notTags, !notTags.isEmpty, notTags.allSatisfy(server.tags.contains) { return false }
+        if let notTagsAny, notTagsAny.contains(where: server.tags.contains) { return false }
         if let userID, server.userID != userID { return false }
         if let keyName, server.keyName != keyName { return false }
         if let vmState, server.vmState != vmState { return false }

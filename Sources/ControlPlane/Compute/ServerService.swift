@@ -233,7 +233,11 @@ public struct ServerService: Sendable {
                 found += await sightings.sightings(of: site, project: project).map(Server.unreachable)
             }
         }
-        found.sort { query.orders($0, before: $1) }
+        if query.sort.isEmpty {
+            found.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        } else {
+            found.sort { query.orders($0, before: $1) }
+        }
         if let marker = query.marker {
             guard let index = found.firstIndex(where: { $0.id == marker }) else {
                 throw ControlPlaneError.badRequest("marker [\(marker)] not found")
