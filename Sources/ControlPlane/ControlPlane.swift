@@ -21,6 +21,9 @@ public struct ControlPlane: Sendable {
     public let hypervisors: HypervisorService
     public let images: ImageService
     public let hostRegistry: HostRegistry
+    public let networks: NetworkService
+    public let ports: PortService
+    public let securityGroups: SecurityGroupService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
     public let placement: SitePlacement
@@ -72,6 +75,9 @@ public struct ControlPlane: Sendable {
             directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
             clock: clock)
         hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, clock: clock, logger: logger)
+        networks = NetworkService(store: store, sites: sites, configuration: configuration, clock: clock)
+        securityGroups = SecurityGroupService(store: store, clock: clock)
+        ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups, clock: clock)
     }
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of

@@ -10,6 +10,8 @@ public enum ErrorStyle: Sendable {
     case image
     /// Internal endpoints: `{"error": {"code", "message"}}`.
     case plain
+    /// Neutron: `{"NeutronError": {"type", "message", "detail"}}`.
+    case network
 
     static let titles: [Int: String] = [
         400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -23,8 +25,15 @@ public enum ErrorStyle: Sendable {
         503: "serviceUnavailable",
     ]
 
-    /// The error body for `status` and `message`.
-    public func body(status: Int, message: String) -> JSON {
+    static let neutronTypes: [Int: String] = [
+        400: "HTTPBadRequest", 401: "HTTPUnauthorized", 403: "HTTPForbidden", 404: "HTTPNotFound", 405: "HTTPMethodNotAllowed",
+        409: "HTTPConflict", 413: "HTTPRequestEntityTooLarge", 415: "HTTPUnsupportedMediaType", 500: "HTTPInternalServerError",
+        503: "HTTPServiceUnavailable",
+    ]
+
+    /// The error body for `status` and `message`; `kind` names the fault where the style has
+    /// fault names (Neutron).
+    public func body(status: Int, message: String, kind: String? = nil) -> JSON {
         let title = Self.titles[status] ?? "Error"
         switch self {
         case .identity:
@@ -35,6 +44,9 @@ public enum ErrorStyle: Sendable {
             return .object([("code", .string("\(status) \(title)")), ("title", .string(title)), ("message", .string(message))])
         case .plain:
             return .object([("error", .object([("code", .int(status)), ("message", .string(message))]))])
+        case .network:
+            return .object([("NeutronError", .object([("type", .string(kind ?? Self.neutronTypes[status] ?? "HTTPError")),
+                                                      ("message", .string(message)), ("detail", "")]))])
         }
     }
 }

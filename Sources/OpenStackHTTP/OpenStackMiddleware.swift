@@ -45,7 +45,8 @@ public struct OpenStackMiddleware: RouterMiddleware {
             if status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
-            response = Response.json(style.body(status: status, message: message), status: .init(code: status))
+            response = Response.json(style.body(status: status, message: message, kind: (error as? ControlPlaneError)?.kind),
+                                     status: .init(code: status))
             if status == 401 {
                 response.headers[HTTPField.Name("WWW-Authenticate")!] = "Keystone uri=\"/identity\""
             }

@@ -29,10 +29,14 @@ public struct ControlPlaneError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// The fault's name where an API reports one (Neutron's `type`: `IpAddressGenerationFailure`,
+    /// `NetworkInUse`, …); nil elsewhere.
+    public var kind: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, kind: String? = nil) {
         self.code = code
         self.message = message
+        self.kind = kind
     }
 
     public static func badRequest(_ message: String) -> Self { Self(.badRequest, message) }

@@ -21,3 +21,7 @@ extension StoredUsage: StoredRecord {}
 extension StoredInstanceAction: StoredRecord {}
 extension StoredSighting: StoredRecord {}
 extension StoredDomain: StoredRecord {}
+extension StoredNetwork: StoredRecord {}
+extension StoredSubnet: StoredRecord {}
+extension StoredPort: StoredRecord {}
+extension StoredSecurityGroup: StoredRecord {}

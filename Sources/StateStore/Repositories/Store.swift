@@ -17,6 +17,7 @@ public struct Store: Sendable {
     public var images: ImageRepository { ImageRepository(engine: engine) }
     public var keypairs: KeypairRepository { KeypairRepository(engine: engine) }
     public var serverGroups: ServerGroupRepository { ServerGroupRepository(engine: engine) }
+    public var networks: NetworkRepository { NetworkRepository(engine: engine) }
     public var identity: IdentityRepository { IdentityRepository(engine: engine) }
     public var quotas: QuotaRepository { QuotaRepository(engine: engine) }
     public var secrets: SecretRepository { SecretRepository(engine: engine) }
@@ -26,6 +27,7 @@ public struct Store: Sendable {
     public func servers(_ site: Site.ID) -> ServerRepository {
         ServerRepository(engine: engine, keyspace: .site(site), cache: serverCache)
     }
+    public func ports(_ site: Site.ID) -> PortRepository { PortRepository(engine: engine, site: site) }
     public func hosts(_ site: Site.ID) -> HostRepository { HostRepository(engine: engine, keyspace: .site(site)) }
     public func usage(_ site: Site.ID) -> UsageRepository { UsageRepository(engine: engine, keyspace: .site(site)) }
     public func leases(_ site: Site.ID) -> LeaseRepository { LeaseRepository(engine: engine, keyspace: .site(site)) }

@@ -1,9 +1,9 @@
 public import Foundation
 
-/// A virtual NIC on a network with its MAC and fixed addresses (Neutron's port). Lives in the
-/// keyspace of its site: its device's site, or the receiving controller's for an unbound port;
-/// its ID names that site, as server IDs do.
-public struct Port: Sendable, Hashable {
+/// A virtual NIC on a network with its MAC and fixed addresses: Neutron's port (`Port` would
+/// clash with Foundation's). Lives in the keyspace of its site: its device's site, or the
+/// receiving controller's for an unbound port; its ID names that site, as server IDs do.
+public struct NetworkPort: Sendable, Hashable {
     public typealias ID = String
 
     /// One fixed address of the port, in a subnet of its network.

@@ -1,0 +1,70 @@
+public import CloudModel
+import Foundation
+import StateStore
+
+/// Picks a port's address at one site without a central allocator (DESIGN §3.5, §8.1): from the
+/// blocks of the subnet the site holds, with the site's own record of used addresses; a new block
+/// is leased from `global` with one compare-and-set only when the held ones are full. The address
+/// itself is taken by the port's commit (a compare-and-set on the address key), so two picks of
+/// the same address cannot both succeed.
+struct AddressAllocator: Sendable {
+    let store: Store
+    let site: Site
+
+    /// A free address of `subnet` for a port at this site (`wanted` if given), not among `taken`
+    /// (addresses already chosen for the same port).
+    func pick(in subnet: Subnet, wanted: IPv4Address?, taken: Set<IPv4Address> = []) async throws -> IPv4Address {
+        let blocks = AddressBlocks(subnet)
+        let used = try await store.ports(site.id).usedAddresses(in: subnet.id).union(taken)
+        for _ in 0..<16 {
+            let leases = try await store.networks.blocks(of: subnet.id)
+            if let wanted {
+                guard let index = blocks.block(of: wanted) else {
+                    throw ControlPlaneError(.badRequest, "IP address \(wanted) is not in an allocation pool of subnet \(subnet.id): this cloud hands out addresses from the pools only.",
+                                            kind: "InvalidIpForSubnet")
+                }
+                if used.contains(wanted) {
+                    throw ControlPlaneError(.conflict, "IP address \(wanted) already allocated in subnet \(subnet.id)", kind: "IpAddressAlreadyAllocated")
+                }
+                switch leases[index]?.site {
+                case site.id?: return wanted
+                case let other?:
+                    throw ControlPlaneError(.conflict, "IP address \(wanted) of subnet \(subnet.id) is in a block held by site \(other): ask for it there, or leave the address to this cloud.",
+                                            kind: "IpAddressAlreadyAllocated")
+                case nil:
+                    if try await lease(index, of: subnet) { return wanted }
+                    continue
+                }
+            }
+            let held = leases.filter { $0.value.site == site.id }.keys.sorted()
+            for index in held {
+                if let free = blocks.addresses(in: index).first(where: { !used.contains($0) }) { return free }
+            }
+            // Every held block is full: lease one more, starting where this site's index points so
+            // that sites leasing at the same time seldom want the same block.
+            let count = blocks.count
+            guard count > 0, let index = (0..<count).map({ ($0 + Int(site.index) * 7) % count }).first(where: { leases[$0] == nil }) else {
+                throw ControlPlaneError(.conflict, "No more IP addresses available on network \(subnet.networkID) (subnet \(subnet.id)).",
+                                        kind: "IpAddressGenerationFailure")
+            }
+            _ = try await lease(index, of: subnet)
+        }
+        throw ControlPlaneError(.conflict, "No address of subnet \(subnet.id) could be leased after repeated races; try again.",
+                                kind: "IpAddressGenerationFailure")
+    }
+
+    /// Leases block `index` to this site; false when another site took it first.
+    private func lease(_ index: Int, of subnet: Subnet) async throws -> Bool {
+        var txn = Transaction()
+        store.networks.stageLease(block: index, of: subnet.id, to: site.id, into: &txn)
+        do {
+            try await store.commit(txn, in: .global)
+            return true
+        } catch let error as StoreError where error.code == .conflict {
+            return false
+        } catch let error as StoreError where error.code == .unavailable {
+            throw ControlPlaneError(.conflict, "Site \(site.id) holds no free address of subnet \(subnet.id) and cannot lease another block while the global store does not answer.",
+                                    kind: "IpAddressGenerationFailure")
+        }
+    }
+}

@@ -1,0 +1,227 @@
+public import CloudModel
+import Foundation
+import LUCBase
+public import StateStore
+
+/// Neutron's ports. A port lives at one site (its ID names it): the site of its device, or the
+/// receiving controller's; its addresses come from the blocks that site holds
+/// (`AddressAllocator`), so making one writes only that site's keyspace (and `global` once per
+/// block lease).
+public struct PortService: Sendable {
+    let store: Store
+    let sites: SiteDirectory
+    let configuration: ControllerConfiguration
+    let networks: NetworkService
+    let groups: SecurityGroupService
+    let clock: any WallClock
+
+    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, networks: NetworkService,
+                groups: SecurityGroupService, clock: any WallClock) {
+        self.store = store
+        self.sites = sites
+        self.configuration = configuration
+        self.networks = networks
+        self.groups = groups
+        self.clock = clock
+    }
+
+    /// Fields of a port create or update; nil: default or unchanged.
+    public struct PortFields: Sendable {
+        public var name: String?
+        public var description: String?
+        public var networkID: String?
+        /// Each wanted address: a subnet, an address, or both.
+        public var fixedIPs: [(subnetID: String?, address: String?)]?
+        public var macAddress: String?
+        public var securityGroups: [String]?
+        public var deviceID: String?
+        public var deviceOwner: String?
+        public var portSecurityEnabled: Bool?
+        public var adminStateUp: Bool?
+        /// `binding:host_id` (admins): `.some(nil)` unbinds.
+        public var hostID: String??
+        public var projectID: String?
+        public init() {}
+    }
+
+    static func invalid(_ message: String, _ kind: String = "InvalidInput") -> ControlPlaneError {
+        ControlPlaneError(.badRequest, message, kind: kind)
+    }
+
+    /// Makes a port at `site` (the controller's own by default).
+    public func create(_ f: PortFields, at siteID: Site.ID? = nil, by p: Principal) async throws -> NetworkPort {
+        let project = try networks.requireProject(p)
+        try networks.requireWrite(p)
+        guard let networkID = f.networkID else { throw Self.invalid("Invalid input for operation: network_id is required.") }
+        guard let site = await sites.site(siteID ?? configuration.site) else {
+            throw ControlPlaneError.badRequest("Availability zone \(siteID ?? "") could not be found.")
+        }
+        if f.projectID.map({ $0 != project }) == true && !p.isAdmin {
+            throw ControlPlaneError(.forbidden, "Only administrators may create ports of other projects.", kind: "PolicyNotAuthorized")
+        }
+        if f.hostID != nil && !p.isAdmin {
+            throw ControlPlaneError(.forbidden, "Only administrators may set binding:host_id.", kind: "PolicyNotAuthorized")
+        }
+        let network = try await networks.ownedOrSharedNetwork(networkID, by: p).value
+        if network.external && !p.isAdmin {
+            throw ControlPlaneError(.forbidden, "Ports on external network \(networkID) are made by the cloud (routers, floating IPs).",
+                                    kind: "PolicyNotAuthorized")
+        }
+        let owner = f.projectID ?? project
+        let portSecurity = f.portSecurityEnabled ?? network.portSecurityEnabled
+        let securityGroups = try await resolveGroups(f.securityGroups, portSecurity: portSecurity, project: owner, by: p)
+        let mac = try f.macAddress.map(Self.validMAC) ?? NetworkPort.randomMAC()
+        return try await retryOnConflict {
+            let fixed = try await allocate(f.fixedIPs, on: network, site: site)
+            var port = NetworkPort(id: ResourceID.make(siteIndex: site.index), name: f.name ?? "", description: f.description ?? "",
+                                   projectID: owner, networkID: networkID, site: site.id, macAddress: mac, fixedIPs: fixed,
+                                   deviceID: f.deviceID ?? "", deviceOwner: f.deviceOwner ?? "", securityGroupIDs: securityGroups,
+                                   portSecurityEnabled: portSecurity, adminStateUp: f.adminStateUp ?? true, createdAt: clock.now())
+            port.hostID = f.hostID ?? nil
+            port.revision = 1
+            var txn = Transaction()
+            store.ports(site.id).stageCreate(port, into: &txn)
+            try await store.commit(txn, in: .site(site.id))
+            return port
+        }
+    }
+
+    static func validMAC(_ text: String) throws -> String {
+        let parts = text.lowercased().split(separator: ":")
+        guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && UInt8($0, radix: 16) != nil }),
+              let first = UInt8(parts[0], radix: 16), first & 1 == 0
+        else { throw invalid("Invalid input for mac_address. Reason: '\(text)' is not a valid unicast MAC address.") }
+        return parts.joined(separator: ":")
+    }
+
+    /// The groups of a port: those named (visible to `p`), or the project's `default`; none
+    /// (and naming some is 400) without port security.
+    func resolveGroups(_ named: [String]?, portSecurity: Bool, project: String, by p: Principal) async throws -> [SecurityGroup.ID] {
+        guard portSecurity else {
+            if let named, !named.isEmpty {
+                throw ControlPlaneError(.conflict, "Port has security group associated. Cannot disable port security or IP address until security group is removed.",
+                                        kind: "PortSecurityAndIPRequiredForSecurityGroups")
+            }
+            return []
+        }
+        guard let named else { return [try await groups.defaultGroup(of: project).id] }
+        var ids: [SecurityGroup.ID] = []
+        for id in named { ids.append(try await groups.group(id, by: p).value.id) }
+        return ids
+    }
+
+    /// The port's addresses: those asked (by subnet and/or address), or one from the network's
+    /// first subnet; none when the network has no subnet.
+    func allocate(_ wanted: [(subnetID: String?, address: String?)]?, on network: Network, site: Site) async throws -> [NetworkPort.FixedIP] {
+        let subnets = try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let allocator = AddressAllocator(store: store, site: site)
+        guard let wanted else {
+            guard let first = subnets.first else { return [] }
+            return [NetworkPort.FixedIP(subnetID: first.id, address: try await allocator.pick(in: first, wanted: nil))]
+        }
+        var result: [NetworkPort.FixedIP] = []
+        for request in wanted {
+            let address = try request.address.map { text -> IPv4Address in
+                guard let a = IPv4Address(text) else { throw Self.invalid("Invalid input for fixed_ips: '\(text)' is not a valid IPv4 address.") }
+                return a
+            }
+            let subnet: Subnet
+            if let id = request.subnetID {
+                guard let found = subnets.first(where: { $0.id == id }) else {
+                    throw Self.invalid("Invalid input for fixed_ips: subnet \(id) is not on network \(network.id).", "InvalidInput")
+                }
+                subnet = found
+            } else if let address, let found = subnets.first(where: { $0.cidr.contains(address) }) {
+                subnet = found
+            } else {
+                throw Self.invalid("Invalid input for fixed_ips: no subnet of network \(network.id) holds \(request.address ?? "the address").")
+            }
+            if let address, !subnet.cidr.contains(address) {
+                throw Self.invalid("IP address \(address) is not a valid IP for the specified subnet.", "InvalidIpForSubnet")
+            }
+            let picked = try await allocator.pick(in: subnet, wanted: address, taken: Set(result.map(\.address)))
+            result.append(NetworkPort.FixedIP(subnetID: subnet.id, address: picked))
+        }
+        return result
+    }
+
+    /// Ports `p` may see at every site that answers in time (its project's, or all for admins).
+    public func list(by p: Principal) async throws -> [NetworkPort] {
+        let project = try networks.requireProject(p)
+        let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
+            try await store.ports(site.id).all()
+        }
+        return gathered.parts.values.flatMap { $0 }.filter { p.isAdmin || $0.projectID == project }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func get(_ id: String, by p: Principal) async throws -> Versioned<NetworkPort> {
+        let notFound = ControlPlaneError(.notFound, "Port \(id) could not be found.", kind: "PortNotFound")
+        guard let normalized = ResourceID.normalized(id), let site = await sites.home(of: normalized),
+              let port = try await store.ports(site.id).find(normalized), p.isAdmin || port.value.projectID == p.projectID
+        else { throw notFound }
+        return port
+    }
+
+    public func update(_ id: String, _ f: PortFields, by p: Principal) async throws -> NetworkPort {
+        try networks.requireWrite(p)
+        if f.networkID != nil { throw Self.invalid("Cannot update read-only attribute network_id") }
+        if f.hostID != nil && !p.isAdmin {
+            throw ControlPlaneError(.forbidden, "Only administrators may set binding:host_id.", kind: "PolicyNotAuthorized")
+        }
+        let mac = try f.macAddress.map(Self.validMAC)
+        return try await retryOnConflict {
+            let current = try await get(id, by: p)
+            var port = current.value
+            if let v = f.name { port.name = v }
+            if let v = f.description { port.description = v }
+            if let v = f.adminStateUp { port.adminStateUp = v }
+            if let v = f.deviceID { port.deviceID = v }
+            if let v = f.deviceOwner { port.deviceOwner = v }
+            if let v = f.hostID { port.hostID = v }
+            if let mac {
+                guard port.hostID == nil else { throw ControlPlaneError(.conflict, "Port \(id) is bound: its MAC cannot change.", kind: "PortBound") }
+                port.macAddress = mac
+            }
+            if let v = f.portSecurityEnabled { port.portSecurityEnabled = v }
+            if f.securityGroups != nil || f.portSecurityEnabled != nil {
+                let named = f.securityGroups ?? (port.portSecurityEnabled ? port.securityGroupIDs : [])
+                port.securityGroupIDs = try await resolveGroups(named, portSecurity: port.portSecurityEnabled, project: port.projectID, by: p)
+            }
+            if let wanted = f.fixedIPs {
+                guard let network = try await store.networks.network(port.networkID)?.value, let site = await sites.site(port.site) else {
+                    throw ControlPlaneError(.notFound, "Network \(port.networkID) could not be found.", kind: "NetworkNotFound")
+                }
+                // Addresses kept stay; new ones are picked among those the port does not hold yet.
+                var kept: [NetworkPort.FixedIP] = []
+                var asked: [(subnetID: String?, address: String?)] = []
+                for request in wanted {
+                    if let text = request.address, let a = IPv4Address(text),
+                       let held = port.fixedIPs.first(where: { $0.address == a && (request.subnetID == nil || request.subnetID == $0.subnetID) }) {
+                        kept.append(held)
+                    } else {
+                        asked.append(request)
+                    }
+                }
+                let fresh = asked.isEmpty ? [] : try await allocate(asked, on: network, site: site)
+                port.fixedIPs = kept + fresh
+            }
+            port.updatedAt = clock.now()
+            port.revision += 1
+            var txn = Transaction()
+            store.ports(port.site).stageUpdate(port, from: current, into: &txn)
+            try await store.commit(txn, in: .site(port.site))
+            return port
+        }
+    }
+
+    public func delete(_ id: String, by p: Principal) async throws {
+        try networks.requireWrite(p)
+        try await retryOnConflict {
+            let current = try await get(id, by: p)
+            var txn = Transaction()
+            store.ports(current.value.site).stageDelete(current, into: &txn)
+            try await store.commit(txn, in: .site(current.value.site))
+        }
+    }
+}
