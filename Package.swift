@@ -87,13 +87,14 @@ let package = Package(
         .target(name: "IdentityAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ImageAPI", dependencies: ["OpenStackHTTP", "LUCBase"], swiftSettings: settings),
+        .target(name: "NetworkAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
         /** Endpoints compute agents call. */
         .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol", "LUCBase"], swiftSettings: settings),
         /** Forwards requests about another site's resources to a controller of that site. */
         .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", "AgentHTTP", httpClient], swiftSettings: settings),
         /** Builds a controller's HTTP application from its parts. */
         .target(name: "Controller",
-                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
+                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "NetworkAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
                 swiftSettings: settings),
 
         // MARK: Commands

@@ -24,6 +24,7 @@ public struct ControlPlane: Sendable {
     public let networks: NetworkService
     public let ports: PortService
     public let securityGroups: SecurityGroupService
+    public let networkQuotas: NetworkQuotaService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
     public let placement: SitePlacement
@@ -75,8 +76,9 @@ public struct ControlPlane: Sendable {
             directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
             clock: clock)
         hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, clock: clock, logger: logger)
-        networks = NetworkService(store: store, sites: sites, configuration: configuration, clock: clock)
-        securityGroups = SecurityGroupService(store: store, clock: clock)
+        networkQuotas = NetworkQuotaService(store: store, sites: sites, configuration: configuration)
+        networks = NetworkService(store: store, sites: sites, configuration: configuration, quotas: networkQuotas, clock: clock)
+        securityGroups = SecurityGroupService(store: store, quotas: networkQuotas, clock: clock)
         ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups, clock: clock)
     }
 

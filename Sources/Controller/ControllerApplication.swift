@@ -4,6 +4,7 @@ public import ControlPlane
 public import Hummingbird
 import IdentityAPI
 import ImageAPI
+import NetworkAPI
 public import InternalAPI
 public import OpenStackHTTP
 public import SiteRouting
@@ -19,6 +20,7 @@ public enum ControllerApplication {
         IdentityRoutes.service,
         ComputeRoutes.service,
         ImageRoutes.service,
+        NetworkRoutes.service,
     ]
 
     /// - Parameter forwarding: with a client and the directory of other sites' controllers,

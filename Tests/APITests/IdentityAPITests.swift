@@ -29,7 +29,7 @@ struct IdentityAPITests {
             #expect(token?["project"]?["name"] == "demo")
             #expect(Set(token?["roles"]?.array?.compactMap { $0["name"]?.string } ?? []) == ["member", "reader"])
             let catalog = token?["catalog"]?.array ?? []
-            #expect(Set(catalog.compactMap { $0["type"]?.string }) == ["identity", "compute", "image"])
+            #expect(Set(catalog.compactMap { $0["type"]?.string }) == ["identity", "compute", "image", "network"])
             for service in catalog {
                 let endpoints = service["endpoints"]?.array ?? []
                 #expect(Set(endpoints.compactMap { $0["interface"]?.string }) == ["public", "internal", "admin"])

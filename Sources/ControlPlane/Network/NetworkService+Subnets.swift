@@ -57,6 +57,7 @@ extension NetworkService {
             }
             return Subnet.Route(destination: destination, nexthop: nexthop)
         }
+        try await quotas.check("subnet", project: f.projectID ?? project)
         return try await retryOnConflict {
             let network = try await ownedOrSharedNetwork(networkID, by: p)
             let siblings = try await store.networks.subnets(of: network.value.id)

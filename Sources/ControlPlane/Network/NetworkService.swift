@@ -10,12 +10,15 @@ public struct NetworkService: Sendable {
     let store: Store
     let sites: SiteDirectory
     let configuration: ControllerConfiguration
+    let quotas: NetworkQuotaService
     let clock: any WallClock
 
-    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, clock: any WallClock) {
+    public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, quotas: NetworkQuotaService,
+                clock: any WallClock) {
         self.store = store
         self.sites = sites
         self.configuration = configuration
+        self.quotas = quotas
         self.clock = clock
     }
 
@@ -68,6 +71,7 @@ public struct NetworkService: Sendable {
             throw ControlPlaneError(.badRequest, "AvailabilityZone \(zone) could not be found.", kind: "AvailabilityZoneNotFound")
         }
         try validateName(fields.name ?? "")
+        try await quotas.check("network", project: fields.projectID ?? project)
         let vni = try await store.globalCounters.next("vni")
         var network = Network(id: Self.newID(), name: fields.name ?? "", description: fields.description ?? "",
                               projectID: fields.projectID ?? project, adminStateUp: fields.adminStateUp ?? true,

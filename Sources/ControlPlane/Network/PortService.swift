@@ -71,6 +71,7 @@ public struct PortService: Sendable {
         let portSecurity = f.portSecurityEnabled ?? network.portSecurityEnabled
         let securityGroups = try await resolveGroups(f.securityGroups, portSecurity: portSecurity, project: owner, by: p)
         let mac = try f.macAddress.map(Self.validMAC) ?? NetworkPort.randomMAC()
+        try await networks.quotas.check("port", project: owner)
         return try await retryOnConflict {
             let fixed = try await allocate(f.fixedIPs, on: network, site: site)
             var port = NetworkPort(id: ResourceID.make(siteIndex: site.index), name: f.name ?? "", description: f.description ?? "",

@@ -7,10 +7,12 @@ public import StateStore
 /// with Neutron's default rules, the first time it lists groups or makes a port.
 public struct SecurityGroupService: Sendable {
     let store: Store
+    let quotas: NetworkQuotaService
     let clock: any WallClock
 
-    public init(store: Store, clock: any WallClock) {
+    public init(store: Store, quotas: NetworkQuotaService, clock: any WallClock) {
         self.store = store
+        self.quotas = quotas
         self.clock = clock
     }
 
@@ -75,6 +77,7 @@ public struct SecurityGroupService: Sendable {
         }
         let owner = projectID ?? project
         _ = try await defaultGroup(of: owner)
+        try await quotas.check("security_group", project: owner)
         guard name != "default" else {
             throw ControlPlaneError(.conflict, "Security group default already exists for project \(owner).", kind: "SecurityGroupDefaultAlreadyExists")
         }
@@ -185,6 +188,7 @@ public struct SecurityGroupService: Sendable {
             }
         }
         if let remote = f.remoteGroupID { _ = try await group(remote, by: p) }
+        try await quotas.check("security_group_rule", project: try await group(f.securityGroupID, by: p).value.projectID)
         let now = clock.now()
         var rule = SecurityGroupRule(id: ResourceID.makeGlobal(), securityGroupID: f.securityGroupID, projectID: "", direction: direction,
                                      ethertype: ethertype, proto: proto, portRangeMin: f.portRangeMin,

@@ -169,3 +169,17 @@ struct StoredSecurityGroup: Codable {
         return g
     }
 }
+
+/// Version 1 of the stored form of a `NetworkQuota` (Neutron names to values).
+struct StoredNetworkQuota: Codable {
+    var v = 1
+    var q: [String: Int]
+
+    init(_ quota: NetworkQuota) { q = Dictionary(quota.items, uniquingKeysWith: { a, _ in a }) }
+
+    var model: NetworkQuota {
+        var quota = NetworkQuota()
+        for (name, value) in q { _ = quota.set(name, value) }
+        return quota
+    }
+}

@@ -25,3 +25,4 @@ extension StoredNetwork: StoredRecord {}
 extension StoredSubnet: StoredRecord {}
 extension StoredPort: StoredRecord {}
 extension StoredSecurityGroup: StoredRecord {}
+extension StoredNetworkQuota: StoredRecord {}

@@ -1,7 +1,7 @@
 public import CloudModel
 import Foundation
 
-/// Networks, subnets, security groups and subnets' address-block leases, in `global`.
+/// Networks, subnets, security groups, network quotas and subnets' address-block leases, in `global`.
 ///
 /// Key layout: `networks/<id>`, `subnets/<id>` with `idx/net-subnets/<network>/<subnet>`,
 /// `secgroups/<id>` with `idx/default-secgroup/<project>` (holding the ID: one per project),
@@ -10,6 +10,7 @@ public struct NetworkRepository: Sendable {
     let networks: RecordTable<StoredNetwork>
     let subnets: RecordTable<StoredSubnet>
     let groups: RecordTable<StoredSecurityGroup>
+    let quotas: RecordTable<StoredNetworkQuota>
     let engine: any KeyValueEngine
 
     init(engine: any KeyValueEngine) {
@@ -17,6 +18,19 @@ public struct NetworkRepository: Sendable {
         networks = RecordTable(engine: engine, keyspace: .global, prefix: "networks/")
         subnets = RecordTable(engine: engine, keyspace: .global, prefix: "subnets/")
         groups = RecordTable(engine: engine, keyspace: .global, prefix: "secgroups/")
+        quotas = RecordTable(engine: engine, keyspace: .global, prefix: "netquotas/")
+    }
+
+    // MARK: quotas (`netquotas/<project>`: overrides of the defaults)
+
+    public func quota(project: String) async throws -> Versioned<NetworkQuota>? { try await quotas.find(project) }
+
+    public func stagePut(_ quota: NetworkQuota, project: String, expecting revision: Int64?, into txn: inout Transaction) {
+        quotas.stagePut(quota, id: project, expecting: revision, into: &txn)
+    }
+
+    public func stageDeleteQuota(_ quota: Versioned<NetworkQuota>, project: String, into txn: inout Transaction) {
+        quotas.stageDelete(id: project, expecting: quota.revision, into: &txn)
     }
 
     // MARK: networks
