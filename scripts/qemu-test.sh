@@ -79,5 +79,11 @@ check "delete" '"$OSC" server delete --wait vm1 vm2'
 check "no QEMU process left" '[ -z "$(qemus)" ]'
 check "no machine files left" '[ -z "$(ls "$STATE"/hosts/*/machines/ 2>/dev/null | grep -v "^/\|^$")" ]'
 check "no tap device left" '! ip -o link 2>/dev/null | grep -q " lt[0-9a-f]"'
+if [ "$FAILED" -gt 0 ]; then  # what the cloud's processes said, for the failures above
+  for log in "$STATE"/logs/*.log; do
+    if grep -q "Program crashed\|Fatal error" "$log"; then echo "== $log crashed:"; grep -m5 -A12 "Program crashed\|Fatal error" "$log"; fi
+    echo "== tail of $log"; tail -n 15 "$log"
+  done
+fi
 echo "qemu: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
