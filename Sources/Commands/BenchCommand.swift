@@ -27,6 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Detail lists of all the servers to time.") var lists: Int = 10
     @Option(help: "Creates and shows timed one at a time, for unloaded latencies.") var samples: Int = 200
     @Flag(help: "Leave the servers in place.") var keep = false
+    @Flag(help: "Time network, subnet and port creates (one at a time, --samples of each) instead of servers.") var networks = false
     @Option(help: "Hypervisor driver: fake, or qemu for real VMs on a fresh demo cloud (boot overhead, scale, idle cost).")
     var driver: String = "fake"
     @Option(help: "With --driver qemu: the guest image directory.") var guestDir: String = DemoDriver.defaultGuestDirectory
@@ -73,9 +74,13 @@ struct BenchCommand: AsyncParsableCommand {
             if let labCluster {
                 traffic = { (labCluster.wanBytes, await labCluster.redisBytes()) }
             }
-            try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
+            if networks {
+                try await NetworkBench(api: api, samples: samples).run()
+            } else {
+                try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
                             controllerPIDs: cluster?.supervisor.pids ?? [], traffic: traffic).run()
+            }
         } catch {
             try? await client.shutdown()
             await cluster?.stop()
