@@ -152,7 +152,7 @@ final class DemoCluster: Sendable {
           state: \(URL(fileURLWithPath: configPath).deletingLastPathComponent().path) (logs in logs/)
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
-        ports, security groups, quotas; servers do not get NICs yet).
+        ports, security groups, quotas; servers get addresses, no data plane yet).
         Use it with the openstack CLI (any controller serves every site):
 
           export OS_AUTH_URL=\(firstURL)/identity/v3
@@ -160,7 +160,7 @@ final class DemoCluster: Sendable {
           export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=RegionOne
           openstack server create --flavor m1.tiny --image \(driver.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
           openstack network create net1 && openstack subnet create --network net1 --subnet-range 10.0.0.0/24 subnet1
-          openstack port create --network net1 port1
+          openstack server create --flavor m1.tiny --image \(driver.imageName) --network net1 --wait vm2
 
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
         Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).\(driver.stopNote)

@@ -58,15 +58,25 @@ public struct ControlPlane: Sendable {
         identity = IdentityService(store: store, codec: TokenCodec(keyData: tokenKey), revocations: revocations,
                                    tokenLifetime: configuration.tokenLifetime, clock: clock)
         let schedulers = SchedulerPool(store: store, clock: clock)
+        let networkQuotas = NetworkQuotaService(store: store, sites: sites, configuration: configuration)
+        let networks = NetworkService(store: store, sites: sites, configuration: configuration, quotas: networkQuotas, clock: clock)
+        let securityGroups = SecurityGroupService(store: store, quotas: networkQuotas, clock: clock)
+        let ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups, clock: clock)
+        let networking = ServerNetworking(store: store, networks: networks, ports: ports, groups: securityGroups)
+        self.networkQuotas = networkQuotas
+        self.networks = networks
+        self.securityGroups = securityGroups
+        self.ports = ports
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
-                                            clock: clock, logger: logger, locks: KeyedLock()),
+                                            clock: clock, logger: logger, locks: KeyedLock(), networking: networking),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
         serverGroups = ServerGroupService(store: store, sites: sites, configuration: configuration, clock: clock)
         servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, agents: agents,
-                                placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, clock: clock)
+                                placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, networking: networking,
+                                clock: clock)
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)
@@ -76,10 +86,6 @@ public struct ControlPlane: Sendable {
             directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
             clock: clock)
         hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, clock: clock, logger: logger)
-        networkQuotas = NetworkQuotaService(store: store, sites: sites, configuration: configuration)
-        networks = NetworkService(store: store, sites: sites, configuration: configuration, quotas: networkQuotas, clock: clock)
-        securityGroups = SecurityGroupService(store: store, quotas: networkQuotas, clock: clock)
-        ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups, clock: clock)
     }
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of

@@ -141,4 +141,34 @@ struct NetworkAPITests {
             #expect(try await api.call(.get, "/networking/v2.0/quotas/\(project)", token: demo).json?["quota"]?["network"] == 100)
         }
     }
+
+    @Test func serversGetPortsAndAddresses() async throws {
+        try await TestCloud.make().withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let image = try await api.image(demo)
+            let net = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"lan"}}"#)
+                .json?["network"]?["id"]?.string)
+            _ = try await api.call(.post, "/networking/v2.0/subnets", token: demo,
+                                   json: #"{"subnet":{"network_id":"\#(net)","cidr":"10.30.0.0/24","ip_version":4}}"#)
+            // With no `networks` at 2.1 the project's only network is used, as Nova with Neutron.
+            let id = try await api.boot(demo, imageID: image)
+            try await api.waitStatus(demo, id, "ACTIVE")
+            let server = try await api.call(.get, "/compute/v2.1/servers/\(id)", token: demo).json?["server"]
+            let address = try #require(server?["addresses"]?["lan"]?.array?.first)
+            #expect(address["version"] == 4 && address["OS-EXT-IPS:type"] == "fixed" && address["OS-EXT-IPS-MAC:mac_addr"]?.string?.hasPrefix("fa:16:3e") == true)
+            #expect(try await api.call(.get, "/compute/v2.1/servers/\(id)/ips", token: demo).json?["addresses"]?["lan"] == server?["addresses"]?["lan"])
+            let ports = try await api.call(.get, "/networking/v2.0/ports?device_id=\(id)", token: demo).json?["ports"]?.array ?? []
+            #expect(ports.count == 1 && ports.first?["fixed_ips"]?.array?.first?["ip_address"] == address["addr"])
+            let ip = try #require(address["addr"]?.string)
+            #expect(try await api.call(.get, "/compute/v2.1/servers?ip=\(ip)", token: demo).json?["servers"]?.array?.count == 1)
+            // An explicit fixed IP, and the same address again is refused.
+            let fixed = #"{"server":{"name":"f","imageRef":"\#(image)","flavorRef":"42","networks":[{"uuid":"\#(net)","fixed_ip":"10.30.0.77"}]}}"#
+            #expect(try await api.call(.post, "/compute/v2.1/servers", token: demo, json: fixed).status == 202)
+            #expect(try await api.call(.post, "/compute/v2.1/servers", token: demo, json: fixed).status == 409)
+            // Deleting the server deletes the port made for it.
+            #expect(try await api.call(.delete, "/compute/v2.1/servers/\(id)", token: demo).status == 204)
+            try await api.waitServer(demo, id) { $0 == nil }
+            #expect(try await api.call(.get, "/networking/v2.0/ports?device_id=\(id)", token: demo).json?["ports"]?.array?.isEmpty == true)
+        }
+    }
 }

@@ -63,6 +63,9 @@ public struct Server: Sendable, Hashable {
     public var imageProperties: [String: String]
     /// The guest hostname the user set (2.90); derived from the name otherwise.
     public var requestedHostname: String?
+    /// Its NICs, in order, and the names of its security groups.
+    public var nics: [ServerNIC] = []
+    public var securityGroupNames: [String] = []
 
     /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
     public enum LockHolder: String, Sendable, Hashable {

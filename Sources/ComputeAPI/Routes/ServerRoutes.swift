@@ -112,8 +112,14 @@ struct ServerRoutes: Sendable {
             }
         }
         v21.get("servers/:id/ips") { _, context in
-            _ = try await servers.get(try context.parameters.require("id"), by: try context.requirePrincipal())
-            return Response.json(.object([("addresses", .object([]))]))
+            let server = try await servers.get(try context.parameters.require("id"), by: try context.requirePrincipal()).value
+            return Response.json(.object([("addresses", ServerViews.addresses(server))]))
+        }
+        v21.get("servers/:id/ips/:network") { _, context in
+            let server = try await servers.get(try context.parameters.require("id"), by: try context.requirePrincipal()).value
+            let network = try context.parameters.require("network")
+            guard let items = ServerViews.addresses(server)[network] else { throw APIError.notFound("Network \(network) could not be found.") }
+            return Response.json(.object([(network, items)]))
         }
         v21.get("servers/:id/os-instance-actions") { request, context in
             let p = try context.requirePrincipal()
@@ -178,7 +184,7 @@ struct ServerRoutes: Sendable {
         headers[.location] = "\(cloud.configuration.publicURL)/compute/v2.1/servers/\(first.id)"
         return Response.json(.object([("server", .object([
             ("id", .string(first.id)), ("links", views.links.links("servers", first.id)), ("OS-DCF:diskConfig", "MANUAL"),
-            ("security_groups", [.object([("name", "default")])]), ("adminPass", .string(password)),
+            ("security_groups", ServerViews.securityGroups(first)), ("adminPass", .string(password)),
         ]))]), status: .accepted, headers: headers)
     }
 

@@ -11,6 +11,25 @@ import Synchronization
 struct ServerViews {
     let links: Links
 
+    /// Nova's `addresses`: for each network (by name) its addresses with version, type and MAC.
+    static func addresses(_ s: Server) -> JSON {
+        var byNetwork: [(String, [JSON])] = []
+        for nic in s.nics {
+            let items: [JSON] = nic.addresses.map { address in
+                .object([("version", 4), ("addr", .string(address.description)), ("OS-EXT-IPS:type", "fixed"),
+                         ("OS-EXT-IPS-MAC:mac_addr", .string(nic.macAddress))])
+            }
+            if let index = byNetwork.firstIndex(where: { $0.0 == nic.networkName }) { byNetwork[index].1 += items } else {
+                byNetwork.append((nic.networkName, items))
+            }
+        }
+        return .object(byNetwork.map { ($0.0, .array($0.1)) })
+    }
+
+    static func securityGroups(_ s: Server) -> JSON {
+        .array((s.securityGroupNames.isEmpty ? ["default"] : s.securityGroupNames).map { .object([("name", .string($0))]) })
+    }
+
     /// `{id, name, links}` of `GET /servers`; `{id, status, links}` for a server of a cut-off site (2.69).
     func brief(_ s: Server) -> JSON {
         if s.unreachable {
@@ -97,7 +116,7 @@ struct ServerViews {
             ("flavor", flavor(s, version: version)),
             ("created", .string(Timestamps.seconds(s.createdAt))),
             ("updated", .string(Timestamps.seconds(s.updatedAt))),
-            ("addresses", .object([])),
+            ("addresses", Self.addresses(s)),
             ("accessIPv4", .string(s.accessIPv4)),
             ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))),
             ("links", links.links("servers", s.id)),
@@ -110,7 +129,7 @@ struct ServerViews {
             ("OS-SRV-USG:launched_at", JSON(s.launchedAt.map(Timestamps.micros))),
             ("OS-SRV-USG:terminated_at", JSON(s.terminatedAt.map(Timestamps.micros))),
             ("os-extended-volumes:volumes_attached", []),
-            ("security_groups", [.object([("name", "default")])]),
+            ("security_groups", Self.securityGroups(s)),
             ("config_drive", ""),
         ]
         if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }
@@ -157,7 +176,7 @@ struct ServerViews {
             ("hostId", .string(Self.hostID(s))),
             ("image", image(s, version: version)), ("flavor", flavor(s, version: version)),
             ("created", .string(Timestamps.seconds(s.createdAt))), ("updated", .string(Timestamps.seconds(s.updatedAt))),
-            ("addresses", .object([])), ("accessIPv4", .string(s.accessIPv4)),
+            ("addresses", Self.addresses(s)), ("accessIPv4", .string(s.accessIPv4)),
             ("accessIPv6", .string(Self.compressIPv6(s.accessIPv6))), ("links", links.links("servers", s.id)),
         ]
         if Self.progressStatuses.contains(s.status) { m.append(("progress", .int(s.status == .active ? 100 : 0))) }

@@ -80,29 +80,47 @@ struct CreateServerRequest {
                 metadata[key] = text
             }
         }
+        let networks: CreateServerCommand.NetworkChoice
         switch server["networks"] {
         case nil:
             if ComputeFeature.networksRequired.served(at: version) {
                 throw APIError.badRequest("Invalid input for field/attribute server: 'networks' is a required property.")
             }
+            networks = .unspecified
         case let .string(mode)?:
             guard ComputeFeature.networksRequired.served(at: version), mode == "auto" || mode == "none" else {
                 throw APIError.badRequest("Invalid input for field/attribute networks. Value: \(mode). '\(mode)' is not one of ['none', 'auto']")
             }
+            networks = mode == "auto" ? .auto : .none
         case let .array(list)?:
             var keys: Set<String> = ["uuid", "port", "fixed_ip"]
             if ComputeFeature.deviceTags.served(at: version) { keys.insert("tag") }
+            var requests: [CreateServerCommand.NetworkRequest] = []
             for item in list {
                 guard let members = item.members else { throw APIError.badRequest("Invalid input for field/attribute networks: each item must be an object.") }
                 if let unknown = members.map(\.0).first(where: { !keys.contains($0) }) {
                     throw APIError.badRequest("Invalid input for field/attribute networks. Additional properties are not allowed ('\(unknown)' was unexpected)")
                 }
+                for key in ["uuid", "port", "fixed_ip"] where item[key] != nil && item[key]?.string == nil && item[key]?.isNull == false {
+                    throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.")
+                }
+                let request = CreateServerCommand.NetworkRequest(networkID: item["uuid"]?.string, portID: item["port"]?.string,
+                                                                 fixedIP: item["fixed_ip"]?.string)
+                guard request.networkID != nil || request.portID != nil else {
+                    throw APIError.badRequest("Bad networks format: each network needs a uuid or a port.")
+                }
+                requests.append(request)
             }
-            if !list.isEmpty {
-                throw APIError.badRequest("Networks cannot be requested yet: this cloud has no network service (boot without --network).")
-            }
+            networks = .list(requests)
         default:
             throw APIError.badRequest("Invalid input for field/attribute networks: must be a list, 'auto' or 'none'.")
+        }
+        var securityGroups: [String]? = nil
+        if let groups = server["security_groups"], !groups.isNull {
+            guard let list = groups.array, list.allSatisfy({ $0["name"]?.string != nil }) else {
+                throw APIError.badRequest("Invalid input for field/attribute security_groups: a list of {\"name\": …}.")
+            }
+            securityGroups = list.compactMap { $0["name"]?.string }
         }
         if let certificates = server["trusted_image_certificates"], !certificates.isNull {
             guard certificates.array != nil else {
@@ -179,6 +197,8 @@ struct CreateServerRequest {
         command.tags = tags
         command.hostname = hostname
         command.schedulerHints = otherHints
+        command.networks = networks
+        command.securityGroups = securityGroups
         returnReservationID = server["return_reservation_id"]?.bool ?? false
     }
 }

@@ -23,6 +23,33 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var hostname: String?
     /// Scheduler hints other than `group`, kept to be shown (2.100); each value a list of strings.
     public var schedulerHints: [String: [String]] = [:]
+    /// The NICs asked for (`networks`).
+    public var networks: NetworkChoice = .unspecified
+    /// Security groups by name or ID for the ports made at boot (the project's `default` if none).
+    public var securityGroups: [String]? = nil
+
+    /// Nova's `networks` at boot.
+    public enum NetworkChoice: Sendable, Hashable {
+        /// Not given (2.1–2.36): the project's only network if it has exactly one.
+        case unspecified
+        /// `"auto"`: as unspecified (no auto-allocated topology here).
+        case auto
+        /// `"none"`: no NIC.
+        case none
+        case list([NetworkRequest])
+    }
+
+    /// One NIC: a new port on a network (optionally with a fixed IP), or an existing port.
+    public struct NetworkRequest: Sendable, Hashable {
+        public var networkID: String?
+        public var portID: String?
+        public var fixedIP: String?
+        public init(networkID: String? = nil, portID: String? = nil, fixedIP: String? = nil) {
+            self.networkID = networkID
+            self.portID = portID
+            self.fixedIP = fixedIP
+        }
+    }
 
     public init(name: String, flavorRef: String, imageRef: String, availabilityZone: String? = nil,
                 host: String? = nil, groupID: String? = nil, description: String? = nil, keyName: String? = nil, metadata: [String: String] = [:], userData: String? = nil,

@@ -130,8 +130,7 @@ public struct ServerQuery: Sendable {
     func matches(_ server: Server) -> Bool {
         if !filtersAttributes { return true }
         if let name, !name.matches(server.name) { return false }
-        // Servers have no fixed addresses before the network service gives them ports.
-        let fixed: [String] = []
+        let fixed = server.nics.flatMap(\.addresses).map(\.description)
         if let ip, !fixed.contains(where: { !$0.contains(":") && ip.matches($0) }) { return false }
         if let ip6, !fixed.contains(where: { $0.contains(":") && ip6.matches($0) }) { return false }
         if let changesSince, server.updatedAt < changesSince { return false }

@@ -18,14 +18,16 @@ public struct ServerService: Sendable {
     let quotas: QuotaService
     let locks: KeyedLock
     let groups: ServerGroupService
+    let networking: ServerNetworking
     let clock: any WallClock
     /// The servers of other sites this site has seen (named while their site is cut off).
     public let sightings: ServerSightings
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, tasks: TaskRunner<ServerWork>,
                 agents: any AgentClient, placement: SitePlacement, quotas: QuotaService, locks: KeyedLock,
-                groups: ServerGroupService, clock: any WallClock) {
+                groups: ServerGroupService, networking: ServerNetworking, clock: any WallClock) {
         self.groups = groups
+        self.networking = networking
         self.sightings = ServerSightings(store: store, site: configuration.site)
         self.store = store
         self.sites = sites
@@ -96,6 +98,13 @@ public struct ServerService: Sendable {
                 zone = membersSite
             }
         }
+        let nicPlan = try await networking.plan(command.networks, securityGroups: command.securityGroups, count: command.maxCount, by: principal)
+        if let portSite = nicPlan.portSite {
+            if let zone, zone != portSite {
+                throw ControlPlaneError.badRequest("The ports asked for are in availability zone \(portSite), not \(zone).")
+            }
+            zone = portSite
+        }
         let site = try await placement.chooseSite(zone: zone, flavor: flavor)
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
@@ -107,6 +116,7 @@ public struct ServerService: Sendable {
                 let reservation = "r-" + String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
                 var txn = Transaction()
                 var created: [Server] = []
+                var taken: Set<IPv4Address> = []
                 for i in 0..<count {
                     let name = count > 1 ? "\(command.name)-\(i + 1)" : command.name
                     var server = Server(id: ResourceID.make(siteIndex: site.index), name: name, projectID: projectID,
@@ -124,6 +134,8 @@ public struct ServerService: Sendable {
                     server.requestedHostname = count > 1 ? command.hostname.map { "\($0)-\(i + 1)" } : command.hostname
                     server.reservationID = reservation
                     server.launchIndex = i
+                    server.nics = try await networking.stage(nicPlan, for: server, site: site, taken: &taken, into: &txn, now: now)
+                    server.securityGroupNames = nicPlan.groupNames
                     server = ServerLifecycle.boot(server, owner: configuration.controllerID, deadline: deadline)
                     store.servers(site.id).stageCreate(server, into: &txn)
                     store.actions(site.id).stageRecord(

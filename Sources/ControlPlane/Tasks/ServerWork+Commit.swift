@@ -30,6 +30,7 @@ extension ServerWork {
             store.servers(site).stageUpdate(server, from: current, into: &txn)
         } else {
             store.servers(site).stageDelete(current, terminatedAt: now, into: &txn)
+            try await networking.stageRelease(of: old, into: &txn, now: now)
         }
         if let hostID = transition.releasedClaim {
             let hosts = store.hosts(site)

@@ -20,6 +20,8 @@ public struct ServerWork: TaskWork {
     /// claims, usage counters), so that concurrent deletions do not lose compare-and-set races
     /// to each other and redo their steps.
     let locks: KeyedLock
+    /// Releases a deleted server's ports in the same transaction.
+    let networking: ServerNetworking
     /// At most this many spawns are attempted per server (Nova's `max_attempts`).
     static let maxAttempts = 3
 

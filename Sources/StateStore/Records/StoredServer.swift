@@ -44,6 +44,8 @@ struct StoredServer: Codable {
     var hints: [String: [String]]?
     var imgProps: [String: String]?
     var hn: String?
+    var nics: [StoredNIC]?
+    var sgs: [String]?
     var req: String
 
     init(_ s: Server) {
@@ -57,6 +59,7 @@ struct StoredServer: Codable {
         lkWhy = s.lockedReason; tags = s.tags.isEmpty ? nil : s.tags; az = s.pinnedZone
         hints = s.schedulerHints.isEmpty ? nil : s.schedulerHints; imgProps = s.imageProperties.isEmpty ? nil : s.imageProperties
         hn = s.requestedHostname
+        nics = s.nics.isEmpty ? nil : s.nics.map(StoredNIC.init); sgs = s.securityGroupNames.isEmpty ? nil : s.securityGroupNames
     }
 
     var model: Server {
@@ -69,7 +72,28 @@ struct StoredServer: Codable {
         s.reservationID = res ?? ""; s.launchIndex = li ?? 0; s.locked = lk ?? false; s.lockedBy = lkBy.flatMap(Server.LockHolder.init); s.groupID = grp; s.description = desc
         s.lockedReason = lkWhy; s.tags = tags ?? []; s.pinnedZone = az; s.schedulerHints = hints ?? [:]
         s.imageProperties = imgProps ?? [:]; s.requestedHostname = hn
+        s.nics = nics?.map(\.model) ?? []; s.securityGroupNames = sgs ?? []
         return s
+    }
+}
+
+/// Version 1 of the stored form of a `ServerNIC`.
+struct StoredNIC: Codable {
+    var port: String
+    var net: String
+    var name: String
+    var mac: String
+    var ips: [String]
+    var own: Bool
+
+    init(_ n: ServerNIC) {
+        port = n.portID; net = n.networkID; name = n.networkName; mac = n.macAddress; ips = n.addresses.map(\.description)
+        own = n.madeForServer
+    }
+
+    var model: ServerNIC {
+        ServerNIC(portID: port, networkID: net, networkName: name, macAddress: mac, addresses: ips.compactMap { IPv4Address($0) },
+                  madeForServer: own)
     }
 }
 

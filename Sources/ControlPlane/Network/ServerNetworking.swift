@@ -1,0 +1,170 @@
+public import CloudModel
+public import Foundation
+import LUCBase
+public import StateStore
+
+/// Gives a boot its NICs: resolves the `networks` asked (networks, existing ports, fixed IPs)
+/// and the security groups before the boot's transaction, then stages each server's ports into
+/// that same transaction at the server's site (so a boot's ports and servers commit or fail
+/// together, with no global write unless an address block is leased), and releases them when the
+/// server goes.
+public struct ServerNetworking: Sendable {
+    let store: Store
+    let networks: NetworkService
+    let ports: PortService
+    let groups: SecurityGroupService
+
+    public init(store: Store, networks: NetworkService, ports: PortService, groups: SecurityGroupService) {
+        self.store = store
+        self.networks = networks
+        self.ports = ports
+        self.groups = groups
+    }
+
+    /// One NIC of the plan: a new port on a network, or a port the user made.
+    enum Item: Sendable {
+        case new(Network, fixedIP: IPv4Address?)
+        case existing(Versioned<NetworkPort>, Network)
+    }
+
+    /// What every server of a boot gets.
+    struct Plan: Sendable {
+        var items: [Item]
+        var groupIDs: [SecurityGroup.ID]
+        var groupNames: [String]
+        /// The site the user's ports live at, which the servers must boot in.
+        var portSite: Site.ID?
+        var isEmpty: Bool { items.isEmpty }
+    }
+
+    func plan(_ choice: CreateServerCommand.NetworkChoice, securityGroups named: [String]?, count: Int, by p: Principal) async throws -> Plan {
+        guard let project = p.projectID else { throw ControlPlaneError.unauthorized("A project-scoped token is required.") }
+        var items: [Item] = []
+        switch choice {
+        case .none:
+            break
+        case .unspecified, .auto:
+            let candidates = try await networks.networks(by: p).filter { !$0.external && ($0.projectID == project || $0.shared) }
+            if candidates.count > 1 {
+                throw ControlPlaneError.conflict("Multiple possible networks found, use a Network ID to be more specific.")
+            }
+            if let only = candidates.first { items = [.new(only, fixedIP: nil)] }
+        case let .list(requests):
+            for request in requests {
+                if let portID = request.portID {
+                    guard count == 1 else { throw ControlPlaneError.badRequest("Unable to launch multiple instances with a single configured port ID.") }
+                    let port = try await portForBoot(portID, by: p)
+                    guard let network = try await store.networks.network(port.value.networkID)?.value else {
+                        throw ControlPlaneError.badRequest("Network \(port.value.networkID) of port \(portID) could not be found.")
+                    }
+                    items.append(.existing(port, network))
+                } else if let networkID = request.networkID {
+                    let network: Network
+                    do { network = try await networks.ownedOrSharedNetwork(networkID, by: p).value } catch {
+                        throw ControlPlaneError.badRequest("Network \(networkID) could not be found.")
+                    }
+                    if network.external && !p.isAdmin {
+                        throw ControlPlaneError.forbidden("It is not allowed to create an interface on external network \(networkID)")
+                    }
+                    let fixed = try request.fixedIP.map { text -> IPv4Address in
+                        guard let address = IPv4Address(text) else {
+                            throw ControlPlaneError.badRequest("Invalid fixed IP address (\(text))")
+                        }
+                        return address
+                    }
+                    if fixed != nil && count > 1 {
+                        throw ControlPlaneError.badRequest("Unable to launch multiple instances with a single configured fixed IP.")
+                    }
+                    items.append(.new(network, fixedIP: fixed))
+                }
+            }
+        }
+        var ids: [SecurityGroup.ID] = [], names: [String] = []
+        if !items.isEmpty {
+            let visible = try await groups.groups(by: p)
+            for wanted in named ?? ["default"] {
+                guard let group = visible.first(where: { $0.id == wanted }) ?? visible.first(where: { $0.name == wanted && $0.projectID == project }) else {
+                    throw ControlPlaneError.badRequest("Security group \(wanted) not found for project \(project).")
+                }
+                ids.append(group.id)
+                names.append(group.name)
+            }
+        }
+        let portSites = Set(items.compactMap { item -> Site.ID? in if case let .existing(port, _) = item { port.value.site } else { nil } })
+        guard portSites.count <= 1 else { throw ControlPlaneError.badRequest("The ports asked for are in different availability zones.") }
+        return Plan(items: items, groupIDs: ids, groupNames: names, portSite: portSites.first)
+    }
+
+    func portForBoot(_ id: String, by p: Principal) async throws -> Versioned<NetworkPort> {
+        let port: Versioned<NetworkPort>
+        do { port = try await ports.get(id, by: p) } catch {
+            throw ControlPlaneError.badRequest("Port \(id) could not be found.")
+        }
+        guard port.value.deviceID.isEmpty else {
+            throw ControlPlaneError.conflict("Port \(id) is still in use.")
+        }
+        return port
+    }
+
+    /// Stages the ports of `server` at `site` into `txn` and returns its NICs; `taken` holds
+    /// the addresses already chosen in this transaction.
+    func stage(_ plan: Plan, for server: Server, site: Site, taken: inout Set<IPv4Address>, into txn: inout Transaction,
+               now: Date) async throws -> [ServerNIC] {
+        let allocator = AddressAllocator(store: store, site: site)
+        var nics: [ServerNIC] = []
+        for item in plan.items {
+            switch item {
+            case let .new(network, fixedIP):
+                let subnets = try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+                var fixed: [NetworkPort.FixedIP] = []
+                if let fixedIP {
+                    guard let subnet = subnets.first(where: { $0.cidr.contains(fixedIP) }) else {
+                        throw ControlPlaneError.badRequest("Fixed IP \(fixedIP) is not in a subnet of network \(network.id).")
+                    }
+                    fixed = [NetworkPort.FixedIP(subnetID: subnet.id, address: try await allocator.pick(in: subnet, wanted: fixedIP, taken: taken))]
+                } else if let subnet = subnets.first {
+                    fixed = [NetworkPort.FixedIP(subnetID: subnet.id, address: try await allocator.pick(in: subnet, wanted: nil, taken: taken))]
+                }
+                taken.formUnion(fixed.map(\.address))
+                var port = NetworkPort(id: ResourceID.make(siteIndex: site.index), name: "", projectID: server.projectID, networkID: network.id,
+                                       site: site.id, macAddress: NetworkPort.randomMAC(), fixedIPs: fixed, deviceID: server.id,
+                                       deviceOwner: "compute:\(site.id)",
+                                       securityGroupIDs: network.portSecurityEnabled ? plan.groupIDs : [],
+                                       portSecurityEnabled: network.portSecurityEnabled, createdAt: now)
+                port.revision = 1
+                store.ports(site.id).stageCreate(port, into: &txn)
+                nics.append(ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
+                                      addresses: fixed.map(\.address), madeForServer: true))
+            case let .existing(current, network):
+                var port = current.value
+                port.deviceID = server.id
+                port.deviceOwner = "compute:\(site.id)"
+                port.updatedAt = now
+                port.revision += 1
+                store.ports(site.id).stageUpdate(port, from: current, into: &txn)
+                nics.append(ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
+                                      addresses: port.fixedIPs.map(\.address), madeForServer: false))
+            }
+        }
+        return nics
+    }
+
+    /// Stages, for a server being deleted, the deletion of the ports made for it and the release
+    /// of the user's ports.
+    public func stageRelease(of server: Server, into txn: inout Transaction, now: Date) async throws {
+        let repo = store.ports(server.site)
+        for current in try await repo.ports(ofDevice: server.id) {
+            if server.nics.first(where: { $0.portID == current.value.id })?.madeForServer ?? true {
+                repo.stageDelete(current, into: &txn)
+            } else {
+                var port = current.value
+                port.deviceID = ""
+                port.deviceOwner = ""
+                port.hostID = nil
+                port.updatedAt = now
+                port.revision += 1
+                repo.stageUpdate(port, from: current, into: &txn)
+            }
+        }
+    }
+}
