@@ -28,6 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Creates and shows timed one at a time, for unloaded latencies.") var samples: Int = 200
     @Flag(help: "Leave the servers in place.") var keep = false
     @Flag(help: "Time network, subnet and port creates (one at a time, --samples of each) instead of servers.") var networks = false
+    @Flag(help: "Boot every server with a NIC on one tenant network (a /16 subnet).") var withNetwork = false
     @Option(help: "Hypervisor driver: fake, or qemu for real VMs on a fresh demo cloud (boot overhead, scale, idle cost).")
     var driver: String = "fake"
     @Option(help: "With --driver qemu: the guest image directory.") var guestDir: String = DemoDriver.defaultGuestDirectory
@@ -78,7 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try await NetworkBench(api: api, samples: samples).run()
             } else {
                 try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
-                            imageName: image, shows: shows, lists: lists, samples: samples, keep: keep,
+                            imageName: image, shows: shows, lists: lists, samples: samples, keep: keep, withNetwork: withNetwork,
                             controllerPIDs: cluster?.supervisor.pids ?? [], traffic: traffic).run()
             }
         } catch {
@@ -130,6 +131,8 @@ struct Bench {
     let lists: Int
     let samples: Int
     let keep: Bool
+    /// Boot with a NIC on a tenant network made for the run.
+    let withNetwork: Bool
     let controllerPIDs: [Int32]
     /// With a lab: bytes that crossed the WAN and bytes the stores handled, so far.
     var traffic: (@Sendable () async -> (wan: Int, store: Int))? = nil
@@ -165,6 +168,17 @@ struct Bench {
         let zones = (try await api.object(.GET, "compute", "/os-availability-zone")["availabilityZoneInfo"] as? [[String: Any]] ?? [])
             .compactMap { $0["zoneName"] as? String }
         let prefix = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        var networkID: String? = nil
+        if withNetwork {
+            _ = try await api.send(.PUT, "network", "/v2.0/quotas/\(project)", json: ["quota": ["port": -1]])
+            let network = try await api.object(.POST, "network", "/v2.0/networks", json: ["network": ["name": prefix]])
+            guard let id = (network["network"] as? [String: Any])?["id"] as? String else { throw CommandError("network create answered no id") }
+            _ = try await api.object(.POST, "network", "/v2.0/subnets",
+                                     json: ["subnet": ["network_id": id, "cidr": "10.128.0.0/16", "ip_version": 4, "name": prefix]])
+            networkID = id
+            print("servers boot with a NIC on network \(id) (10.128.0.0/16)")
+        }
+        let netID = networkID
         print("booting \(servers) servers (\(flavorName)) across \(zones.count) sites, \(concurrency) requests in flight")
 
         // create
@@ -177,9 +191,9 @@ struct Bench {
             let began = ContinuousClock.now, wall = Date()
             let zone = zones.isEmpty ? nil : zones[i % zones.count]
             let target = zone.flatMap { perSite[$0] } ?? api
-            let body = try await target.object(.POST, "compute", "/servers", json: ["server": [
-                "name": "\(prefix)-\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone,
-            ].compactMapValues { $0 }])
+            let body = try await target.object(.POST, "compute", "/servers", json: ["server": ([
+                "name": "\(prefix)-\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone, "networks": netID.map { [["uuid": $0]] },
+            ] as [String: Any?]).compactMapValues { $0 }])
             createLatency.record(ContinuousClock.now - began)
             guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered no id") }
             let done = submitted.withLock { $0[id] = wall; return $0.count }
@@ -237,9 +251,9 @@ struct Bench {
             let zone = zones.isEmpty ? nil : zones[i % zones.count]
             let target = zone.flatMap { perSite[$0] } ?? api
             var began = ContinuousClock.now
-            let body = try await target.object(.POST, "compute", "/servers", json: ["server": [
-                "name": "\(prefix)-s\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone,
-            ].compactMapValues { $0 }])
+            let body = try await target.object(.POST, "compute", "/servers", json: ["server": ([
+                "name": "\(prefix)-s\(i)", "flavorRef": flavorID, "imageRef": imageID, "availability_zone": zone, "networks": netID.map { [["uuid": $0]] },
+            ] as [String: Any?]).compactMapValues { $0 }])
             createOne.record(ContinuousClock.now - began)
             guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered no id") }
             sampled.append(id)

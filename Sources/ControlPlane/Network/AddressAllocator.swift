@@ -15,7 +15,7 @@ struct AddressAllocator: Sendable {
     /// (addresses already chosen for the same port).
     func pick(in subnet: Subnet, wanted: IPv4Address?, taken: Set<IPv4Address> = []) async throws -> IPv4Address {
         let blocks = AddressBlocks(subnet)
-        let used = try await store.ports(site.id).usedAddresses(in: subnet.id).union(taken)
+        let ports = store.ports(site.id)
         for _ in 0..<16 {
             let leases = try await store.networks.blocks(of: subnet.id)
             if let wanted {
@@ -23,7 +23,8 @@ struct AddressAllocator: Sendable {
                     throw ControlPlaneError(.badRequest, "IP address \(wanted) is not in an allocation pool of subnet \(subnet.id): this cloud hands out addresses from the pools only.",
                                             kind: "InvalidIpForSubnet")
                 }
-                if used.contains(wanted) {
+                let wantedTaken = try await ports.taken([wanted], in: subnet.id)
+                if taken.contains(wanted) || !wantedTaken.isEmpty {
                     throw ControlPlaneError(.conflict, "IP address \(wanted) already allocated in subnet \(subnet.id)", kind: "IpAddressAlreadyAllocated")
                 }
                 switch leases[index]?.site {
@@ -36,9 +37,12 @@ struct AddressAllocator: Sendable {
                     continue
                 }
             }
+            // Only the held blocks' own address keys are read (16 per block), never the whole subnet.
             let held = leases.filter { $0.value.site == site.id }.keys.sorted()
             for index in held {
-                if let free = blocks.addresses(in: index).first(where: { !used.contains($0) }) { return free }
+                let candidates = blocks.addresses(in: index).filter { !taken.contains($0) }
+                let used = try await ports.taken(candidates, in: subnet.id)
+                if let free = candidates.first(where: { !used.contains($0) }) { return free }
             }
             // Every held block is full: lease one more, starting where this site's index points so
             // that sites leasing at the same time seldom want the same block.

@@ -47,6 +47,13 @@ public struct PortRepository: Sendable {
         return Set(try await table.engine.scanAll(prefix: prefix, in: table.keyspace).compactMap { IPv4Address($0.key.dropFirst(prefix.count)) })
     }
 
+    /// Which of `candidates` (addresses of `subnet`) are taken at this site: one read of their keys.
+    public func taken(_ candidates: [IPv4Address], in subnet: Subnet.ID) async throws -> Set<IPv4Address> {
+        let keys = candidates.map { Self.addressKey(subnet, $0) }
+        let found = Set(try await table.engine.getMany(keys, in: table.keyspace).map(\.key))
+        return Set(candidates.filter { found.contains(Self.addressKey(subnet, $0)) })
+    }
+
     /// Creates `port`, taking each of its addresses (each must be free: the commit fails on a
     /// conflict otherwise).
     public func stageCreate(_ port: NetworkPort, into txn: inout Transaction) {
