@@ -80,9 +80,14 @@ public struct ServerNetworking: Sendable {
             }
         }
         var ids: [SecurityGroup.ID] = [], names: [String] = []
-        if !items.isEmpty {
+        if !items.isEmpty, named == nil || named == ["default"] {
+            // The common case reads one group, not every group of the cloud.
+            let group = try await groups.defaultGroup(of: project)
+            ids = [group.id]
+            names = [group.name]
+        } else if !items.isEmpty, let named {
             let visible = try await groups.groups(by: p)
-            for wanted in named ?? ["default"] {
+            for wanted in named {
                 guard let group = visible.first(where: { $0.id == wanted }) ?? visible.first(where: { $0.name == wanted && $0.projectID == project }) else {
                     throw ControlPlaneError.badRequest("Security group \(wanted) not found for project \(project).")
                 }
