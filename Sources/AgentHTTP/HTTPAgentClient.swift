@@ -27,6 +27,14 @@ public struct HTTPAgentClient: AgentClient {
         try await http.json(MachineInfo.self, .DELETE, url(agentURL, host, "/\(machine)/disks/\(volumeID)"))
     }
 
+    public func attach(_ nic: SpawnRequest.NIC, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .POST, url(agentURL, host, "/\(machine)/ports"), body: AttachPortRequest(nic: nic))
+    }
+
+    public func detach(port portID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        try await http.json(MachineInfo.self, .DELETE, url(agentURL, host, "/\(machine)/ports/\(portID)"))
+    }
+
     public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws
         -> MachineInfo
     {

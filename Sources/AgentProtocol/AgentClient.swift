@@ -11,6 +11,8 @@ public protocol AgentClient: Sendable {
     func console(machine: String, lines: Int?, host: String, at agentURL: String) async throws -> String
     func attach(_ disk: SpawnRequest.Disk, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
     func detach(volume volumeID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
+    func attach(_ nic: SpawnRequest.NIC, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
+    func detach(port portID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
 }
 
 /// How a compute agent reaches the controllers of its site.

@@ -14,6 +14,8 @@ public import HypervisorDriver
 /// - `POST   /agent/v1/hosts/{host}/machines/{id}/{operation}` → `MachineInfo` (operations: `MachineOperation`)
 /// - `POST   /agent/v1/hosts/{host}/machines/{id}/disks` `AttachDiskRequest` → `MachineInfo`
 /// - `DELETE /agent/v1/hosts/{host}/machines/{id}/disks/{volume}` → `MachineInfo`
+/// - `POST   /agent/v1/hosts/{host}/machines/{id}/ports` `AttachPortRequest` → `MachineInfo`
+/// - `DELETE /agent/v1/hosts/{host}/machines/{id}/ports/{port}` → `MachineInfo`
 /// - `DELETE /agent/v1/hosts/{host}/machines/{id}` → 204
 /// - `GET    /agent/v1/hosts/{host}/machines/{id}` → `MachineInfo` or 404
 /// - `GET    /agent/v1/hosts/{host}/machines/{id}/console?lines=N` → text

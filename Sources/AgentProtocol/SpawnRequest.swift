@@ -12,13 +12,24 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
         /// Address with prefix length (`10.0.0.5/24`); nil for none.
         public var address: String?
         public var gateway: String?
+        /// The network's MTU and VXLAN identifier; nil when unknown.
+        public var mtu: Int?
+        public var segmentationID: Int?
 
-        public init(portID: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil) {
+        public init(portID: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil,
+                    mtu: Int? = nil, segmentationID: Int? = nil) {
             self.portID = portID
             self.networkID = networkID
             self.mac = mac
             self.address = address
             self.gateway = gateway
+            self.mtu = mtu
+            self.segmentationID = segmentationID
+        }
+
+        /// The driver's view of the interface.
+        public var machinePort: MachinePort {
+            MachinePort(id: portID, networkID: networkID, mac: mac, address: address, gateway: gateway, mtu: mtu, segmentationID: segmentationID)
         }
     }
 
@@ -72,8 +83,7 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
     public var machineSpec: MachineSpec {
         MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
                     userData: userData, publicKey: publicKey,
-                    ports: nics.map { MachinePort(id: $0.portID, networkID: $0.networkID, mac: $0.mac, address: $0.address,
-                                                  gateway: $0.gateway) },
+                    ports: nics.map(\.machinePort),
                     disks: disks.map(\.machineDisk))
     }
 }

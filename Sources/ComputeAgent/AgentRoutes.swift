@@ -102,6 +102,20 @@ public enum AgentRoutes {
                                                             diskID: try context.parameters.require("volume")))
             } catch { throw fail(error) }
         }
+        group.post(":id/ports") { request, context in
+            let driver = try driver(request, context)
+            let attach = try await decode(AttachPortRequest.self, request) { $0.v }
+            do {
+                return try json(try await driver.attachPort(try context.parameters.require("id"), port: attach.nic.machinePort))
+            } catch { throw fail(error) }
+        }
+        group.delete(":id/ports/:port") { request, context in
+            let driver = try driver(request, context)
+            do {
+                return try json(try await driver.detachPort(try context.parameters.require("id"),
+                                                            portID: try context.parameters.require("port")))
+            } catch { throw fail(error) }
+        }
         group.post(":id/:operation") { request, context in
             let driver = try driver(request, context)
             let id = try context.parameters.require("id")

@@ -25,25 +25,29 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         var state: MachineState
         var console: [String]
         var disks: [String]
+        /// The NICs as the spawn request and hot-plugs gave them.
+        var ports: [MachinePort]
 
-        init(name: String, state: MachineState, console: [String], disks: [String] = []) {
+        init(name: String, state: MachineState, console: [String], disks: [String] = [], ports: [MachinePort] = []) {
             self.name = name
             self.state = state
             self.console = console
             self.disks = disks
+            self.ports = ports
         }
 
-        private enum CodingKeys: String, CodingKey { case name, state, console, disks }
+        private enum CodingKeys: String, CodingKey { case name, state, console, disks, ports }
 
-        /// State files written before disks existed hold machines without disks.
+        /// State files written before disks or ports existed hold machines without them.
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             self.init(name: try c.decodeIfPresent(String.self, forKey: .name) ?? "vm", state: try c.decode(MachineState.self, forKey: .state),
                       console: try c.decode([String].self, forKey: .console),
-                      disks: try c.decodeIfPresent([String].self, forKey: .disks) ?? [])
+                      disks: try c.decodeIfPresent([String].self, forKey: .disks) ?? [],
+                      ports: try c.decodeIfPresent([MachinePort].self, forKey: .ports) ?? [])
         }
 
-        func info(_ id: String) -> MachineInfo { MachineInfo(serverID: id, state: state, disks: disks) }
+        func info(_ id: String) -> MachineInfo { MachineInfo(serverID: id, state: state, disks: disks, ports: ports.map(\.id)) }
     }
 
     private var machines: [String: Machine] = [:] {
@@ -56,6 +60,8 @@ public actor FakeHypervisorDriver: HypervisorDriver {
     public nonisolated let capabilities = DriverCapabilities(hypervisorType: "fake")
     /// Disks a machine can have besides its image (as the QEMU driver's hot-plug ports).
     static let diskSlots = 4
+    /// Network interfaces a machine can have (as the QEMU driver's NIC root ports).
+    static let portSlots = 8
 
     /// A simulated hypervisor. With `stateFile`, its machines outlive the process (as VMs outlive
     /// an agent restart): they are loaded from the file and saved to it within a second of a change.
@@ -99,9 +105,10 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         if configuration.failureRate > 0, nextRandom() < configuration.failureRate {
             throw DriverError(code: .spawnFailed, message: "fake driver: injected spawn failure")
         }
-        machines[spec.serverID] = Machine(name: spec.name, state: .running, console: FakeBootLog.lines(for: spec),
-                                          disks: spec.disks.map(\.id))
-        return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id))
+        let machine = Machine(name: spec.name, state: .running, console: FakeBootLog.lines(for: spec), disks: spec.disks.map(\.id),
+                              ports: spec.ports)
+        machines[spec.serverID] = machine
+        return machine.info(spec.serverID)
     }
 
     public func destroy(_ serverID: String) {
@@ -195,6 +202,40 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             machines[serverID] = machine
         }
         return machine.info(serverID)
+    }
+
+    public func attachPort(_ serverID: String, port: MachinePort) throws -> MachineInfo {
+        guard var machine = machines[serverID] else {
+            throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
+        }
+        if !machine.ports.contains(where: { $0.id == port.id }) {
+            guard machine.ports.count < Self.portSlots else {
+                throw DriverError(code: .invalidState, message: "machine \(serverID) has no free network slot")
+            }
+            machine.ports.append(port)
+            if machine.state == .running {
+                machine.console.append("eth\(machine.ports.count - 1): link up, address \(port.address ?? "none") (mac \(port.mac))")
+            }
+            machines[serverID] = machine
+        }
+        return machine.info(serverID)
+    }
+
+    public func detachPort(_ serverID: String, portID: String) throws -> MachineInfo {
+        guard var machine = machines[serverID] else {
+            throw DriverError(code: .notFound, message: "no machine \(serverID) on this host")
+        }
+        if let index = machine.ports.firstIndex(where: { $0.id == portID }) {
+            let port = machine.ports.remove(at: index)
+            if machine.state == .running { machine.console.append("fake-kernel: interface \(port.mac) removed") }
+            machines[serverID] = machine
+        }
+        return machine.info(serverID)
+    }
+
+    /// The NICs of a machine as the driver was given them (for tests).
+    public func ports(of serverID: String) -> [MachinePort]? {
+        machines[serverID]?.ports
     }
 
     public func consoleOutput(_ serverID: String, maxLines: Int?) throws -> String {

@@ -45,6 +45,16 @@ public protocol HypervisorDriver: Sendable {
     /// - Throws: `notFound` without such a machine.
     func detachDisk(_ serverID: String, diskID: String) async throws -> MachineInfo
 
+    /// Hot-plugs a network interface on `port` (a running guest sees it arrive; a stopped
+    /// machine gets it at its next boot), after the machine's others. Idempotent per port ID.
+    /// - Throws: `notFound` without such a machine; `invalidState` when it has no free slot.
+    func attachPort(_ serverID: String, port: MachinePort) async throws -> MachineInfo
+
+    /// Unplugs the port's interface (a running guest releases it first) and removes its host
+    /// side. Succeeds when the machine has no such port.
+    /// - Throws: `notFound` without such a machine.
+    func detachPort(_ serverID: String, portID: String) async throws -> MachineInfo
+
     /// The last `maxLines` lines of the serial console (all when nil).
     func consoleOutput(_ serverID: String, maxLines: Int?) async throws -> String
 

@@ -6,12 +6,18 @@ public struct MachinePort: Sendable, Hashable, Codable {
     /// Address with prefix length ("10.0.0.5/24"), given to the guest at boot; nil for none.
     public var address: String?
     public var gateway: String?
+    /// The network's MTU (the guest's interface MTU) and VXLAN identifier; nil when unknown.
+    public var mtu: Int?
+    public var segmentationID: Int?
 
-    public init(id: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil) {
+    public init(id: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil,
+                mtu: Int? = nil, segmentationID: Int? = nil) {
         self.id = id
         self.networkID = networkID
         self.mac = mac
         self.address = address
         self.gateway = gateway
+        self.mtu = mtu
+        self.segmentationID = segmentationID
     }
 }

@@ -52,6 +52,12 @@ struct MachineRecord: Codable, Sendable {
     var kernelArguments: String
     /// Tap device names, one per port.
     var taps: [String]
+    /// The NIC root port (1…`QEMUCommandLine.nicSlots`) of each port, in port order; nil in
+    /// records written before NICs were hot-pluggable: port i on slot i + 1.
+    var nicSlots: [Int]?
+
+    /// The root port of each of the spec's ports.
+    var portSlots: [Int] { nicSlots ?? Array((spec.ports ?? []).indices.map { $0 + 1 }) }
     /// Hot-plugged disks, re-attached at every launch.
     var disks: [AttachedDisk]
     var createdAt: Date

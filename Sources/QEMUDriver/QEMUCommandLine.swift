@@ -12,6 +12,9 @@ enum QEMUCommandLine {
 
     /// Empty PCIe root ports kept for hot-plugged disks (volumes).
     static let hotplugSlots = 4
+    /// PCIe root ports for network interfaces, so that any of them (also those given at boot)
+    /// can be unplugged and others hot-plugged (`os-interface`).
+    static let nicSlots = 4
 
     static func arguments(for record: MachineRecord, in directory: MachineDirectory, incoming: Bool,
                           firmware: String?) -> [String] {
@@ -43,9 +46,12 @@ enum QEMUCommandLine {
             args += ["-blockdev", "node-name=\(disk.nodeName),driver=\(disk.format),file.driver=file,file.filename=\(disk.path)",
                      "-device", "virtio-blk-pci,id=\(disk.deviceID),drive=\(disk.nodeName),bus=hp\(disk.slot),serial=\(disk.serial)"]
         }
-        for (i, (port, tap)) in zip(spec.ports, record.taps).enumerated() {
-            args += ["-netdev", "tap,id=net\(i),ifname=\(tap),script=no,downscript=no",
-                     "-device", "virtio-net-pci,netdev=net\(i),mac=\(port.mac)"]
+        for slot in 1...nicSlots {
+            args += ["-device", "pcie-root-port,id=np\(slot),chassis=\(10 + slot),slot=\(10 + slot)"]
+        }
+        for (port, (tap, slot)) in zip(spec.ports, zip(record.taps, record.portSlots)) {
+            args += ["-netdev", "tap,id=nd\(slot),ifname=\(tap),script=no,downscript=no",
+                     "-device", "virtio-net-pci,id=nic\(slot),netdev=nd\(slot),mac=\(port.mac),bus=np\(slot)"]
         }
         if incoming { args += ["-incoming", "exec:cat \(directory.memoryState.path)"] }
         return args

@@ -8,7 +8,7 @@ extension QEMUDriver {
     public func attachDisk(_ serverID: String, disk: MachineDisk) async throws -> MachineInfo {
         try await driverCall(serverID) {
             var (dir, record) = try record(serverID)
-            if record.disks.contains(where: { $0.id == disk.id }) { return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id)) }
+            if record.disks.contains(where: { $0.id == disk.id }) { return info(dir, record) }
             guard let slot = (1...QEMUCommandLine.hotplugSlots).first(where: { s in !record.disks.contains { $0.slot == s } }) else {
                 throw DriverError(code: .invalidState, message: "Machine \(serverID) has no free hot-plug slot.")
             }
@@ -28,7 +28,7 @@ extension QEMUDriver {
             }
             record.disks.append(attached)
             try dir.save(record)
-            return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
+            return info(dir, record)
         }
     }
 
@@ -48,7 +48,7 @@ extension QEMUDriver {
                 record.disks.removeAll { $0.id == diskID }
                 try dir.save(record)
             }
-            return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
+            return info(dir, record)
         }
     }
 }

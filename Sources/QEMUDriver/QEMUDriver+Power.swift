@@ -15,9 +15,10 @@ extension QEMUDriver {
         return (dir, record, process)
     }
 
-    /// The report of a machine in `state`, with the disks its record holds.
+    /// The report of a machine in `state`, with the disks and ports its record holds.
     func info(_ id: String, _ state: MachineState) -> MachineInfo {
-        MachineInfo(serverID: id, state: state, disks: (try? record(id))?.1.disks.map(\.id) ?? [])
+        let record = (try? record(id))?.1
+        return MachineInfo(serverID: id, state: state, disks: record?.disks.map(\.id) ?? [], ports: (record?.spec.ports ?? []).map(\.id))
     }
 
     /// Driver errors pass through; anything else is the hypervisor failing.

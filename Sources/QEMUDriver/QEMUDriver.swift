@@ -107,7 +107,7 @@ public actor QEMUDriver: HypervisorDriver {
         try await exclusive(spec.serverID) {
             let dir = directory(spec.serverID)
             if dir.exists, let record = try? dir.load() {
-                return MachineInfo(serverID: spec.serverID, state: state(dir, record), disks: record.disks.map(\.id))
+                return info(dir, record)
             }
             var taps: [String] = []
             do {
@@ -121,6 +121,9 @@ public actor QEMUDriver: HypervisorDriver {
                 for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
                 guard spec.disks.count <= QEMUCommandLine.hotplugSlots else {
                     throw DriverError(code: .spawnFailed, message: "At most \(QEMUCommandLine.hotplugSlots) disks besides the image.")
+                }
+                guard spec.ports.count <= QEMUCommandLine.nicSlots else {
+                    throw DriverError(code: .spawnFailed, message: "At most \(QEMUCommandLine.nicSlots) network interfaces.")
                 }
                 let disks = spec.disks.enumerated().map { AttachedDisk(id: $1.id, path: $1.path, format: $1.format, slot: $0 + 1) }
                 let record = MachineRecord(spec: MachineRecord.Spec(spec), intent: .on, accelerator: configuration.accelerator,
@@ -141,7 +144,7 @@ public actor QEMUDriver: HypervisorDriver {
                     let process = try await launch(record, dir, incoming: false)
                     try await waitUntilReady(dir, record, process: process, from: 0)
                 }
-                return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id))
+                return MachineInfo(serverID: spec.serverID, state: .running, disks: spec.disks.map(\.id), ports: spec.ports.map(\.id))
             } catch {
                 await remove(dir, taps: taps)
                 if let error = error as? DriverError { throw error }
@@ -201,6 +204,12 @@ public actor QEMUDriver: HypervisorDriver {
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
     }
 
+    /// What the driver reports of a machine.
+    func info(_ dir: MachineDirectory, _ record: MachineRecord) -> MachineInfo {
+        MachineInfo(serverID: record.spec.serverID, state: state(dir, record), disks: record.disks.map(\.id),
+                    ports: (record.spec.ports ?? []).map(\.id))
+    }
+
     /// Kills the machine's QEMU and removes its taps and files.
     func remove(_ dir: MachineDirectory, taps: [String]) async {
         if let process = QEMUProcess.find(dir, serverID: dir.url.lastPathComponent) { await process.kill() }
@@ -219,7 +228,7 @@ public actor QEMUDriver: HypervisorDriver {
 
     public func inspect(_ serverID: String) async throws -> MachineInfo? {
         guard let (dir, record) = try? record(serverID) else { return nil }
-        return MachineInfo(serverID: serverID, state: state(dir, record), disks: record.disks.map(\.id))
+        return info(dir, record)
     }
 
     public func list() async throws -> [MachineInfo] {
@@ -231,8 +240,7 @@ public actor QEMUDriver: HypervisorDriver {
             lastEviction = .now
             await images.evict(keeping: Set(machines.map { $0.1.spec.imageID }), unusedFor: .seconds(3600))
         }
-        return machines.map { dir, record in MachineInfo(serverID: record.spec.serverID, state: state(dir, record), disks: record.disks.map(\.id))
-        }
+        return machines.map { dir, record in info(dir, record) }
     }
 
     /// Removes base images that no machine of this host uses and that no boot used for `unusedFor`.

@@ -73,4 +73,14 @@ public final class InProcessAgents: AgentClient {
         let driver = try target(host)
         return try await map { try await driver.detachDisk(machine, diskID: volumeID) }
     }
+
+    public func attach(_ nic: SpawnRequest.NIC, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        let driver = try target(host)
+        return try await map { try await driver.attachPort(machine, port: nic.machinePort) }
+    }
+
+    public func detach(port portID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
+        let driver = try target(host)
+        return try await map { try await driver.detachPort(machine, portID: portID) }
+    }
 }

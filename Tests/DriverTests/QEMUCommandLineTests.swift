@@ -48,9 +48,10 @@ struct QEMUCommandLineTests {
                                              firmware: nil)
         #expect(value(after: "-blockdev", in: args) == ["node-name=vol2,driver=qcow2,file.driver=file,file.filename=/vols/v.qcow2"])
         #expect(value(after: "-device", in: args).contains("virtio-blk-pci,id=vol2dev,drive=vol2,bus=hp2,serial=0b5d6c2e11112222"))
-        #expect(value(after: "-device", in: args).filter { $0.hasPrefix("pcie-root-port") }.count == QEMUCommandLine.hotplugSlots)
-        #expect(value(after: "-netdev", in: args) == ["tap,id=net0,ifname=tap-p1,script=no,downscript=no"])
-        #expect(value(after: "-device", in: args).contains("virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:01"))
+        #expect(value(after: "-device", in: args).filter { $0.hasPrefix("pcie-root-port") }.count
+                == QEMUCommandLine.hotplugSlots + QEMUCommandLine.nicSlots)
+        #expect(value(after: "-netdev", in: args) == ["tap,id=nd1,ifname=tap-p1,script=no,downscript=no"])
+        #expect(value(after: "-device", in: args).contains("virtio-net-pci,id=nic1,netdev=nd1,mac=fa:16:3e:00:00:01,bus=np1"))
     }
 
     @Test func kernelWordsCarryTheHostnameAddressAndTCGSettings() {

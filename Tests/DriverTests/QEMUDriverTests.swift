@@ -155,6 +155,24 @@ struct QEMUDriverTests {
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0001net"))
     }
 
+    /// `os-interface`: a port hot-plugged into a running guest gets its tap on the bridge, and
+    /// unplugging it (the guest releases the device) removes the tap and the emptied bridge.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/net/tun") && getuid() == 0, "needs root and /dev/net/tun"))
+    func portsHotPlugIntoARunningGuest() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        _ = try await bed.driver.spawn(DriverConformance.spec("h1"))
+        let port = MachinePort(id: "f00dcafe-0002", networkID: "beef0002-net", mac: "fa:16:3e:00:00:02", address: "10.9.0.6/24")
+        #expect(try await bed.driver.attachPort("h1", port: port).ports == ["f00dcafe-0002"])
+        let master = try FileManager.default.destinationOfSymbolicLink(atPath: "/sys/class/net/ltf00dcafe0002/master")
+        #expect(master.hasSuffix("lbbeef0002net"))
+        #expect(try await bed.driver.detachPort("h1", portID: "f00dcafe-0002").ports.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/ltf00dcafe0002"))
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0002net"))
+        try await bed.driver.destroy("h1")
+        try await bed.expectNothingLeft()
+    }
+
     /// A disk with no kernel of its own (any image that is not LUC's guest) boots through the
     /// firmware and is running as soon as QEMU runs: there is no marker to wait for.
     @Test func anImageWithoutItsOwnKernelIsRunningOnceQEMURuns() async throws {

@@ -19,6 +19,7 @@ public enum DriverConformance {
         ("console output honours the line count", console),
         ("destroy is idempotent and removes everything", destroy),
         ("disks attach and detach idempotently, also while stopped", disks),
+        ("ports given at spawn, hot-plugged and unplugged idempotently, also while stopped", ports),
         ("an NMI reaches a running machine only", nmi),
         ("operations on a missing machine are notFound", missing),
     ]
@@ -103,6 +104,25 @@ public enum DriverConformance {
         try await d.destroy("k1")
     }
 
+    static func ports(_ d: any HypervisorDriver) async throws {
+        func port(_ n: Int) -> MachinePort {
+            MachinePort(id: "cport-\(n)", networkID: "cnet-1", mac: "fa:16:3e:00:00:0\(n)", address: "10.9.0.\(n + 10)/24", gateway: "10.9.0.1",
+                        mtu: 1450, segmentationID: 1000 + n)
+        }
+        var machine = spec("n1")
+        machine.ports = [port(1)]
+        try require(try await d.spawn(machine).ports == ["cport-1"], "spawn with a port")
+        try require(try await d.attachPort("n1", port: port(2)).ports == ["cport-1", "cport-2"], "attach")
+        try require(try await d.attachPort("n1", port: port(2)).ports == ["cport-1", "cport-2"], "second attach of the same port")
+        try require(try await d.inspect("n1")?.ports == ["cport-1", "cport-2"], "inspect after attach")
+        try require(try await d.detachPort("n1", portID: "cport-1").ports == ["cport-2"], "detach a port given at spawn")
+        try require(try await d.detachPort("n1", portID: "cport-1").ports == ["cport-2"], "second detach")
+        _ = try await d.stop("n1", grace: .seconds(5))
+        try require(try await d.attachPort("n1", port: port(3)).ports == ["cport-2", "cport-3"], "attach while stopped")
+        try require(try await d.start("n1").ports == ["cport-2", "cport-3"], "ports kept across a power cycle")
+        try await d.destroy("n1")
+    }
+
     static func nmi(_ d: any HypervisorDriver) async throws {
         _ = try await d.spawn(spec("i1"))
         try require(try await d.injectNMI("i1").serverID == "i1", "NMI to a running machine")
@@ -122,6 +142,8 @@ public enum DriverConformance {
             ("resume", { try await d.resume("ghost") }),
             ("attachDisk", { try await d.attachDisk("ghost", disk: MachineDisk(id: "vol", path: "/nonexistent")) }),
             ("detachDisk", { try await d.detachDisk("ghost", diskID: "vol") }),
+            ("attachPort", { try await d.attachPort("ghost", port: MachinePort(id: "p", networkID: "n", mac: "fa:16:3e:00:00:01")) }),
+            ("detachPort", { try await d.detachPort("ghost", portID: "p") }),
             ("injectNMI", { try await d.injectNMI("ghost") }),
         ]
         for (name, op) in operations {

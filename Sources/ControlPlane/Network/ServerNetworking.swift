@@ -154,6 +154,19 @@ public struct ServerNetworking: Sendable {
         return nics
     }
 
+    /// Stages the binding of the server's ports to the host it runs on (Neutron's
+    /// `binding:host_id`; a bound port that is up is `ACTIVE`).
+    public func stageBinding(of server: Server, to host: String, into txn: inout Transaction, now: Date) async throws {
+        let repo = store.ports(server.site)
+        for current in try await repo.ports(ofDevice: server.id) where current.value.hostID != host {
+            var port = current.value
+            port.hostID = host
+            port.updatedAt = now
+            port.revision += 1
+            repo.stageUpdate(port, from: current, into: &txn)
+        }
+    }
+
     /// Stages, for a server being deleted, the deletion of the ports made for it and the release
     /// of the user's ports.
     public func stageRelease(of server: Server, into txn: inout Transaction, now: Date) async throws {

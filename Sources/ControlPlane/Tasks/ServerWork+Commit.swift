@@ -5,12 +5,14 @@ import StateStore
 extension ServerWork {
     /// Commits a lifecycle transition of the server read as `current`, in one transaction in its
     /// site: the server's record (or its removal), the released claim, the end of the instance
-    /// action and the usage change. Throws a conflict when the server changed meanwhile.
-    func commit(_ transition: ServerTransition, from current: Versioned<Server>) async throws {
+    /// action and the usage change. Throws a conflict when the server changed meanwhile. With
+    /// `host`, the server's ports are bound to it (`binding:host_id`) in the same transaction.
+    func commit(_ transition: ServerTransition, from current: Versioned<Server>, bindingPortsTo host: String? = nil) async throws {
         let site = current.value.site
         let write: @Sendable () async throws -> Void = {
             var txn = Transaction()
             try await stage(transition, from: current, now: clock.now(), into: &txn)
+            if let host, !current.value.nics.isEmpty { try await networking.stageBinding(of: current.value, to: host, into: &txn, now: clock.now()) }
             guard !txn.isEmpty else { return }
             try await store.commit(txn, in: .site(site))
         }
