@@ -24,6 +24,8 @@ public struct ControlPlane: Sendable {
     public let networks: NetworkService
     public let ports: PortService
     public let securityGroups: SecurityGroupService
+    public let routers: RouterService
+    public let floatingIPs: FloatingIPService
     public let networkQuotas: NetworkQuotaService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
@@ -67,6 +69,8 @@ public struct ControlPlane: Sendable {
         self.networks = networks
         self.securityGroups = securityGroups
         self.ports = ports
+        routers = RouterService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
+        floatingIPs = FloatingIPService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
                                             clock: clock, logger: logger, locks: KeyedLock(), networking: networking),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)

@@ -8,7 +8,8 @@ extension NetworkRoutes {
     public static let service = APIService(
         catalog: CatalogEntry(type: "network", name: "neutron", path: "/networking"),
         pathPrefix: "/networking", errorStyle: .network, statuses: StatusTable([.overLimit: 409]),
-        siteScopedRoutes: [SiteScopedRoute("/networking/v2.0/ports/{id}", home: .idInPath)]
+        siteScopedRoutes: [SiteScopedRoute("/networking/v2.0/ports/{id}", home: .idInPath),
+                           SiteScopedRoute("/networking/v2.0/floatingips/{id}", home: .idInPath)]
     ) { router, context in
         NetworkRoutes(cloud: context.cloud).register(on: router)
     }

@@ -22,6 +22,9 @@ public struct NetworkRoutes: Sendable {
         ("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
         ("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
         ("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
+        ("router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."),
+        ("ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"),
+        ("router_availability_zone", "Router Availability Zone", "Availability zone support for router."),
         ("quotas", "Quota management support", "Expose functions for quotas management per project"),
         ("quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"),
     ]
@@ -40,7 +43,8 @@ public struct NetworkRoutes: Sendable {
         v2.get("") { _, context in
             _ = try context.requirePrincipal()
             let resources = [("network", "networks"), ("subnet", "subnets"), ("port", "ports"), ("security_group", "security-groups"),
-                             ("security_group_rule", "security-group-rules"), ("quota", "quotas")]
+                             ("security_group_rule", "security-group-rules"), ("quota", "quotas"),
+                             ("router", "routers"), ("floatingip", "floatingips")]
             return Response.json(.object([("resources", .array(resources.map { name, collection in
                 .object([("name", .string(name)), ("collection", .string(collection)),
                          ("links", [.object([("href", .string("\(base)/v2.0/\(collection)")), ("rel", "self")])])])
@@ -64,6 +68,8 @@ public struct NetworkRoutes: Sendable {
         PortRoutes(cloud: cloud).register(on: v2)
         SecurityGroupRoutes(cloud: cloud).register(on: v2)
         QuotaRoutes(cloud: cloud).register(on: v2)
+        RouterRoutes(cloud: cloud).register(on: v2)
+        FloatingIPRoutes(cloud: cloud).register(on: v2)
     }
 
     static let networkAttributes: Set<String> = [

@@ -1,4 +1,5 @@
 import CloudModel
+import ControlPlane
 import Foundation
 import OpenStackHTTP
 
@@ -16,7 +17,8 @@ enum NetworkViews {
             ("id", .string(n.id)), ("name", .string(n.name)), ("status", "ACTIVE"), ("admin_state_up", .bool(n.adminStateUp)),
             ("subnets", .array(subnets.map(JSON.string))), ("shared", .bool(n.shared)), ("router:external", .bool(n.external)),
             ("mtu", .int(n.mtu)), ("port_security_enabled", .bool(n.portSecurityEnabled)),
-            ("availability_zone_hints", .array(n.zoneHints.map(JSON.string))), ("availability_zones", []),
+            ("availability_zone_hints", .array(n.zoneHints.map(JSON.string))),
+            ("availability_zones", .array((n.uplinkSite.map { [$0] } ?? []).map(JSON.string))),
             ("ipv4_address_scope", .null), ("ipv6_address_scope", .null),
         ]
         m += standard(n.projectID, description: n.description, created: n.createdAt, updated: n.updatedAt, revision: n.revision)
@@ -54,6 +56,36 @@ enum NetworkViews {
             m += [("binding:host_id", .string(p.hostID ?? "")), ("binding:profile", .object([])), ("binding:vif_details", .object([])),
                   ("binding:vif_type", .string(p.hostID == nil ? "unbound" : "bridge"))]
         }
+        return .object(m)
+    }
+
+    static func router(_ r: NetworkRouter) -> JSON {
+        let gateway: JSON = r.gateway.map { g in
+            .object([("network_id", .string(g.networkID)), ("enable_snat", .bool(g.enableSNAT)),
+                     ("external_fixed_ips", .array(g.fixedIPs.map { .object([("subnet_id", .string($0.subnetID)), ("ip_address", .string($0.address.description))]) }))])
+        } ?? .null
+        var m: [(String, JSON)] = [
+            ("id", .string(r.id)), ("name", .string(r.name)), ("status", "ACTIVE"), ("admin_state_up", .bool(r.adminStateUp)),
+            ("external_gateway_info", gateway), ("routes", []), ("distributed", false), ("ha", false), ("flavor_id", .null),
+            ("availability_zone_hints", .array([.string(r.site)])), ("availability_zones", .array([.string(r.site)])),
+        ]
+        m += standard(r.projectID, description: r.description, created: r.createdAt, updated: r.updatedAt, revision: r.revision)
+        return .object(m)
+    }
+
+    static func interfaceInfo(_ i: RouterService.InterfaceInfo) -> JSON {
+        .object([("id", .string(i.routerID)), ("network_id", .string(i.networkID)), ("port_id", .string(i.portID)),
+                 ("subnet_id", .string(i.subnetID)), ("subnet_ids", [.string(i.subnetID)]), ("tenant_id", .string(i.projectID)),
+                 ("project_id", .string(i.projectID)), ("tags", [])])
+    }
+
+    static func floatingIP(_ f: FloatingIP) -> JSON {
+        var m: [(String, JSON)] = [
+            ("id", .string(f.id)), ("floating_network_id", .string(f.networkID)), ("floating_ip_address", .string(f.address.description)),
+            ("fixed_ip_address", JSON(f.association?.fixedAddress.description)), ("port_id", JSON(f.association?.portID)),
+            ("router_id", JSON(f.association?.routerID)), ("status", .string(f.status)), ("qos_policy_id", .null),
+        ]
+        m += standard(f.projectID, description: f.description, created: f.createdAt, updated: f.updatedAt, revision: f.revision)
         return .object(m)
     }
 

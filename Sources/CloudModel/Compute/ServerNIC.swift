@@ -7,6 +7,8 @@ public struct ServerNIC: Sendable, Hashable {
     public var networkName: String
     public var macAddress: String
     public var addresses: [IPv4Address]
+    /// Floating IPs associated with the port (Nova's `floating` addresses).
+    public var floatingAddresses: [IPv4Address] = []
     /// Made for the server at boot (deleted with it), or the user's port (unbound from it).
     public var madeForServer: Bool
 

@@ -18,6 +18,9 @@ public struct Network: Sendable, Hashable {
     /// The sites the user would like it in (`availability_zone_hints`); empty: any.
     public var zoneHints: [Site.ID]
     public var portSecurityEnabled: Bool
+    /// For an external network: the site whose uplink it is (its floating IPs and routers live
+    /// there); nil for tenant networks.
+    public var uplinkSite: Site.ID?
     public var createdAt: Date
     public var updatedAt: Date
     /// Counts the record's changes (Neutron's `revision_number`).
@@ -37,6 +40,7 @@ public struct Network: Sendable, Hashable {
         self.segmentationID = segmentationID
         self.zoneHints = zoneHints
         self.portSecurityEnabled = portSecurityEnabled
+        self.uplinkSite = nil
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.revision = 0

@@ -15,8 +15,9 @@ struct ServerViews {
     static func addresses(_ s: Server) -> JSON {
         var byNetwork: [(String, [JSON])] = []
         for nic in s.nics {
-            let items: [JSON] = nic.addresses.map { address in
-                .object([("version", 4), ("addr", .string(address.description)), ("OS-EXT-IPS:type", "fixed"),
+            let typed = nic.addresses.map { ($0, "fixed") } + nic.floatingAddresses.map { ($0, "floating") }
+            let items: [JSON] = typed.map { address, type in
+                .object([("version", 4), ("addr", .string(address.description)), ("OS-EXT-IPS:type", .string(type)),
                          ("OS-EXT-IPS-MAC:mac_addr", .string(nic.macAddress))])
             }
             if let index = byNetwork.firstIndex(where: { $0.0 == nic.networkName }) { byNetwork[index].1 += items } else {

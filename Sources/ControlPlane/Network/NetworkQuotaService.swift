@@ -56,13 +56,22 @@ public struct NetworkQuotaService: Sendable {
         let networks = try await store.networks.allNetworks().filter { $0.projectID == project }.count
         let subnets = try await store.networks.allSubnets().filter { $0.projectID == project }.count
         let groups = try await store.networks.allSecurityGroups().filter { $0.projectID == project }
-        return ["network": networks, "subnet": subnets, "port": await ports(of: project), "router": 0, "floatingip": 0,
+        let routers = try await store.networks.allRouters().filter { $0.projectID == project }.count
+        return ["network": networks, "subnet": subnets, "port": await ports(of: project), "router": routers,
+                "floatingip": await floatingIPs(of: project),
                 "security_group": groups.count, "security_group_rule": groups.reduce(0) { $0 + $1.rules.count }]
     }
 
     func ports(of project: String) async -> Int {
         let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
             try await store.ports(site.id).all().filter { $0.projectID == project }.count
+        }
+        return gathered.parts.values.reduce(0, +)
+    }
+
+    func floatingIPs(of project: String) async -> Int {
+        let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
+            try await store.floatingIPs(site.id).all().filter { $0.value.projectID == project }.count
         }
         return gathered.parts.values.reduce(0, +)
     }

@@ -71,6 +71,10 @@ public struct NetworkService: Sendable {
             throw ControlPlaneError(.badRequest, "AvailabilityZone \(zone) could not be found.", kind: "AvailabilityZoneNotFound")
         }
         try validateName(fields.name ?? "")
+        if fields.external == true && (fields.zoneHints?.count ?? 0) > 1 {
+            throw ControlPlaneError(.badRequest, "An external network is one site's uplink: give at most one availability zone hint.",
+                                    kind: "InvalidInput")
+        }
         try await quotas.check("network", project: fields.projectID ?? project)
         let vni = try await store.globalCounters.next("vni")
         var network = Network(id: Self.newID(), name: fields.name ?? "", description: fields.description ?? "",
@@ -78,6 +82,7 @@ public struct NetworkService: Sendable {
                               shared: fields.shared ?? false, external: fields.external ?? false, mtu: mtu,
                               segmentationID: vni, zoneHints: fields.zoneHints ?? [],
                               portSecurityEnabled: fields.portSecurityEnabled ?? true, createdAt: clock.now())
+        if network.external { network.uplinkSite = network.zoneHints.first ?? configuration.site }
         network.revision = 1
         var txn = Transaction()
         store.networks.stagePut(network, expecting: nil, into: &txn)
@@ -125,7 +130,14 @@ public struct NetworkService: Sendable {
             if let v = fields.description { network.description = v }
             if let v = fields.adminStateUp { network.adminStateUp = v }
             if let v = fields.shared { network.shared = v }
-            if let v = fields.external { network.external = v }
+            if let v = fields.external, v != network.external {
+                if !v, let site = network.uplinkSite, try await store.ports(site).hasPorts(on: id) {
+                    throw ControlPlaneError(.conflict, "External network \(id) has routers' gateways or floating IPs: it stays external.",
+                                            kind: "ExternalNetworkInUse")
+                }
+                network.external = v
+                network.uplinkSite = v ? network.zoneHints.first ?? configuration.site : nil
+            }
             if let v = fields.mtu { network.mtu = v }
             if let v = fields.portSecurityEnabled { network.portSecurityEnabled = v }
             network.updatedAt = clock.now()

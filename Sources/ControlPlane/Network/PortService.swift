@@ -87,6 +87,47 @@ public struct PortService: Sendable {
         }
     }
 
+    /// Makes a port the cloud owns for one of its devices (a router's leg) at `site`: no quota,
+    /// no security group, no policy check. Its addresses are `exact` (taken as they are: a
+    /// subnet's gateway) or allocated as a user's would be from `wanted`.
+    func createDevicePort(on network: Network, at site: Site, id: NetworkPort.ID? = nil, exact: [NetworkPort.FixedIP]? = nil,
+                          wanted: [(subnetID: String?, address: String?)]? = nil, deviceID: String, deviceOwner: String,
+                          projectID: String) async throws -> NetworkPort {
+        try await retryOnConflict {
+            let fixed: [NetworkPort.FixedIP]
+            if let exact { fixed = exact } else { fixed = try await allocate(wanted, on: network, site: site) }
+            var port = NetworkPort(id: id ?? ResourceID.make(siteIndex: site.index), name: "", projectID: projectID, networkID: network.id,
+                                   site: site.id, macAddress: NetworkPort.randomMAC(), fixedIPs: fixed, deviceID: deviceID,
+                                   deviceOwner: deviceOwner, securityGroupIDs: [], portSecurityEnabled: false, createdAt: clock.now())
+            port.revision = 1
+            var txn = Transaction()
+            store.ports(site.id).stageCreate(port, into: &txn)
+            do {
+                try await store.commit(txn, in: .site(site.id))
+            } catch let error as StoreError where error.code == .conflict && exact != nil {
+                if try await store.ports(site.id).find(port.id) != nil { return port }
+                let taken = try await store.ports(site.id).taken(fixed.map(\.address), in: fixed.first?.subnetID ?? "")
+                if !taken.isEmpty {
+                    throw ControlPlaneError(.conflict, "IP address \(taken.sorted().map(\.description).joined(separator: ", ")) already allocated in subnet \(fixed.first?.subnetID ?? "").",
+                                            kind: "IpAddressAlreadyAllocated")
+                }
+                throw error
+            }
+            return port
+        }
+    }
+
+    /// Deletes a port the cloud made for a device; nothing when it is gone already.
+    func deleteDevicePort(_ id: NetworkPort.ID) async throws {
+        guard let site = await sites.home(of: id) else { return }
+        try await retryOnConflict {
+            guard let current = try await store.ports(site.id).find(id) else { return }
+            var txn = Transaction()
+            store.ports(site.id).stageDelete(current, into: &txn)
+            try await store.commit(txn, in: .site(site.id))
+        }
+    }
+
     static func validMAC(_ text: String) throws -> String {
         let parts = text.lowercased().split(separator: ":")
         guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && UInt8($0, radix: 16) != nil }),
@@ -218,11 +259,39 @@ public struct PortService: Sendable {
 
     public func delete(_ id: String, by p: Principal) async throws {
         try networks.requireWrite(p)
-        try await retryOnConflict {
+        let port = try await retryOnConflict {
             let current = try await get(id, by: p)
+            if current.value.deviceOwner.hasPrefix("network:") {
+                throw ControlPlaneError(.conflict, "Port \(id) cannot be deleted directly via the port API: it has device owner \(current.value.deviceOwner).",
+                                        kind: "ServicePortInUse")
+            }
             var txn = Transaction()
             store.ports(current.value.site).stageDelete(current, into: &txn)
             try await store.commit(txn, in: .site(current.value.site))
+            return current.value
+        }
+        try await releaseFloatingIPs(of: [port.id])
+    }
+
+    /// Disassociates the floating IPs of deleted ports (as Neutron does when a port goes). They
+    /// live at the uplink sites of external networks: only those sites are read.
+    public func releaseFloatingIPs(of portIDs: Set<NetworkPort.ID>) async throws {
+        let uplinks = Set(try await store.networks.allNetworks().compactMap(\.uplinkSite))
+        for site in uplinks {
+            let repo = store.floatingIPs(site)
+            for current in try await repo.all() where current.value.association.map({ portIDs.contains($0.portID) }) == true {
+                try await retryOnConflict {
+                    guard let fresh = try await repo.find(current.value.id), fresh.value.association.map({ portIDs.contains($0.portID) }) == true
+                    else { return }
+                    var fip = fresh.value
+                    fip.association = nil
+                    fip.updatedAt = clock.now()
+                    fip.revision += 1
+                    var txn = Transaction()
+                    repo.stageUpdate(fip, from: fresh, into: &txn)
+                    try await store.commit(txn, in: .site(site))
+                }
+            }
         }
     }
 }

@@ -143,6 +143,8 @@ public struct ServerWork: TaskWork {
         }
         try await commit(ServerLifecycle.apply(.completed(power: .noState), to: server, now: clock.now()), from: current)
         await schedulers.scheduler(for: server.site).invalidate()
+        let floating = server.nics.filter { !$0.floatingAddresses.isEmpty && $0.madeForServer }.map(\.portID)
+        if !floating.isEmpty { try await networking.ports.releaseFloatingIPs(of: Set(floating)) }
     }
 
     private func operate(_ current: Versioned<Server>, _ operation: MachineOperation) async throws {

@@ -15,6 +15,7 @@ struct StoredNetwork: Codable {
     var vni: Int
     var hints: [String]
     var portSec: Bool
+    var site: String?
     var created: Date
     var updated: Date
     var rev: Int
@@ -22,12 +23,13 @@ struct StoredNetwork: Codable {
     init(_ n: Network) {
         id = n.id; name = n.name; desc = n.description; project = n.projectID; up = n.adminStateUp; shared = n.shared
         ext = n.external; mtu = n.mtu; vni = n.segmentationID; hints = n.zoneHints; portSec = n.portSecurityEnabled
-        created = n.createdAt; updated = n.updatedAt; rev = n.revision
+        site = n.uplinkSite; created = n.createdAt; updated = n.updatedAt; rev = n.revision
     }
 
     var model: Network {
         var n = Network(id: id, name: name, description: desc, projectID: project, adminStateUp: up, shared: shared, external: ext,
                         mtu: mtu, segmentationID: vni, zoneHints: hints, portSecurityEnabled: portSec, createdAt: created)
+        n.uplinkSite = site
         n.updatedAt = updated
         n.revision = rev
         return n
@@ -102,17 +104,14 @@ struct StoredPort: Codable {
 
     init(_ p: NetworkPort) {
         id = p.id; name = p.name; desc = p.description; project = p.projectID; net = p.networkID; site = p.site; mac = p.macAddress
-        ips = p.fixedIPs.map { [$0.subnetID, $0.address.description] }; dev = p.deviceID; owner = p.deviceOwner
+        ips = StoredFixedIPs.encode(p.fixedIPs); dev = p.deviceID; owner = p.deviceOwner
         sgs = p.securityGroupIDs; portSec = p.portSecurityEnabled; up = p.adminStateUp; host = p.hostID
         created = p.createdAt; updated = p.updatedAt; rev = p.revision
     }
 
     var model: NetworkPort {
         var p = NetworkPort(id: id, name: name, description: desc, projectID: project, networkID: net, site: site, macAddress: mac,
-                     fixedIPs: ips.compactMap { i in
-                         guard i.count == 2, let a = IPv4Address(i[1]) else { return nil }
-                         return NetworkPort.FixedIP(subnetID: i[0], address: a)
-                     },
+                     fixedIPs: StoredFixedIPs.decode(ips),
                      deviceID: dev, deviceOwner: owner, securityGroupIDs: sgs, portSecurityEnabled: portSec, adminStateUp: up,
                      createdAt: created)
         p.hostID = host
@@ -181,5 +180,17 @@ struct StoredNetworkQuota: Codable {
         var quota = NetworkQuota()
         for (name, value) in q { _ = quota.set(name, value) }
         return quota
+    }
+}
+
+/// Fixed addresses as stored: `[subnet, address]` pairs (unreadable pairs are dropped).
+enum StoredFixedIPs {
+    static func encode(_ ips: [NetworkPort.FixedIP]) -> [[String]] { ips.map { [$0.subnetID, $0.address.description] } }
+
+    static func decode(_ pairs: [[String]]) -> [NetworkPort.FixedIP] {
+        pairs.compactMap { i in
+            guard i.count == 2, let a = IPv4Address(i[1]) else { return nil }
+            return NetworkPort.FixedIP(subnetID: i[0], address: a)
+        }
     }
 }

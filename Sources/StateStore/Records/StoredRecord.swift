@@ -26,3 +26,5 @@ extension StoredSubnet: StoredRecord {}
 extension StoredPort: StoredRecord {}
 extension StoredSecurityGroup: StoredRecord {}
 extension StoredNetworkQuota: StoredRecord {}
+extension StoredRouter: StoredRecord {}
+extension StoredFloatingIP: StoredRecord {}

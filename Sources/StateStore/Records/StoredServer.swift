@@ -85,15 +85,18 @@ struct StoredNIC: Codable {
     var mac: String
     var ips: [String]
     var own: Bool
+    var fips: [String]?
 
     init(_ n: ServerNIC) {
         port = n.portID; net = n.networkID; name = n.networkName; mac = n.macAddress; ips = n.addresses.map(\.description)
-        own = n.madeForServer
+        own = n.madeForServer; fips = n.floatingAddresses.isEmpty ? nil : n.floatingAddresses.map(\.description)
     }
 
     var model: ServerNIC {
-        ServerNIC(portID: port, networkID: net, networkName: name, macAddress: mac, addresses: ips.compactMap { IPv4Address($0) },
-                  madeForServer: own)
+        var nic = ServerNIC(portID: port, networkID: net, networkName: name, macAddress: mac, addresses: ips.compactMap { IPv4Address($0) },
+                            madeForServer: own)
+        nic.floatingAddresses = (fips ?? []).compactMap { IPv4Address($0) }
+        return nic
     }
 }
 

@@ -5,12 +5,14 @@ import Foundation
 ///
 /// Key layout: `networks/<id>`, `subnets/<id>` with `idx/net-subnets/<network>/<subnet>`,
 /// `secgroups/<id>` with `idx/default-secgroup/<project>` (holding the ID: one per project),
-/// and `netblocks/<subnet>/<block index>` holding the site that leased the block.
+/// `netblocks/<subnet>/<block index>` holding the site that leased the block, and `routers/<id>`
+/// with `idx/subnet-router/<subnet>` holding the router whose leg sits at the subnet's gateway.
 public struct NetworkRepository: Sendable {
     let networks: RecordTable<StoredNetwork>
     let subnets: RecordTable<StoredSubnet>
     let groups: RecordTable<StoredSecurityGroup>
     let quotas: RecordTable<StoredNetworkQuota>
+    let routers: RecordTable<StoredRouter>
     let engine: any KeyValueEngine
 
     init(engine: any KeyValueEngine) {
@@ -19,6 +21,36 @@ public struct NetworkRepository: Sendable {
         subnets = RecordTable(engine: engine, keyspace: .global, prefix: "subnets/")
         groups = RecordTable(engine: engine, keyspace: .global, prefix: "secgroups/")
         quotas = RecordTable(engine: engine, keyspace: .global, prefix: "netquotas/")
+        routers = RecordTable(engine: engine, keyspace: .global, prefix: "routers/")
+    }
+
+    // MARK: routers
+
+    static func subnetRouterKey(_ subnet: Subnet.ID) -> String { "idx/subnet-router/\(subnet)" }
+
+    public func router(_ id: NetworkRouter.ID) async throws -> Versioned<NetworkRouter>? { try await routers.find(id) }
+    public func allRouters() async throws -> [NetworkRouter] { try await routers.all().map(\.value) }
+
+    /// The router whose leg holds `subnet`'s gateway, if any.
+    public func routerID(onSubnet subnet: Subnet.ID) async throws -> NetworkRouter.ID? {
+        try await engine.get(Self.subnetRouterKey(subnet), in: .global).map { String(decoding: $0.value, as: UTF8.self) }
+    }
+
+    /// Writes a router (nil `current`: a new one) and moves its subnets' index entries: a subnet
+    /// newly attached must be free (the commit fails if another router took it meanwhile).
+    public func stagePut(_ router: NetworkRouter, from current: Versioned<NetworkRouter>?, into txn: inout Transaction) {
+        routers.stagePut(router, id: router.id, expecting: current?.revision, into: &txn)
+        let before = Set(current?.value.interfaces.map(\.subnetID) ?? []), after = Set(router.interfaces.map(\.subnetID))
+        for subnet in before.subtracting(after) { txn.delete(Self.subnetRouterKey(subnet)) }
+        for subnet in after.subtracting(before) {
+            txn.require(Self.subnetRouterKey(subnet), at: nil)
+            txn.put(Self.subnetRouterKey(subnet), Data(router.id.utf8))
+        }
+    }
+
+    public func stageDelete(_ router: Versioned<NetworkRouter>, into txn: inout Transaction) {
+        routers.stageDelete(id: router.value.id, expecting: router.revision, into: &txn)
+        for interface in router.value.interfaces { txn.delete(Self.subnetRouterKey(interface.subnetID)) }
     }
 
     // MARK: quotas (`netquotas/<project>`: overrides of the defaults)
