@@ -62,8 +62,16 @@ struct AgentRoutesTests {
                                        disks: [.init(volumeID: "vol-1", path: "/srv/vol-1", format: "raw")])
             let (status, body) = try await call(client, .post, "", request)
             #expect(status == 200)
-            #expect(try info(body) == MachineInfo(serverID: "m1", state: .running, disks: ["vol-1"]))
+            #expect(try info(body) == MachineInfo(serverID: "m1", state: .running, disks: ["vol-1"], ports: ["p1"]))
             #expect(await driver.inspect("m1")?.disks == ["vol-1"])
+            #expect(await driver.ports(of: "m1")?.first?.address == "10.0.0.5/24")
+            let nic = AttachPortRequest(nic: .init(portID: "p2", networkID: "n2", mac: "fa:16:3e:00:00:02", mtu: 1450))
+            let (plugged, after) = try await call(client, .post, "/m1/ports", nic)
+            #expect(plugged == 200)
+            #expect(try info(after).ports == ["p1", "p2"])
+            let (unplugged, left) = try await call(client, .delete, "/m1/ports/p1")
+            #expect(unplugged == 200)
+            #expect(try info(left).ports == ["p2"])
         }
     }
 

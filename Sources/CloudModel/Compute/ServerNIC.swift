@@ -9,6 +9,8 @@ public struct ServerNIC: Sendable, Hashable {
     public var addresses: [IPv4Address]
     /// Floating IPs associated with the port (Nova's `floating` addresses).
     public var floatingAddresses: [IPv4Address] = []
+    /// The device tag the user gave the interface, if any.
+    public var tag: String?
     /// Made for the server at boot (deleted with it), or the user's port (unbound from it).
     public var madeForServer: Bool
 

@@ -65,7 +65,7 @@ public enum ComputeMicroversions {
         (v(46), .served("X-OpenStack-Request-Id on every response")),
         (v(47), .served("flavor embedded in servers")),
         (v(48), .absent("standard server diagnostics (no diagnostics API)")),
-        (v(49), .absent("tagged interface and volume attach (no os-interface, os-volume_attachments yet)")),
+        (v(49), .served("tagged interface attach (os-interface; no os-volume_attachments yet)")),
         (v(50), .absent("quota class sets server groups")),
         (v(51), .absent("volume-extended external event (no os-server-external-events)")),
         (v(52), .served("tags at boot")),
@@ -86,9 +86,9 @@ public enum ComputeMicroversions {
         (v(67), .served("volume_type in block device mappings (volume mappings are refused until block storage)")),
         (v(68), .absent("live migration force removed")),
         (v(69), .served("servers of unreachable sites shown minimal and UNKNOWN (left out below)")),
-        (v(70), .absent("device tags in interfaces and volume attachments (neither API yet)")),
+        (v(70), .served("device tags shown in os-interface (no os-volume_attachments yet)")),
         (v(71), .served("server_groups in server show and update")),
-        (v(72), .absent("neutron ports with resource requests (no network service yet)")),
+        (v(72), .absent("neutron ports with resource requests (no QoS minimum bandwidth here: ports have none)")),
         (v(73), .served("locked_reason; lock with a reason; locked filter")),
         (v(74), .served("host and hypervisor_hostname at boot (admins)")),
         (v(75), .served("unknown query parameters 400; update answers as show; flavor swap 0; hypervisor servers always")),
@@ -151,6 +151,8 @@ enum ComputeFeature: Sendable {
     case tags
     case hypervisorCPUInfoObject
     case deviceTags
+    case interfaceTags
+    case interfaceTagsShown
     case hypervisorPagination
     case keypairPagination
     case noNetworkProxyLimits
@@ -205,6 +207,8 @@ enum ComputeFeature: Sendable {
         case .tags: v(26)
         case .hypervisorCPUInfoObject: v(28)
         case .deviceTags: v(32)
+        case .interfaceTags: v(49)
+        case .interfaceTagsShown: v(70)
         case .hypervisorPagination: v(33)
         case .keypairPagination: v(35)
         case .noNetworkProxyLimits: v(36)

@@ -23,6 +23,7 @@ public struct ComputeRoutes: Sendable {
         router.get("/compute/v2.1") { _, _ in Response.json(.object([("version", version("v2.1"))])) }
         let v21 = router.group("/compute/v2.1").add(middleware: MicroversionMiddleware())
         ServerRoutes(cloud: cloud).register(on: v21)
+        InterfaceRoutes(cloud: cloud).register(on: v21)
         FlavorRoutes(cloud: cloud).register(on: v21)
         KeypairRoutes(cloud: cloud).register(on: v21)
         ServerGroupRoutes(cloud: cloud).register(on: v21)

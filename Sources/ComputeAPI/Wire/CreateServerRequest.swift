@@ -105,7 +105,7 @@ struct CreateServerRequest {
                     throw APIError.badRequest("Invalid input for field/attribute \(key): must be a string.")
                 }
                 let request = CreateServerCommand.NetworkRequest(networkID: item["uuid"]?.string, portID: item["port"]?.string,
-                                                                 fixedIP: item["fixed_ip"]?.string)
+                                                                 fixedIP: item["fixed_ip"]?.string, tag: try Self.deviceTag(item["tag"]))
                 guard request.networkID != nil || request.portID != nil else {
                     throw APIError.badRequest("Bad networks format: each network needs a uuid or a port.")
                 }
@@ -200,5 +200,14 @@ struct CreateServerRequest {
         command.networks = networks
         command.securityGroups = securityGroups
         returnReservationID = server["return_reservation_id"]?.bool ?? false
+    }
+
+    /// A device tag as Nova's schema has it: a string of at most 60 characters without `/` or `,`.
+    static func deviceTag(_ value: JSON?) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let tag = value.string, (1...60).contains(tag.count), !tag.contains("/"), !tag.contains(",") else {
+            throw APIError.badRequest("Invalid input for field/attribute tag. Value: \(value). Does not match pattern '^[^,/]*$' (at most 60 characters).")
+        }
+        return tag
     }
 }

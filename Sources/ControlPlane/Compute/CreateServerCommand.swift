@@ -44,10 +44,13 @@ public struct CreateServerCommand: Sendable, Hashable {
         public var networkID: String?
         public var portID: String?
         public var fixedIP: String?
-        public init(networkID: String? = nil, portID: String? = nil, fixedIP: String? = nil) {
+        /// The device tag (2.32, 2.42+ at boot; 2.49+ at attach), shown in interface views (2.70+).
+        public var tag: String?
+        public init(networkID: String? = nil, portID: String? = nil, fixedIP: String? = nil, tag: String? = nil) {
             self.networkID = networkID
             self.portID = portID
             self.fixedIP = fixedIP
+            self.tag = tag
         }
     }
 

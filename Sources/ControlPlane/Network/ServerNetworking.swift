@@ -1,3 +1,4 @@
+import AgentProtocol
 public import CloudModel
 public import Foundation
 import LUCBase
@@ -23,8 +24,8 @@ public struct ServerNetworking: Sendable {
 
     /// One NIC of the plan: a new port on a network, or a port the user made.
     enum Item: Sendable {
-        case new(Network, fixedIP: IPv4Address?)
-        case existing(Versioned<NetworkPort>, Network)
+        case new(Network, fixedIP: IPv4Address?, tag: String?)
+        case existing(Versioned<NetworkPort>, Network, tag: String?)
     }
 
     /// What every server of a boot gets.
@@ -48,7 +49,7 @@ public struct ServerNetworking: Sendable {
             if candidates.count > 1 {
                 throw ControlPlaneError.conflict("Multiple possible networks found, use a Network ID to be more specific.")
             }
-            if let only = candidates.first { items = [.new(only, fixedIP: nil)] }
+            if let only = candidates.first { items = [.new(only, fixedIP: nil, tag: nil)] }
         case let .list(requests):
             for request in requests {
                 if let portID = request.portID {
@@ -57,7 +58,7 @@ public struct ServerNetworking: Sendable {
                     guard let network = try await store.networks.network(port.value.networkID)?.value else {
                         throw ControlPlaneError.badRequest("Network \(port.value.networkID) of port \(portID) could not be found.")
                     }
-                    items.append(.existing(port, network))
+                    items.append(.existing(port, network, tag: request.tag))
                 } else if let networkID = request.networkID {
                     let network: Network
                     do { network = try await networks.ownedOrSharedNetwork(networkID, by: p).value } catch {
@@ -75,7 +76,7 @@ public struct ServerNetworking: Sendable {
                     if fixed != nil && count > 1 {
                         throw ControlPlaneError.badRequest("Unable to launch multiple instances with a single configured fixed IP.")
                     }
-                    items.append(.new(network, fixedIP: fixed))
+                    items.append(.new(network, fixedIP: fixed, tag: request.tag))
                 }
             }
         }
@@ -95,7 +96,7 @@ public struct ServerNetworking: Sendable {
                 names.append(group.name)
             }
         }
-        let portSites = Set(items.compactMap { item -> Site.ID? in if case let .existing(port, _) = item { port.value.site } else { nil } })
+        let portSites = Set(items.compactMap { item -> Site.ID? in if case let .existing(port, _, _) = item { port.value.site } else { nil } })
         guard portSites.count <= 1 else { throw ControlPlaneError.badRequest("The ports asked for are in different availability zones.") }
         return Plan(items: items, groupIDs: ids, groupNames: names, portSite: portSites.first)
     }
@@ -119,7 +120,7 @@ public struct ServerNetworking: Sendable {
         var nics: [ServerNIC] = []
         for item in plan.items {
             switch item {
-            case let .new(network, fixedIP):
+            case let .new(network, fixedIP, tag):
                 let subnets = try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
                 var fixed: [NetworkPort.FixedIP] = []
                 if let fixedIP {
@@ -138,18 +139,42 @@ public struct ServerNetworking: Sendable {
                                        portSecurityEnabled: network.portSecurityEnabled, createdAt: now)
                 port.revision = 1
                 store.ports(site.id).stageCreate(port, into: &txn)
-                nics.append(ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
-                                      addresses: fixed.map(\.address), madeForServer: true))
-            case let .existing(current, network):
+                var nic = ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
+                                    addresses: fixed.map(\.address), madeForServer: true)
+                nic.tag = tag
+                nics.append(nic)
+            case let .existing(current, network, tag):
                 var port = current.value
                 port.deviceID = server.id
                 port.deviceOwner = "compute:\(site.id)"
                 port.updatedAt = now
                 port.revision += 1
                 store.ports(site.id).stageUpdate(port, from: current, into: &txn)
-                nics.append(ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
-                                      addresses: port.fixedIPs.map(\.address), madeForServer: false))
+                var nic = ServerNIC(portID: port.id, networkID: network.id, networkName: network.name, macAddress: port.macAddress,
+                                    addresses: port.fixedIPs.map(\.address), madeForServer: false)
+                nic.tag = tag
+                nics.append(nic)
             }
+        }
+        return nics
+    }
+
+    /// The NICs the driver makes (at spawn or hot-plug), in the server's order: each port's MAC, its first address with
+    /// its subnet's prefix and gateway, and its network's MTU and segmentation ID (read from the
+    /// site's replica of `global`).
+    func spawnNICs(_ serverNICs: [ServerNIC]) async throws -> [SpawnRequest.NIC] {
+        var nics: [SpawnRequest.NIC] = []
+        for nic in serverNICs {
+            let network = try await store.networks.network(nic.networkID)?.value
+            var spawned = SpawnRequest.NIC(portID: nic.portID, networkID: nic.networkID, mac: nic.macAddress)
+            spawned.mtu = network?.mtu
+            spawned.segmentationID = network?.segmentationID
+            if let address = nic.addresses.first,
+               let subnet = try await store.networks.subnets(of: nic.networkID).map(\.value).first(where: { $0.cidr.contains(address) }) {
+                spawned.address = "\(address)/\(subnet.cidr.prefix)"
+                spawned.gateway = subnet.gateway?.description
+            }
+            nics.append(spawned)
         }
         return nics
     }

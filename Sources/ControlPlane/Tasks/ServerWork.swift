@@ -90,7 +90,7 @@ public struct ServerWork: TaskWork {
         if let name = server.keyName { key = try await store.keypairs.find(user: server.userID, name: name)?.value.publicKey }
         let request = SpawnRequest(serverID: server.id, name: server.name, vcpus: server.flavor.vcpus,
                                    ramMB: server.flavor.ramMB, diskGB: server.flavor.diskGB, imageID: server.imageID,
-                                   userData: server.userData, publicKey: key, nics: try await spawnNICs(server))
+                                   userData: server.userData, publicKey: key, nics: try await networking.spawnNICs(server.nics))
         let info: MachineInfo
         do {
             info = try await agents.spawn(request, host: host.id, at: host.agentURL)
@@ -102,25 +102,6 @@ public struct ServerWork: TaskWork {
                          from: current, bindingPortsTo: host.id)
     }
 
-    /// The NICs the driver makes, in the server's order: each port's MAC, its first address with
-    /// its subnet's prefix and gateway, and its network's MTU and segmentation ID (read from the
-    /// site's replica of `global`).
-    private func spawnNICs(_ server: Server) async throws -> [SpawnRequest.NIC] {
-        var nics: [SpawnRequest.NIC] = []
-        for nic in server.nics {
-            let network = try await store.networks.network(nic.networkID)?.value
-            var spawned = SpawnRequest.NIC(portID: nic.portID, networkID: nic.networkID, mac: nic.macAddress)
-            spawned.mtu = network?.mtu
-            spawned.segmentationID = network?.segmentationID
-            if let address = nic.addresses.first,
-               let subnet = try await store.networks.subnets(of: nic.networkID).map(\.value).first(where: { $0.cidr.contains(address) }) {
-                spawned.address = "\(address)/\(subnet.cidr.prefix)"
-                spawned.gateway = subnet.gateway?.description
-            }
-            nics.append(spawned)
-        }
-        return nics
-    }
 
     /// Gives the claim back and sends the server to scheduling again, or to ERROR after the last attempt.
     private func spawnFailed(_ current: Versioned<Server>, _ message: String) async throws {

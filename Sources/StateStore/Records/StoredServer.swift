@@ -86,16 +86,19 @@ struct StoredNIC: Codable {
     var ips: [String]
     var own: Bool
     var fips: [String]?
+    var tag: String?
 
     init(_ n: ServerNIC) {
         port = n.portID; net = n.networkID; name = n.networkName; mac = n.macAddress; ips = n.addresses.map(\.description)
         own = n.madeForServer; fips = n.floatingAddresses.isEmpty ? nil : n.floatingAddresses.map(\.description)
+        tag = n.tag
     }
 
     var model: ServerNIC {
         var nic = ServerNIC(portID: port, networkID: net, networkName: name, macAddress: mac, addresses: ips.compactMap { IPv4Address($0) },
                             madeForServer: own)
         nic.floatingAddresses = (fips ?? []).compactMap { IPv4Address($0) }
+        nic.tag = tag
         return nic
     }
 }

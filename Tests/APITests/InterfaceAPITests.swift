@@ -1,0 +1,68 @@
+import CloudTestSupport
+import Foundation
+import HTTPTypes
+import OpenStackHTTP
+import CloudModel
+import FakeHypervisorDriver
+import StateStore
+import Testing
+
+/// Nova's `os-interface`: ports hot-plugged into and out of running servers, through the driver.
+@Suite("Server interfaces")
+struct InterfaceAPITests {
+    @Test func portsAttachAndDetachThroughTheDriver() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let image = try await api.image(demo)
+            func network(_ name: String, _ cidr: String) async throws -> String {
+                let id = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"\#(name)"}}"#)
+                    .json?["network"]?["id"]?.string)
+                _ = try await api.call(.post, "/networking/v2.0/subnets", token: demo,
+                                       json: #"{"subnet":{"network_id":"\#(id)","cidr":"\#(cidr)","ip_version":4}}"#)
+                return id
+            }
+            let lan = try await network("lan", "10.50.0.0/24"), dmz = try await network("dmz", "10.51.0.0/24")
+            let server = try await api.boot(demo, imageID: image, extra: #","networks":[{"uuid":"\#(lan)"}]"#)
+            try await api.waitStatus(demo, server, "ACTIVE")
+            var found: Server?
+            for site in cloud.hosts.keys { if let s = try await cloud.store.servers(site).find(server)?.value { found = s } }
+            let record = try #require(found)
+            let hostID = try #require(record.hostID)
+            let driver = try #require(cloud.agents.driver(hostID))
+            let given = record.nics.first.map { "\($0.addresses[0])/24" }
+            #expect(await driver.ports(of: server)?.map(\.address) == [given], "the NIC given at spawn")
+            let base = "/compute/v2.1/servers/\(server)/os-interface"
+            #expect(try await api.call(.get, base, token: demo).json?["interfaceAttachments"]?.array?.count == 1)
+
+            // A user's port, then a new port on a network with a fixed address.
+            let port = try #require(try await api.call(.post, "/networking/v2.0/ports", token: demo, json: #"{"port":{"network_id":"\#(dmz)"}}"#)
+                .json?["port"]?["id"]?.string)
+            let plugged = try await api.call(.post, base, token: demo, json: #"{"interfaceAttachment":{"port_id":"\#(port)"}}"#)
+            #expect(plugged.status == 200 && plugged.json?["interfaceAttachment"]?["port_state"] == "ACTIVE")
+            let tagged = try await api.call(.post, base, token: demo,
+                                            json: #"{"interfaceAttachment":{"net_id":"\#(dmz)","fixed_ips":[{"ip_address":"10.51.0.50"}],"tag":"backup"}}"#,
+                                            headers: [HTTPField.Name("OpenStack-API-Version")!: "compute 2.70"])
+            #expect(tagged.status == 200 && tagged.json?["interfaceAttachment"]?["tag"] == "backup")
+            let madeID = try #require(tagged.json?["interfaceAttachment"]?["port_id"]?.string)
+            #expect(await driver.ports(of: server)?.count == 3)
+            let addresses = try await api.call(.get, "/compute/v2.1/servers/\(server)", token: demo).json?["server"]?["addresses"]
+            #expect(addresses?["dmz"]?.array?.contains { $0["addr"] == "10.51.0.50" } == true)
+            #expect(try await api.call(.post, base, token: demo, json: #"{"interfaceAttachment":{"port_id":"\#(port)","net_id":"\#(dmz)"}}"#).status == 400)
+            #expect(try await api.call(.post, base, token: demo, json: #"{"interfaceAttachment":{"net_id":"\#(dmz)","tag":"x"}}"#).status == 400,
+                    "tag only from 2.49")
+            #expect(try await api.call(.post, base, token: demo, json: #"{"interfaceAttachment":{"port_id":"\#(port)"}}"#).status == 409,
+                    "a port in use")
+
+            // Detach: the user's port stays (unbound), the one made for the server goes.
+            #expect(try await api.call(.delete, "\(base)/\(port)", token: demo).status == 202)
+            let released = try await api.call(.get, "/networking/v2.0/ports/\(port)", token: demo).json?["port"]
+            #expect(released?["device_id"] == "" && released?["status"] == "DOWN")
+            #expect(try await api.call(.delete, "\(base)/\(madeID)", token: demo).status == 202)
+            #expect(try await api.call(.get, "/networking/v2.0/ports/\(madeID)", token: demo).status == 404)
+            #expect(try await api.call(.delete, "\(base)/\(madeID)", token: demo).status == 404)
+            #expect(await driver.ports(of: server)?.count == 1)
+            #expect(try await api.call(.get, base, token: demo).json?["interfaceAttachments"]?.array?.count == 1)
+        }
+    }
+}
