@@ -63,13 +63,17 @@ struct RouterAPITests {
             #expect(try await api.call(.delete, "/networking/v2.0/ports/\(try #require(legs?.first?["id"]?.string))", token: demo).status == 409,
                     "a router's port goes with the router interface")
 
-            // Associate: the floating IP is ACTIVE and the server shows it as Nova does.
+            // Associate: the floating IP is ACTIVE and the server shows it as Nova does (also in a
+            // detail list, whose views are cached while the server is unchanged).
+            _ = try await api.call(.get, "/compute/v2.1/servers/detail", token: demo)
             let associated = try await api.call(.put, "/networking/v2.0/floatingips/\(fipID)", token: demo, json: #"{"floatingip":{"port_id":"\#(portID)"}}"#)
             #expect(associated.status == 200 && associated.json?["floatingip"]?["status"] == "ACTIVE")
             #expect(associated.json?["floatingip"]?["router_id"]?.string == routerID)
             #expect(associated.json?["floatingip"]?["fixed_ip_address"] == serverPort["fixed_ips"]?.array?.first?["ip_address"])
             let shown = try await api.call(.get, "/compute/v2.1/servers/\(server)", token: demo).json?["server"]?["addresses"]?["lan"]?.array ?? []
             #expect(shown.contains { $0["addr"]?.string == address && $0["OS-EXT-IPS:type"] == "floating" })
+            let listed = try await api.call(.get, "/compute/v2.1/servers/detail", token: demo).json?["servers"]?.array?.first
+            #expect(listed?["addresses"]?["lan"]?.array?.contains { $0["OS-EXT-IPS:type"] == "floating" } == true)
             let other = try #require(try await api.call(.post, "/networking/v2.0/floatingips", token: demo,
                                                         json: #"{"floatingip":{"floating_network_id":"\#(ext)"}}"#).json?["floatingip"]?["id"]?.string)
             let double = try await api.call(.put, "/networking/v2.0/floatingips/\(other)", token: demo, json: #"{"floatingip":{"port_id":"\#(portID)"}}"#)

@@ -22,6 +22,7 @@ final class ServerViewCache: Sendable {
         var admin: Bool
         var version: APIVersion
         var hostStatus: String?
+        var nics: [ServerNIC]
 
         init(_ s: Server, admin: Bool, version: APIVersion, hostStatus: String?) {
             updatedAt = s.updatedAt
@@ -35,6 +36,7 @@ final class ServerViewCache: Sendable {
             self.admin = admin
             self.version = version
             self.hostStatus = hostStatus
+            nics = s.nics
         }
     }
 

@@ -41,6 +41,7 @@ extension ServerService {
             var txn = Transaction()
             let made = try await networking.stage(plan, for: server, site: home, taken: &taken, into: &txn, now: clock.now())
             server.nics += made
+            server.updatedAt = clock.now()
             store.servers(site).stageUpdate(server, from: fresh, into: &txn)
             try await store.commit(txn, in: .site(site))
             return made[0]
@@ -97,6 +98,7 @@ extension ServerService {
             guard let current = try await store.servers(site).find(id) else { return }
             var server = current.value
             server.nics.removeAll { $0.portID == nic.portID }
+            server.updatedAt = clock.now()
             var txn = Transaction()
             store.servers(site).stageUpdate(server, from: current, into: &txn)
             let repo = store.ports(site)

@@ -225,6 +225,7 @@ public struct FloatingIPService: Sendable {
             if let removing { server.nics[index].floatingAddresses.removeAll { $0 == removing } }
             if let adding, !server.nics[index].floatingAddresses.contains(adding) { server.nics[index].floatingAddresses.append(adding) }
             guard server != current.value else { return }
+            server.updatedAt = clock.now()
             var txn = Transaction()
             store.servers(site.id).stageUpdate(server, from: current, into: &txn)
             try await store.commit(txn, in: .site(site.id))
