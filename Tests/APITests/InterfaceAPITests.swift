@@ -66,3 +66,42 @@ struct InterfaceAPITests {
         }
     }
 }
+
+/// Nova's `os-security-groups` on a server and the add/remove security group actions.
+@Suite("Server security groups")
+struct ServerSecurityGroupTests {
+    @Test func groupsAreAddedToAndRemovedFromTheServersPorts() async throws {
+        try await TestCloud.make().withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let image = try await api.image(demo)
+            let net = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"lan"}}"#)
+                .json?["network"]?["id"]?.string)
+            _ = try await api.call(.post, "/networking/v2.0/subnets", token: demo,
+                                   json: #"{"subnet":{"network_id":"\#(net)","cidr":"10.60.0.0/24","ip_version":4}}"#)
+            let web = try #require(try await api.call(.post, "/networking/v2.0/security-groups", token: demo,
+                                                      json: #"{"security_group":{"name":"web"}}"#).json?["security_group"]?["id"]?.string)
+            _ = try await api.call(.post, "/networking/v2.0/security-group-rules", token: demo,
+                                   json: #"{"security_group_rule":{"security_group_id":"\#(web)","direction":"ingress","protocol":"tcp","port_range_min":80,"port_range_max":80,"remote_ip_prefix":"0.0.0.0/0"}}"#)
+            let server = try await api.boot(demo, imageID: image)
+            try await api.waitStatus(demo, server, "ACTIVE")
+            let base = "/compute/v2.1/servers/\(server)"
+            let initial = try await api.call(.get, "\(base)/os-security-groups", token: demo).json?["security_groups"]?.array ?? []
+            #expect(initial.map { $0["name"] } == ["default"])
+            #expect(try await api.call(.post, "\(base)/action", token: demo, json: #"{"addSecurityGroup":{"name":"web"}}"#).status == 202)
+            let groups = try await api.call(.get, "\(base)/os-security-groups", token: demo).json?["security_groups"]?.array ?? []
+            #expect(groups.map { $0["name"] } == ["default", "web"])
+            let rule = groups.last?["rules"]?.array?.first
+            #expect(rule?["ip_protocol"] == "tcp" && rule?["from_port"] == 80 && rule?["ip_range"]?["cidr"] == "0.0.0.0/0")
+            let port = try await api.call(.get, "/networking/v2.0/ports?device_id=\(server)", token: demo).json?["ports"]?.array?.first
+            #expect(port?["security_groups"]?.array?.contains(.string(web)) == true, "the port itself carries the group")
+            let shown = try await api.call(.get, base, token: demo).json?["server"]?["security_groups"]?.array ?? []
+            #expect(shown.map { $0["name"] } == ["default", "web"])
+            #expect(try await api.call(.post, "\(base)/action", token: demo, json: #"{"addSecurityGroup":{"name":"web"}}"#).status == 400)
+            #expect(try await api.call(.post, "\(base)/action", token: demo, json: #"{"addSecurityGroup":{"name":"nope"}}"#).status == 404)
+            #expect(try await api.call(.post, "\(base)/action", token: demo, json: #"{"removeSecurityGroup":{"name":"web"}}"#).status == 202)
+            #expect(try await api.call(.post, "\(base)/action", token: demo, json: #"{"removeSecurityGroup":{"name":"web"}}"#).status == 400)
+            let after = try await api.call(.get, "\(base)/os-security-groups", token: demo).json?["security_groups"]?.array ?? []
+            #expect(after.map { $0["name"] } == ["default"])
+        }
+    }
+}

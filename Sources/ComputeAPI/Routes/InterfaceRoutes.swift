@@ -6,7 +6,8 @@ import OpenStackHTTP
 import StateStore
 
 /// `/servers/{id}/os-interface`: list, show, attach (a port, or a network with an optional
-/// fixed IP; `tag` from 2.49) and detach a server's interfaces; `tag` shown from 2.70.
+/// fixed IP; `tag` from 2.49) and detach a server's interfaces; `tag` shown from 2.70. Also
+/// `/servers/{id}/os-security-groups`, the groups of the server's ports.
 struct InterfaceRoutes: Sendable {
     let cloud: ControlPlane
 
@@ -18,6 +19,21 @@ struct InterfaceRoutes: Sendable {
         ]
         if context.serves(.interfaceTagsShown) { m.append(("tag", JSON(tag))) }
         return .object(m)
+    }
+
+    /// A security group as Nova's proxy API shows it (ingress rules, nova-network's shape).
+    static func securityGroupView(_ g: SecurityGroup) -> JSON {
+        .object([("id", .string(g.id)), ("name", .string(g.name)), ("description", .string(g.description)),
+                 ("tenant_id", .string(g.projectID)),
+                 ("rules", .array(g.rules.filter { $0.direction == .ingress }.map { r in
+                     .object([("id", .string(r.id)), ("parent_group_id", .string(g.id)), ("ip_protocol", JSON(r.proto)),
+                              ("from_port", JSON(r.portRangeMin ?? (r.proto == "icmp" ? -1 : nil))),
+                              ("to_port", JSON(r.portRangeMax ?? (r.proto == "icmp" ? -1 : nil))),
+                              ("ip_range", r.remoteIPPrefix.map { .object([("cidr", .string($0))]) } ?? .object([])),
+                              ("group", r.remoteGroupID.map { remote in
+                                  .object([("name", .string(remote == g.id ? g.name : remote)), ("tenant_id", .string(g.projectID))])
+                              } ?? .object([]))])
+                 }))])
     }
 
     /// The attach body: `port_id`, or `net_id` with optional `fixed_ips` (one address).
@@ -71,6 +87,10 @@ struct InterfaceRoutes: Sendable {
             let asked = try Self.request(try await request.json(context: context), context: context)
             let port = try await servers.attachInterface(try context.parameters.require("id"), asked, by: p)
             return Response.json(.object([("interfaceAttachment", Self.view(port, tag: asked.tag, context: context))]))
+        }
+        v21.get("servers/:id/os-security-groups") { _, context in
+            let groups = try await servers.securityGroups(of: try context.parameters.require("id"), by: try context.requirePrincipal())
+            return Response.json(.object([("security_groups", .array(groups.map(Self.securityGroupView)))]))
         }
         v21.delete("servers/:id/os-interface/:port") { _, context in
             try await servers.detachInterface(try context.parameters.require("id"), portID: try context.parameters.require("port"),

@@ -103,6 +103,9 @@ struct ServerRoutes: Sendable {
             case .triggerCrashDump:
                 try await servers.triggerCrashDump(id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)
+            case let .securityGroup(group, add):
+                try await servers.changeSecurityGroup(group, add: add, on: id, by: p)
+                return Response.empty(.accepted)
             case .unlock:
                 try await servers.setLocked(false, id, by: p, requestID: context.requestID)
                 return Response.empty(.accepted)

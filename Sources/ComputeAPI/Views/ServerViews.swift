@@ -28,7 +28,7 @@ struct ServerViews {
     }
 
     static func securityGroups(_ s: Server) -> JSON {
-        .array((s.securityGroupNames.isEmpty ? ["default"] : s.securityGroupNames).map { .object([("name", .string($0))]) })
+        .array((s.securityGroupNames.isEmpty && s.nics.isEmpty ? ["default"] : s.securityGroupNames).map { .object([("name", .string($0))]) })
     }
 
     /// `{id, name, links}` of `GET /servers`; `{id, status, links}` for a server of a cut-off site (2.69).

@@ -8,6 +8,8 @@ enum ServerActionRequest {
     case lock(reason: String?)
     case unlock
     case triggerCrashDump
+    /// `addSecurityGroup` / `removeSecurityGroup` with the group's name or ID.
+    case securityGroup(String, add: Bool)
 
     init(_ body: JSON, version: APIVersion) throws {
         guard let members = body.members, members.count == 1, let (name, argument) = members.first else {
@@ -42,6 +44,11 @@ enum ServerActionRequest {
         case "trigger_crash_dump" where ComputeFeature.crashDump.served(at: version):
             guard argument.isNull else { throw APIError.badRequest("Invalid input for field/attribute trigger_crash_dump: must be null.") }
             self = .triggerCrashDump
+        case "addSecurityGroup", "removeSecurityGroup":
+            guard let group = argument["name"]?.string, !group.isEmpty, argument.members?.count == 1 else {
+                throw APIError.badRequest("Invalid input for field/attribute \(name): an object with 'name' (a security group's name or ID) only.")
+            }
+            self = .securityGroup(group, add: name == "addSecurityGroup")
         case "os-getConsoleOutput":
             guard argument.isNull || argument.members != nil else {
                 throw APIError.badRequest("Invalid input for field/attribute os-getConsoleOutput: must be an object.")
