@@ -15,14 +15,8 @@ struct InterfaceAPITests {
         try await cloud.withClient { api in
             let demo = try await api.token("demo", "demopw", project: "demo")
             let image = try await api.image(demo)
-            func network(_ name: String, _ cidr: String) async throws -> String {
-                let id = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"\#(name)"}}"#)
-                    .json?["network"]?["id"]?.string)
-                _ = try await api.call(.post, "/networking/v2.0/subnets", token: demo,
-                                       json: #"{"subnet":{"network_id":"\#(id)","cidr":"\#(cidr)","ip_version":4}}"#)
-                return id
-            }
-            let lan = try await network("lan", "10.50.0.0/24"), dmz = try await network("dmz", "10.51.0.0/24")
+            let lan = try await api.network(demo, "lan", cidr: "10.50.0.0/24").network
+            let dmz = try await api.network(demo, "dmz", cidr: "10.51.0.0/24").network
             let server = try await api.boot(demo, imageID: image, extra: #","networks":[{"uuid":"\#(lan)"}]"#)
             try await api.waitStatus(demo, server, "ACTIVE")
             var found: Server?
@@ -74,10 +68,7 @@ struct ServerSecurityGroupTests {
         try await TestCloud.make().withClient { api in
             let demo = try await api.token("demo", "demopw", project: "demo")
             let image = try await api.image(demo)
-            let net = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"lan"}}"#)
-                .json?["network"]?["id"]?.string)
-            _ = try await api.call(.post, "/networking/v2.0/subnets", token: demo,
-                                   json: #"{"subnet":{"network_id":"\#(net)","cidr":"10.60.0.0/24","ip_version":4}}"#)
+            _ = try await api.network(demo, "lan", cidr: "10.60.0.0/24")
             let web = try #require(try await api.call(.post, "/networking/v2.0/security-groups", token: demo,
                                                       json: #"{"security_group":{"name":"web"}}"#).json?["security_group"]?["id"]?.string)
             _ = try await api.call(.post, "/networking/v2.0/security-group-rules", token: demo,

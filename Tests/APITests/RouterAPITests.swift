@@ -18,11 +18,7 @@ struct RouterAPITests {
             let ext = try #require(publicNet.json?["network"]?["id"]?.string)
             _ = try await api.call(.post, "/networking/v2.0/subnets", token: admin,
                                    json: #"{"subnet":{"network_id":"\#(ext)","cidr":"203.0.113.0/24","ip_version":4}}"#)
-            let net = try #require(try await api.call(.post, "/networking/v2.0/networks", token: demo, json: #"{"network":{"name":"lan"}}"#)
-                .json?["network"]?["id"]?.string)
-            let subnet = try #require(try await api.call(.post, "/networking/v2.0/subnets", token: demo,
-                                                         json: #"{"subnet":{"network_id":"\#(net)","cidr":"10.40.0.0/24","ip_version":4}}"#)
-                .json?["subnet"]?["id"]?.string)
+            let (net, subnet) = try await api.network(demo, "lan", cidr: "10.40.0.0/24")
             let server = try await api.boot(demo, imageID: image)
             try await api.waitStatus(demo, server, "ACTIVE")
             let serverPort = try #require(try await api.call(.get, "/networking/v2.0/ports?device_id=\(server)", token: admin)

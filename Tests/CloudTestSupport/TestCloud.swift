@@ -180,6 +180,16 @@ public struct APIClient: Sendable {
         guard upload.status == 204 else { throw TestFailure("upload: \(upload.status) \(upload.text)") }
         return id
     }
+
+    /// Creates a network with one IPv4 subnet; returns their IDs.
+    public func network(_ token: String, _ name: String, cidr: String) async throws -> (network: String, subnet: String) {
+        let made = try await call(.post, "/networking/v2.0/networks", token: token, json: #"{"network":{"name":"\#(name)"}}"#)
+        guard made.status == 201, let network = made.json?["network"]?["id"]?.string else { throw TestFailure("network: \(made.text)") }
+        let sub = try await call(.post, "/networking/v2.0/subnets", token: token,
+                                 json: #"{"subnet":{"network_id":"\#(network)","cidr":"\#(cidr)","ip_version":4}}"#)
+        guard sub.status == 201, let subnet = sub.json?["subnet"]?["id"]?.string else { throw TestFailure("subnet: \(sub.text)") }
+        return (network, subnet)
+    }
 }
 
 public struct TestFailure: Error, CustomStringConvertible {
