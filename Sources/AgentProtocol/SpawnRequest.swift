@@ -15,6 +15,7 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
         /// The network's MTU and VXLAN identifier; nil when unknown.
         public var mtu: Int?
         public var segmentationID: Int?
+        public var dnsServers: [String]?
 
         public init(portID: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil,
                     mtu: Int? = nil, segmentationID: Int? = nil) {
@@ -29,7 +30,10 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
 
         /// The driver's view of the interface.
         public var machinePort: MachinePort {
-            MachinePort(id: portID, networkID: networkID, mac: mac, address: address, gateway: gateway, mtu: mtu, segmentationID: segmentationID)
+            var port = MachinePort(id: portID, networkID: networkID, mac: mac, address: address, gateway: gateway, mtu: mtu,
+                                   segmentationID: segmentationID)
+            port.dnsServers = dnsServers
+            return port
         }
     }
 
@@ -60,6 +64,9 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
     public var imageID: String
     public var userData: String?
     public var publicKey: String?
+    public var keyName: String?
+    public var hostname: String?
+    public var zone: String?
     /// Interfaces in guest order (eth0 first).
     public var nics: [NIC]
     /// Disks in guest order after the image's.
@@ -81,9 +88,11 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
 
     /// The driver's input for this request.
     public var machineSpec: MachineSpec {
-        MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
-                    userData: userData, publicKey: publicKey,
-                    ports: nics.map(\.machinePort),
-                    disks: disks.map(\.machineDisk))
+        var spec = MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
+                               userData: userData, publicKey: publicKey, ports: nics.map(\.machinePort), disks: disks.map(\.machineDisk))
+        spec.keyName = keyName
+        spec.hostname = hostname
+        spec.zone = zone
+        return spec
     }
 }

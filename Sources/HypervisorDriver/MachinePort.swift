@@ -9,6 +9,8 @@ public struct MachinePort: Sendable, Hashable, Codable {
     /// The network's MTU (the guest's interface MTU) and VXLAN identifier; nil when unknown.
     public var mtu: Int?
     public var segmentationID: Int?
+    /// DNS servers of the port's subnet (nil: none given).
+    public var dnsServers: [String]?
 
     public init(id: String, networkID: String, mac: String, address: String? = nil, gateway: String? = nil,
                 mtu: Int? = nil, segmentationID: Int? = nil) {

@@ -10,6 +10,11 @@ public struct MachineSpec: Sendable, Hashable {
     public var imageID: String
     public var userData: String?
     public var publicKey: String?
+    /// The keypair's name (the config drive's `public_keys` key), the guest's hostname and the
+    /// availability zone, for the guest's metadata; nil when unknown.
+    public var keyName: String?
+    public var hostname: String?
+    public var zone: String?
     /// Network interfaces, in guest order (eth0 first).
     public var ports: [MachinePort]
     /// Disks attached from the first boot (volumes), in guest order after the image's disk.

@@ -10,6 +10,8 @@ struct MachineDirectory: Sendable {
 
     var record: URL { url.appendingPathComponent("machine.json") }
     var disk: URL { url.appendingPathComponent("disk.qcow2") }
+    /// The OpenStack config drive (`ConfigDrive`), read-only to the guest.
+    var configDrive: URL { url.appendingPathComponent("config-2.img") }
     var qmpSocket: String { url.appendingPathComponent("qmp.sock").path }
     var consoleSocket: String { url.appendingPathComponent("console.sock").path }
     var consoleLog: URL { url.appendingPathComponent("console.log") }

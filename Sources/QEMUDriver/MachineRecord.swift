@@ -29,15 +29,23 @@ struct MachineRecord: Codable, Sendable {
         var userData: String?
         var publicKey: String?
         var ports: [MachinePort]?
+        var keyName: String?
+        var hostname: String?
+        var zone: String?
 
         init(_ spec: MachineSpec) {
             serverID = spec.serverID; name = spec.name; vcpus = spec.vcpus; ramMB = spec.ramMB; diskGB = spec.diskGB
             imageID = spec.imageID; userData = spec.userData; publicKey = spec.publicKey; ports = spec.ports
+            keyName = spec.keyName; hostname = spec.hostname; zone = spec.zone
         }
 
         var model: MachineSpec {
-            MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
-                        userData: userData, publicKey: publicKey, ports: ports ?? [])
+            var spec = MachineSpec(serverID: serverID, name: name, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, imageID: imageID,
+                                   userData: userData, publicKey: publicKey, ports: ports ?? [])
+            spec.keyName = keyName
+            spec.hostname = hostname
+            spec.zone = zone
+            return spec
         }
     }
 

@@ -39,6 +39,12 @@ enum QEMUCommandLine {
         args += ["-drive", "file=\(directory.disk.path),if=none,id=root,format=qcow2,cache=writeback,discard=unmap",
                  "-device", "virtio-blk-pci,drive=root,bootindex=1",
                  "-device", "virtio-balloon-pci,free-page-reporting=on"]
+        // The config drive is the guest's second disk (vdb), made at spawn; machines made
+        // before config drives had none.
+        if FileManager.default.fileExists(atPath: directory.configDrive.path) {
+            args += ["-drive", "file=\(directory.configDrive.path),if=none,id=cfg,format=raw,readonly=on",
+                     "-device", "virtio-blk-pci,drive=cfg,serial=config-2"]
+        }
         for slot in 1...hotplugSlots {
             args += ["-device", "pcie-root-port,id=hp\(slot),chassis=\(slot),slot=\(slot)"]
         }

@@ -118,6 +118,7 @@ public actor QEMUDriver: HypervisorDriver {
                 let baseSize = ((try? FileManager.default.attributesOfItem(atPath: image.base))?[.size] as? NSNumber)?.intValue ?? 0
                 if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
                 try await HostCommand.run("qemu-img", create)
+                try await ConfigDrive.make(spec, at: dir.configDrive)
                 for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
                 guard spec.disks.count <= QEMUCommandLine.hotplugSlots else {
                     throw DriverError(code: .spawnFailed, message: "At most \(QEMUCommandLine.hotplugSlots) disks besides the image.")

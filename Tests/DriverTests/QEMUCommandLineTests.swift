@@ -64,4 +64,26 @@ struct QEMUCommandLineTests {
         #expect(!kvm.contains("noreplace-smp") && kvm.contains("console=ttyS0"))
         #expect(QEMUCommandLine.hostname("") == "luc-guest")
     }
+
+    /// The config drive's files are JSON (as cloud-init reads them) with Nova's members.
+    @Test func configDriveFilesAreNovasJSON() throws {
+        var spec = MachineSpec(serverID: "s1", name: "Web 1", vcpus: 1, ramMB: 128, diskGB: 1, imageID: "i",
+                               publicKey: "ssh-ed25519 AAAA key")
+        spec.keyName = "k1"
+        spec.zone = "rennes"
+        var port = MachinePort(id: "p1-abc", networkID: "n1", mac: "fa:16:3e:00:00:01", address: "10.0.0.5/22", gateway: "10.0.0.1", mtu: 1450)
+        port.dnsServers = ["9.9.9.9"]
+        spec.ports = [port, MachinePort(id: "p2", networkID: "n2", mac: "fa:16:3e:00:00:02")]
+        let meta = try #require(try JSONSerialization.jsonObject(with: Data(ConfigDrive.metaData(spec).utf8)) as? [String: Any])
+        #expect(meta["uuid"] as? String == "s1" && meta["hostname"] as? String == "web-1" && meta["availability_zone"] as? String == "rennes")
+        #expect((meta["public_keys"] as? [String: String])?["k1"] == "ssh-ed25519 AAAA key")
+        let network = try #require(try JSONSerialization.jsonObject(with: Data(ConfigDrive.networkData(spec).utf8)) as? [String: Any])
+        let links = try #require(network["links"] as? [[String: Any]])
+        #expect(links.count == 2 && links[0]["ethernet_mac_address"] as? String == "fa:16:3e:00:00:01" && links[0]["mtu"] as? Int == 1450)
+        let networks = try #require(network["networks"] as? [[String: Any]])
+        #expect(networks.count == 1 && networks[0]["netmask"] as? String == "255.255.252.0" && networks[0]["ip_address"] as? String == "10.0.0.5")
+        #expect(networks[0]["link"] as? String == links[0]["id"] as? String)
+        #expect(((networks[0]["routes"] as? [[String: Any]])?.first?["gateway"]) as? String == "10.0.0.1")
+        #expect((network["services"] as? [[String: Any]])?.first?["address"] as? String == "9.9.9.9")
+    }
 }

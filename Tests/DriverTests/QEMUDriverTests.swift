@@ -131,9 +131,9 @@ struct QEMUDriverTests {
         #expect(try await bed.driver.attachDisk("v1", disk: disk).disks == ["0b5d6c2e-volume"])
         #expect(try await bed.driver.attachDisk("v1", disk: disk).disks == ["0b5d6c2e-volume"])
         // The guest itself saw the disk arrive (its mdev prints hot-plug events on the console).
-        #expect(try await consoleShows("luc-guest: disk vdb add", on: "v1", bed))
+        #expect(try await consoleShows("luc-guest: disk vdc add", on: "v1", bed))
         #expect(try await bed.driver.detachDisk("v1", diskID: "0b5d6c2e-volume").disks.isEmpty)
-        #expect(try await consoleShows("luc-guest: disk vdb remove", on: "v1", bed))
+        #expect(try await consoleShows("luc-guest: disk vdc remove", on: "v1", bed))
         #expect(try await bed.driver.detachDisk("v1", diskID: "0b5d6c2e-volume").disks.isEmpty)
         try await bed.driver.destroy("v1")
     }
@@ -153,6 +153,32 @@ struct QEMUDriverTests {
         try await bed.driver.destroy("n1")
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/ltf00dcafe0001"))
         #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/lbbeef0001net"))
+    }
+
+    /// The config drive: the guest takes its hostname, its NIC's address (found by MAC) and the
+    /// keypair's key from it, runs the user data script, and starts its SSH server.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/net/tun") && getuid() == 0, "needs root and /dev/net/tun"))
+    func configDriveConfiguresTheGuest() async throws {
+        let bed = try QEMUTestbed()
+        defer { bed.tearDown() }
+        var spec = DriverConformance.spec("c2")
+        spec.hostname = "from-config-drive"
+        spec.keyName = "mykey"
+        spec.publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKc0nfigdrivetestkey user@luc"
+        spec.userData = Data("#!/bin/sh\necho user-data-ran-on-$(hostname)\n".utf8).base64EncodedString()
+        var port = MachinePort(id: "f00dcafe-0003", networkID: "beef0003-net", mac: "fa:16:3e:00:00:03", address: "10.9.0.7/24",
+                               gateway: "10.9.0.1", mtu: 1450)
+        port.dnsServers = ["10.9.0.2"]
+        spec.ports = [port]
+        _ = try await bed.driver.spawn(spec)
+        #expect(try await consoleShows("luc-guest: config drive vdb", on: "c2", bed))
+        #expect(try await consoleShows("luc-guest: eth0 10.9.0.7/24", on: "c2", bed))
+        #expect(try await consoleShows("luc-guest: 1 authorized key(s) for root", on: "c2", bed))
+        #expect(try await consoleShows("luc-guest: sshd (dropbear) on port 22", on: "c2", bed))
+        #expect(try await consoleShows("luc-guest: ready from-config-drive eth0=10.9.0.7/24", on: "c2", bed))
+        #expect(try await consoleShows("user-data-ran-on-from-config-drive", on: "c2", bed))
+        try await bed.driver.destroy("c2")
+        try await bed.expectNothingLeft()
     }
 
     /// `os-interface`: a port hot-plugged into a running guest gets its tap on the bridge, and

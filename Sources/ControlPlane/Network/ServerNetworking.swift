@@ -173,6 +173,7 @@ public struct ServerNetworking: Sendable {
                let subnet = try await store.networks.subnets(of: nic.networkID).map(\.value).first(where: { $0.cidr.contains(address) }) {
                 spawned.address = "\(address)/\(subnet.cidr.prefix)"
                 spawned.gateway = subnet.gateway?.description
+                spawned.dnsServers = subnet.dnsNameservers.isEmpty ? nil : subnet.dnsNameservers
             }
             nics.append(spawned)
         }

@@ -88,9 +88,12 @@ public struct ServerWork: TaskWork {
         }
         var key: String? = nil
         if let name = server.keyName { key = try await store.keypairs.find(user: server.userID, name: name)?.value.publicKey }
-        let request = SpawnRequest(serverID: server.id, name: server.name, vcpus: server.flavor.vcpus,
+        var request = SpawnRequest(serverID: server.id, name: server.name, vcpus: server.flavor.vcpus,
                                    ramMB: server.flavor.ramMB, diskGB: server.flavor.diskGB, imageID: server.imageID,
                                    userData: server.userData, publicKey: key, nics: try await networking.spawnNICs(server.nics))
+        request.keyName = server.keyName
+        request.hostname = server.hostname
+        request.zone = server.site
         let info: MachineInfo
         do {
             info = try await agents.spawn(request, host: host.id, at: host.agentURL)
