@@ -7,6 +7,8 @@
 #    suspend/resume, soft and hard reboot;
 #  - kill -9 of the agent: the VMs keep running and the restarted agent adopts them;
 #  - a QEMU killed behind the agent's back: the server goes SHUTOFF and starts again;
+#  - a server with a NIC, a keypair and user data: the guest configures eth0, installs the key,
+#    runs the script and starts dropbear from its config drive; a port hot-plugged and unplugged;
 #  - after deleting: no QEMU process, tap or machine file left.
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -75,7 +77,23 @@ kill -9 "$VM2_PID"
 check "server whose QEMU was killed goes SHUTOFF" 'settled vm2 SHUTOFF'
 check "and starts again" '"$OSC" server start vm2 && settled vm2 ACTIVE'
 
-check "delete" '"$OSC" server delete --wait vm1 vm2'
+# A server with a NIC, a keypair and user data: LUC's guest reads them from its config drive.
+console_has() { for _ in $(seq 1 40); do "$OSC" console log show "$1" 2>/dev/null | grep -q -- "$2" && return 0; sleep 0.5; done; return 1; }
+check "network and subnet" '"$OSC" network create qnet >/dev/null && "$OSC" subnet create --network qnet --subnet-range 10.88.0.0/24 --dns-nameserver 10.88.0.2 qsub >/dev/null'
+ssh-keygen -q -t ed25519 -N "" -f "$STATE/key"
+printf '#!/bin/sh\necho user-data-says-hello from $(hostname)\n' > "$STATE/user-data"
+check "keypair import" '"$OSC" keypair create --public-key "$STATE/key.pub" qkey >/dev/null'
+check "server create with a NIC, a keypair and user data" '"$OSC" server create --flavor m1.nano --image guest --network qnet --key-name qkey --user-data "$STATE/user-data" --availability-zone rennes --wait vm3 >/dev/null'
+ADDR=$("$OSC" server show vm3 -f value -c addresses | grep -oE '10\.88\.0\.[0-9]+' | head -1)
+check "the guest configured eth0 from network_data.json ($ADDR)" '[ -n "$ADDR" ] && console_has vm3 "luc-guest: eth0 $ADDR/24"'
+check "the guest installed the keypair's public key for root" 'console_has vm3 "luc-guest: 1 authorized key(s) for root"'
+check "the guest ran the user data script" 'console_has vm3 "user-data-says-hello from vm3"'
+check "the guest's SSH server runs" 'console_has vm3 "luc-guest: sshd (dropbear) on port 22"'
+check "the server's port is bound and ACTIVE" '[ "$("$OSC" port list --server vm3 -f value -c Status)" = ACTIVE ]'
+check "server add port: a second NIC hot-plugged" '"$OSC" port create --network qnet qport >/dev/null && "$OSC" server add port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = ACTIVE ]'
+check "server remove port: unplugged, the port released" '"$OSC" server remove port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = DOWN ] && "$OSC" port delete qport'
+
+check "delete" '"$OSC" server delete --wait vm1 vm2 vm3 && "$OSC" network delete qnet'
 check "no QEMU process left" '[ -z "$(qemus)" ]'
 check "no machine files left" '[ -z "$(ls "$STATE"/hosts/*/machines/ 2>/dev/null | grep -v "^/\|^$")" ]'
 check "no tap device left" '! ip -o link 2>/dev/null | grep -q " lt[0-9a-f]"'
