@@ -6,52 +6,88 @@ import StateStore
 /// blocks of the subnet the site holds, with the site's own record of used addresses; a new block
 /// is leased from `global` with one compare-and-set only when the held ones are full. The address
 /// itself is taken by the port's commit (a compare-and-set on the address key), so two picks of
-/// the same address cannot both succeed.
+/// the same address cannot both succeed. `AddressPicks` keeps a pick to one block's keys.
 struct AddressAllocator: Sendable {
     let store: Store
     let site: Site
+    /// This controller's hints (held blocks, where the last address came from, recent picks).
+    let picks: AddressPicks
 
     /// A free address of `subnet` for a port at this site (`wanted` if given), not among `taken`
-    /// (addresses already chosen for the same port).
+    /// (addresses already chosen for the same port or transaction).
     func pick(in subnet: Subnet, wanted: IPv4Address?, taken: Set<IPv4Address> = []) async throws -> IPv4Address {
         let blocks = AddressBlocks(subnet)
         let ports = store.ports(site.id)
+        let key = AddressPicks.Key(site: site.id, subnet: subnet.id)
+        if let wanted { return try await pickWanted(wanted, in: subnet, blocks: blocks, taken: taken) }
+        var fresh = false
         for _ in 0..<16 {
-            let leases = try await store.networks.blocks(of: subnet.id)
-            if let wanted {
-                guard let index = blocks.block(of: wanted) else {
-                    throw ControlPlaneError(.badRequest, "IP address \(wanted) is not in an allocation pool of subnet \(subnet.id): this cloud hands out addresses from the pools only.",
-                                            kind: "InvalidIpForSubnet")
-                }
-                let wantedTaken = try await ports.taken([wanted], in: subnet.id)
-                if taken.contains(wanted) || !wantedTaken.isEmpty {
-                    throw ControlPlaneError(.conflict, "IP address \(wanted) already allocated in subnet \(subnet.id)", kind: "IpAddressAlreadyAllocated")
-                }
-                switch leases[index]?.site {
-                case site.id?: return wanted
-                case let other?:
-                    throw ControlPlaneError(.conflict, "IP address \(wanted) of subnet \(subnet.id) is in a block held by site \(other): ask for it there, or leave the address to this cloud.",
-                                            kind: "IpAddressAlreadyAllocated")
-                case nil:
-                    if try await lease(index, of: subnet) { return wanted }
-                    continue
+            // The held blocks as this controller last knew them; read again when they look full.
+            var held = fresh ? nil : await picks.heldBlocks(key)
+            if held == nil {
+                let leases = try await store.networks.blocks(of: subnet.id)
+                held = leases.filter { $0.value.site == site.id }.keys.sorted()
+                await picks.remember(held: held ?? [], for: key)
+            }
+            let order = held ?? []
+            // Start at the block the last address came from: one block's keys (16) are read,
+            // not every held block's.
+            let start = await picks.start(key)
+            for offset in 0..<order.count {
+                let position = (start + offset) % order.count
+                let candidates = blocks.addresses(in: order[position]).filter { !taken.contains($0) }
+                let skip = await picks.reserved(candidates, in: subnet.id)
+                let open = candidates.filter { !skip.contains($0) }
+                guard !open.isEmpty else { continue }
+                let used = try await ports.taken(open, in: subnet.id)
+                for free in open where !used.contains(free) {
+                    if await picks.reserve(free, in: subnet.id) {
+                        await picks.moveCursor(key, to: position)
+                        return free
+                    }
                 }
             }
-            // Only the held blocks' own address keys are read (16 per block), never the whole subnet.
-            let held = leases.filter { $0.value.site == site.id }.keys.sorted()
-            for index in held {
-                let candidates = blocks.addresses(in: index).filter { !taken.contains($0) }
-                let used = try await ports.taken(candidates, in: subnet.id)
-                if let free = candidates.first(where: { !used.contains($0) }) { return free }
+            if !fresh {
+                fresh = true  // another controller of this site may hold blocks this one does not know of
+                continue
             }
             // Every held block is full: lease one more, starting where this site's index points so
             // that sites leasing at the same time seldom want the same block.
+            let leases = try await store.networks.blocks(of: subnet.id)
             let count = blocks.count
             guard count > 0, let index = (0..<count).map({ ($0 + Int(site.index) * 7) % count }).first(where: { leases[$0] == nil }) else {
                 throw ControlPlaneError(.conflict, "No more IP addresses available on network \(subnet.networkID) (subnet \(subnet.id)).",
                                         kind: "IpAddressGenerationFailure")
             }
             _ = try await lease(index, of: subnet)
+            fresh = true
+        }
+        throw ControlPlaneError(.conflict, "No address of subnet \(subnet.id) could be leased after repeated races; try again.",
+                                kind: "IpAddressGenerationFailure")
+    }
+
+    /// An address asked for by the user: from a block this site holds, or one it can lease.
+    private func pickWanted(_ wanted: IPv4Address, in subnet: Subnet, blocks: AddressBlocks, taken: Set<IPv4Address>) async throws
+        -> IPv4Address
+    {
+        guard let index = blocks.block(of: wanted) else {
+            throw ControlPlaneError(.badRequest, "IP address \(wanted) is not in an allocation pool of subnet \(subnet.id): this cloud hands out addresses from the pools only.",
+                                    kind: "InvalidIpForSubnet")
+        }
+        for _ in 0..<16 {
+            let leases = try await store.networks.blocks(of: subnet.id)
+            let wantedTaken = try await store.ports(site.id).taken([wanted], in: subnet.id)
+            if taken.contains(wanted) || !wantedTaken.isEmpty {
+                throw ControlPlaneError(.conflict, "IP address \(wanted) already allocated in subnet \(subnet.id)", kind: "IpAddressAlreadyAllocated")
+            }
+            switch leases[index]?.site {
+            case site.id?: return wanted
+            case let other?:
+                throw ControlPlaneError(.conflict, "IP address \(wanted) of subnet \(subnet.id) is in a block held by site \(other): ask for it there, or leave the address to this cloud.",
+                                        kind: "IpAddressAlreadyAllocated")
+            case nil:
+                if try await lease(index, of: subnet) { return wanted }
+            }
         }
         throw ControlPlaneError(.conflict, "No address of subnet \(subnet.id) could be leased after repeated races; try again.",
                                 kind: "IpAddressGenerationFailure")

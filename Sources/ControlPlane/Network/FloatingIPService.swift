@@ -81,7 +81,7 @@ public struct FloatingIPService: Sendable {
             association = try await associationFor(portID: portID, fixed: f.fixedAddress, networkID: networkID, site: site.id, by: p)
         }
         let fip = try await retryOnConflict {
-            let allocator = AddressAllocator(store: store, site: site)
+            let allocator = AddressAllocator(store: store, site: site, picks: networks.addressPicks)
             var picked: (Subnet, IPv4Address)?
             var lastError: (any Error)?
             for subnet in candidates where wanted.map({ subnet.cidr.contains($0) }) ?? true {

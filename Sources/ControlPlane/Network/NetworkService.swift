@@ -11,6 +11,8 @@ public struct NetworkService: Sendable {
     let sites: SiteDirectory
     let configuration: ControllerConfiguration
     let quotas: NetworkQuotaService
+    /// Address-pick hints of this controller, shared by every allocation it makes.
+    let addressPicks = AddressPicks()
     let clock: any WallClock
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, quotas: NetworkQuotaService,

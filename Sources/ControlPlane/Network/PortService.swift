@@ -156,7 +156,7 @@ public struct PortService: Sendable {
     /// first subnet; none when the network has no subnet.
     func allocate(_ wanted: [(subnetID: String?, address: String?)]?, on network: Network, site: Site) async throws -> [NetworkPort.FixedIP] {
         let subnets = try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        let allocator = AddressAllocator(store: store, site: site)
+        let allocator = AddressAllocator(store: store, site: site, picks: networks.addressPicks)
         guard let wanted else {
             guard let first = subnets.first else { return [] }
             return [NetworkPort.FixedIP(subnetID: first.id, address: try await allocator.pick(in: first, wanted: nil))]

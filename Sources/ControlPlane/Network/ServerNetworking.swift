@@ -116,7 +116,7 @@ public struct ServerNetworking: Sendable {
     /// the addresses already chosen in this transaction.
     func stage(_ plan: Plan, for server: Server, site: Site, taken: inout Set<IPv4Address>, into txn: inout Transaction,
                now: Date) async throws -> [ServerNIC] {
-        let allocator = AddressAllocator(store: store, site: site)
+        let allocator = AddressAllocator(store: store, site: site, picks: networks.addressPicks)
         var nics: [ServerNIC] = []
         for item in plan.items {
             switch item {

@@ -1,0 +1,54 @@
+import CloudModel
+import Foundation
+
+/// What one controller remembers between address picks, so that a pick reads one block's keys
+/// instead of every held block's: for each site and subnet the blocks the site holds (as last
+/// read or leased here) and the block the last free address came from, and the addresses handed
+/// out in the last seconds (so that concurrent boots through this controller do not all race for
+/// the same free address). Only hints: an address is still taken by the port's compare-and-set,
+/// and a hint found stale is re-read from the store.
+actor AddressPicks {
+    struct Key: Hashable {
+        let site: Site.ID
+        let subnet: Subnet.ID
+    }
+
+    private var held: [Key: [Int]] = [:]
+    private var cursor: [Key: Int] = [:]
+    private var recent: [Subnet.ID: [IPv4Address: ContinuousClock.Instant]] = [:]
+    /// How long a handed-out address is skipped by other picks here (its boot commits well within).
+    static let reservation: Duration = .seconds(30)
+
+    func heldBlocks(_ key: Key) -> [Int]? { held[key] }
+
+    func remember(held blocks: [Int], for key: Key) {
+        held[key] = blocks.sorted()
+        if let c = cursor[key], c >= blocks.count { cursor[key] = 0 }
+    }
+
+    /// The position in the held blocks where the next pick starts.
+    func start(_ key: Key) -> Int { cursor[key] ?? 0 }
+
+    func moveCursor(_ key: Key, to position: Int) { cursor[key] = position }
+
+    /// Which of `candidates` were handed out here recently.
+    func reserved(_ candidates: [IPv4Address], in subnet: Subnet.ID) -> Set<IPv4Address> {
+        guard let recent = recent[subnet] else { return [] }
+        let now = ContinuousClock.now
+        return Set(candidates.filter { recent[$0].map { now - $0 < Self.reservation } ?? false })
+    }
+
+    /// Marks `address` handed out; false if it already was (another pick here has it).
+    func reserve(_ address: IPv4Address, in subnet: Subnet.ID) -> Bool {
+        let now = ContinuousClock.now
+        var entries = recent[subnet] ?? [:]
+        if let at = entries[address], now - at < Self.reservation { return false }
+        if entries.count > 4096 { entries = entries.filter { now - $0.value < Self.reservation } }
+        entries[address] = now
+        recent[subnet] = entries
+        return true
+    }
+
+    /// Forgets a reservation (the address was given back or its boot failed before committing).
+    func release(_ address: IPv4Address, in subnet: Subnet.ID) { recent[subnet]?[address] = nil }
+}
