@@ -152,7 +152,8 @@ final class DemoCluster: Sendable {
           state: \(URL(fileURLWithPath: configPath).deletingLastPathComponent().path) (logs in logs/)
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
-        ports, security groups, quotas; servers get addresses, no data plane yet).
+        ports, security groups, routers, floating IPs, quotas; servers get addresses and config
+        drives; no packets between VMs yet). Volumes and the dashboard are not built yet.
         Use it with the openstack CLI (any controller serves every site):
 
           export OS_AUTH_URL=\(firstURL)/identity/v3
