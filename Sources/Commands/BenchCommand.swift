@@ -4,6 +4,8 @@ import Foundation
 import LUCBase
 import QEMUDriver
 import NIOHTTP1
+import StateStore
+import StateStoreEmbedded
 import Synchronization
 
 /// `luc bench`: boots servers through the public API across the sites, waits for ACTIVE, then
@@ -75,12 +77,23 @@ struct BenchCommand: AsyncParsableCommand {
             if let labCluster {
                 traffic = { (labCluster.wanBytes, await labCluster.redisBytes()) }
             }
+            // The demo's embedded store is readable from here: the global keyspace's commits and
+            // block leases are counted around the boots (a boot should write no global key).
+            var globalWrites: (@Sendable () async -> (writes: Int64, leases: Int)?)? = nil
+            if let cluster, cluster.configuration.store.engine == "embedded" {
+                let engine = try EmbeddedEngine(directory: URL(fileURLWithPath: cluster.configuration.store.path ?? ""))
+                globalWrites = {
+                    guard let writes = try? engine.committedTransactions(in: Keyspace.global),
+                          let leases = try? await engine.scanAll(prefix: "netblocks/", in: Keyspace.global).count else { return nil }
+                    return (writes, leases)
+                }
+            }
             if networks {
                 try await NetworkBench(api: api, samples: samples).run()
             } else {
                 try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep, withNetwork: withNetwork,
-                            controllerPIDs: cluster?.supervisor.pids ?? [], traffic: traffic).run()
+                            controllerPIDs: cluster?.supervisor.pids ?? [], traffic: traffic, globalWrites: globalWrites).run()
             }
         } catch {
             try? await client.shutdown()
@@ -136,6 +149,8 @@ struct Bench {
     let controllerPIDs: [Int32]
     /// With a lab: bytes that crossed the WAN and bytes the stores handled, so far.
     var traffic: (@Sendable () async -> (wan: Int, store: Int))? = nil
+    /// Commits to `global` and address-block leases so far, where the store can be read.
+    var globalWrites: (@Sendable () async -> (writes: Int64, leases: Int)?)? = nil
 
     /// Runs `count` jobs with at most `concurrency` in flight.
     func parallel(_ count: Int, _ job: @escaping @Sendable (Int) async throws -> Void) async throws {
@@ -186,6 +201,7 @@ struct Bench {
         let submitted = Mutex<[String: Date]>([:])
         let progress = ProgressBar(total: servers, label: "create")
         let trafficBefore = await traffic?()
+        let globalBefore = await globalWrites?()
         let start = ContinuousClock.now
         try await parallel(servers) { i in
             let began = ContinuousClock.now, wall = Date()
@@ -223,6 +239,7 @@ struct Bench {
         waitBar.finish()
         let allActive = ContinuousClock.now - start
         let trafficAfter = await traffic?()
+        let globalAfter = await globalWrites?()
 
         // boot-to-ACTIVE from the servers' own launch times
         let listLatency = LatencyRecorder()
@@ -313,6 +330,10 @@ struct Bench {
             let wan = after.wan - before.wan, stored = after.store - before.store
             print(String(format: "WAN during boots   %d bytes crossed sites; the stores handled %d bytes: %.1f %% cross-site", wan, stored,
                          stored > 0 ? 100 * Double(wan) / Double(stored) : 0))
+        }
+        if let before = globalBefore, let after = globalAfter {
+            print("global writes      \(after.writes - before.writes) commits to the global keyspace during the \(servers) boots, "
+                  + "\(after.leases - before.leases) of them address-block leases (the rest: sites' periodic capacity summaries)")
         }
         if !memory.isEmpty {
             print("controller RSS     " + memory.map { String(format: "%.0f MB", $0) }.joined(separator: ", "))

@@ -35,6 +35,12 @@ public final class EmbeddedEngine: KeyValueEngine {
         pool.shutdownGracefully { _ in }
     }
 
+    /// How many transactions have been committed to `keyspace` (by any process sharing the
+    /// directory): its revision counter, which each commit moves by one.
+    public func committedTransactions(in keyspace: Keyspace) throws -> Int64 {
+        try database(keyspace).committedRevision()
+    }
+
     private func database(_ keyspace: Keyspace) throws -> SQLiteDatabase {
         if let open = databases.withLock({ $0[keyspace.name] }) { return open }
         let file = directory.appendingPathComponent(keyspace.name.replacingOccurrences(of: "/", with: "-") + ".db")

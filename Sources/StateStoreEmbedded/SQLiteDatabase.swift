@@ -80,6 +80,16 @@ final class SQLiteDatabase: Sendable {
     /// Runs `body` on the connection. Not blocking: only if the connection is free and without
     /// waiting for another process's lock (`WouldBlock` otherwise). Blocking: waits for both, the
     /// lock up to 10 s (then `unavailable`).
+    /// The number of transactions committed to this keyspace (its revision counter).
+    func committedRevision() throws -> Int64 {
+        try withConnection(blocking: true) { c in
+            let s = try Self.statement(&c, "SELECT value FROM meta WHERE name = 'revision'")
+            defer { sqlite3_reset(s) }
+            guard sqlite3_step(s) == SQLITE_ROW else { throw StoreError.unavailable("\(path): no revision counter") }
+            return sqlite3_column_int64(s, 0)
+        }
+    }
+
     private func withConnection<T: Sendable>(blocking: Bool, _ body: (inout Connection) throws -> T) throws -> T {
         if blocking {
             return try connection.withLock { c in

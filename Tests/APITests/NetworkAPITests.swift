@@ -165,6 +165,14 @@ struct NetworkAPITests {
             let fixed = #"{"server":{"name":"f","imageRef":"\#(image)","flavorRef":"42","networks":[{"uuid":"\#(net)","fixed_ip":"10.30.0.77"}]}}"#
             #expect(try await api.call(.post, "/compute/v2.1/servers", token: demo, json: fixed).status == 202)
             #expect(try await api.call(.post, "/compute/v2.1/servers", token: demo, json: fixed).status == 409)
+            // The port quota holds for the ports a boot makes (Nova's 403).
+            let project = try #require(try await api.call(.get, "/identity/v3/auth/projects", token: demo).json?["projects"]?.array?.first?["id"]?.string)
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            _ = try await api.call(.put, "/networking/v2.0/quotas/\(project)", token: admin, json: #"{"quota":{"port":2}}"#)
+            let over = try await api.call(.post, "/compute/v2.1/servers", token: demo,
+                                          json: #"{"server":{"name":"q","imageRef":"\#(image)","flavorRef":"42","networks":[{"uuid":"\#(net)"}]}}"#)
+            #expect(over.status == 403 && over.text.contains("Maximum number of ports exceeded"))
+            _ = try await api.call(.delete, "/networking/v2.0/quotas/\(project)", token: admin)
             // Deleting the server deletes the port made for it.
             #expect(try await api.call(.delete, "/compute/v2.1/servers/\(id)", token: demo).status == 204)
             try await api.waitServer(demo, id) { $0 == nil }

@@ -105,6 +105,7 @@ public struct ServerService: Sendable {
             }
             zone = portSite
         }
+        try await networking.checkPortQuota(nicPlan, servers: command.minCount, project: projectID)
         let site = try await placement.chooseSite(zone: zone, flavor: flavor)
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {

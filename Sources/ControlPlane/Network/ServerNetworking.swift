@@ -24,7 +24,8 @@ public struct ServerNetworking: Sendable {
 
     /// One NIC of the plan: a new port on a network, or a port the user made.
     enum Item: Sendable {
-        case new(Network, fixedIP: IPv4Address?, tag: String?)
+        /// A new port on a network; its subnets (oldest first) are read once per boot.
+        case new(Network, subnets: [Subnet], fixedIP: IPv4Address?, tag: String?)
         case existing(Versioned<NetworkPort>, Network, tag: String?)
     }
 
@@ -49,7 +50,7 @@ public struct ServerNetworking: Sendable {
             if candidates.count > 1 {
                 throw ControlPlaneError.conflict("Multiple possible networks found, use a Network ID to be more specific.")
             }
-            if let only = candidates.first { items = [.new(only, fixedIP: nil, tag: nil)] }
+            if let only = candidates.first { items = [.new(only, subnets: try await subnets(of: only), fixedIP: nil, tag: nil)] }
         case let .list(requests):
             for request in requests {
                 if let portID = request.portID {
@@ -76,7 +77,7 @@ public struct ServerNetworking: Sendable {
                     if fixed != nil && count > 1 {
                         throw ControlPlaneError.badRequest("Unable to launch multiple instances with a single configured fixed IP.")
                     }
-                    items.append(.new(network, fixedIP: fixed, tag: request.tag))
+                    items.append(.new(network, subnets: try await subnets(of: network), fixedIP: fixed, tag: request.tag))
                 }
             }
         }
@@ -101,6 +102,23 @@ public struct ServerNetworking: Sendable {
         return Plan(items: items, groupIDs: ids, groupNames: names, portSite: portSites.first)
     }
 
+    /// Nova's port quota check before a boot: the ports the plan makes for `servers` servers must
+    /// fit the project's `port` quota (403 otherwise). Counting reads every site's ports (as a
+    /// Neutron port create does here); an unlimited quota reads nothing.
+    func checkPortQuota(_ plan: Plan, servers: Int, project: String) async throws {
+        let made = plan.items.filter { if case .new = $0 { true } else { false } }.count * servers
+        guard made > 0 else { return }
+        do {
+            try await networks.quotas.check("port", project: project, adding: made)
+        } catch let error as ControlPlaneError where error.code == .overLimit {
+            throw ControlPlaneError.forbidden("Maximum number of ports exceeded: \(made) more would exceed the project's port quota.")
+        }
+    }
+
+    func subnets(of network: Network) async throws -> [Subnet] {
+        try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
     func portForBoot(_ id: String, by p: Principal) async throws -> Versioned<NetworkPort> {
         let port: Versioned<NetworkPort>
         do { port = try await ports.get(id, by: p) } catch {
@@ -120,8 +138,7 @@ public struct ServerNetworking: Sendable {
         var nics: [ServerNIC] = []
         for item in plan.items {
             switch item {
-            case let .new(network, fixedIP, tag):
-                let subnets = try await store.networks.subnets(of: network.id).map(\.value).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            case let .new(network, subnets, fixedIP, tag):
                 var fixed: [NetworkPort.FixedIP] = []
                 if let fixedIP {
                     guard let subnet = subnets.first(where: { $0.cidr.contains(fixedIP) }) else {
@@ -184,7 +201,8 @@ public struct ServerNetworking: Sendable {
     /// `binding:host_id`; a bound port that is up is `ACTIVE`).
     public func stageBinding(of server: Server, to host: String, into txn: inout Transaction, now: Date) async throws {
         let repo = store.ports(server.site)
-        for current in try await repo.ports(ofDevice: server.id) where current.value.hostID != host {
+        // The server's record names its ports: one read of them, no scan of the device index.
+        for current in try await repo.find(server.nics.map(\.portID)) where current.value.hostID != host && current.value.deviceID == server.id {
             var port = current.value
             port.hostID = host
             port.updatedAt = now

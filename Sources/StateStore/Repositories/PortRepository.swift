@@ -20,6 +20,8 @@ public struct PortRepository: Sendable {
     static func addressKey(_ subnet: Subnet.ID, _ address: IPv4Address) -> String { "ips/\(subnet)/\(address)" }
 
     public func find(_ id: NetworkPort.ID) async throws -> Versioned<NetworkPort>? { try await table.find(id) }
+    /// The ports of `ids` that exist, in one read.
+    public func find(_ ids: [NetworkPort.ID]) async throws -> [Versioned<NetworkPort>] { try await table.findMany(ids) }
     public func all() async throws -> [NetworkPort] { try await table.all().map(\.value) }
 
     /// The IDs of the site's ports on `network`.
