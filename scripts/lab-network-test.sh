@@ -6,6 +6,7 @@
 #    outside the other sites keep booting; after heal every address is held once, by one port;
 #  - the global keyspace's writes during the bursts are only block leases (at most one per site
 #    per block of 16), counted from the lab's global Redis;
+#  - a router and a floating IP on lyon's uplink through rennes (forwarded to lyon);
 #  - deleting every server leaves no port.
 # Usage: lab-network-test.sh LUC_BINARY OPENSTACK_BINARY ; prints "lab-network: N passed, N failed".
 set -u -o pipefail
@@ -73,6 +74,17 @@ check "outside: grenoble boots with an address" 'OS_AUTH_URL=$(controller 3)/ide
 "$LUC" lab heal --state-dir "$STATE" >/dev/null
 check "after heal: 83 servers ACTIVE" 'wait_active 83'
 check "after heal: 83 addresses, each held once" 'addresses_once 83'
+
+# A router and a floating IP on lyon's uplink, asked through rennes: the floating IP lives in
+# lyon's keyspace and its requests through any site are forwarded to lyon.
+check "lyon's external network" '"$OSC" network create --external --availability-zone-hint lyon lyon-public >/dev/null && "$OSC" subnet create --network lyon-public --subnet-range 198.51.100.0/24 --no-dhcp lyon-public-sub >/dev/null'
+check "router at lyon, through rennes, with lan-sub and lyon's uplink" '"$OSC" router create --availability-zone-hint lyon r-lyon >/dev/null && "$OSC" router add subnet r-lyon lan-sub && "$OSC" router set --external-gateway lyon-public r-lyon'
+FIP=$("$OSC" floating ip create lyon-public -f value -c floating_ip_address 2>/dev/null)
+FIP_ID=$("$OSC" floating ip show "$FIP" -f value -c id 2>/dev/null)
+LYON_VM=$("$OSC" server list --name "^burst-lyon" -f value -c Name | head -1)
+check "floating IP $FIP associated with $LYON_VM through rennes" '[ -n "$FIP" ] && "$OSC" server add floating ip "$LYON_VM" "$FIP" && "$OSC" server show "$LYON_VM" -f value -c addresses | grep -q "$FIP"'
+check "the floating IP shown through nantes (forwarded to lyon)" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$(controller 1)/networking/v2.0/floatingips/$FIP_ID" -H "X-Auth-Token: $TOKEN")" = 200 ]'
+check "floating IP, router and external network deleted" '"$OSC" floating ip delete "$FIP" && "$OSC" router unset --external-gateway r-lyon && "$OSC" router remove subnet r-lyon lan-sub && "$OSC" router delete r-lyon && "$OSC" network delete lyon-public'
 
 for site in $SITES; do "$OSC" server delete --wait $("$OSC" server list --name "^burst-$site" -f value -c ID) >/dev/null; done
 "$OSC" server delete --wait inside-lyon outside-rennes outside-grenoble >/dev/null

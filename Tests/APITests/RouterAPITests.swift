@@ -97,6 +97,8 @@ struct RouterAPITests {
             #expect(orphan?["status"] == "DOWN" && orphan?["port_id"] == .null)
 
             // Tear down in order: nothing of the router is left on either network.
+            let busy = try await api.call(.delete, "/networking/v2.0/networks/\(ext)", token: admin)
+            #expect(busy.status == 409 && busy.json?["NeutronError"]?["type"] == "NetworkInUse", "floating IPs on it")
             #expect(try await api.call(.delete, "/networking/v2.0/floatingips/\(fipID)", token: demo).status == 204)
             let removed = try await api.call(.put, "/networking/v2.0/routers/\(routerID)/remove_router_interface", token: demo,
                                              json: #"{"subnet_id":"\#(subnet)"}"#)

@@ -166,6 +166,10 @@ public struct NetworkService: Sendable {
                                         kind: "NetworkInUse")
             }
         }
+        if let uplink = network.value.uplinkSite, try await store.floatingIPs(uplink).all().contains(where: { $0.value.networkID == id }) {
+            throw ControlPlaneError(.conflict, "Unable to complete operation on network \(id). There are one or more floating IPs on the network.",
+                                    kind: "NetworkInUse")
+        }
         var txn = Transaction()
         store.networks.stageDelete(network, into: &txn)
         for subnet in try await store.networks.subnets(of: id) {
