@@ -14,6 +14,8 @@ public struct ServerNetworking: Sendable {
     let networks: NetworkService
     let ports: PortService
     let groups: SecurityGroupService
+    /// Networks and subnets as spawns need them, read at most once a second per network.
+    let networkFacts = NetworkFacts()
 
     public init(store: Store, networks: NetworkService, ports: PortService, groups: SecurityGroupService) {
         self.store = store
@@ -176,18 +178,19 @@ public struct ServerNetworking: Sendable {
         return nics
     }
 
-    /// The NICs the driver makes (at spawn or hot-plug), in the server's order: each port's MAC, its first address with
-    /// its subnet's prefix and gateway, and its network's MTU and segmentation ID (read from the
-    /// site's replica of `global`).
+    /// The NICs the driver makes (at spawn or hot-plug), in the server's order: each port's MAC,
+    /// its first address with its subnet's prefix and gateway, and its network's MTU and
+    /// segmentation ID (from the site's replica of `global`, through `NetworkFacts`).
     func spawnNICs(_ serverNICs: [ServerNIC]) async throws -> [SpawnRequest.NIC] {
         var nics: [SpawnRequest.NIC] = []
         for nic in serverNICs {
-            let network = try await store.networks.network(nic.networkID)?.value
+            let facts = try await networkFacts.facts(nic.networkID, store: store)
+            let network = facts.network
             var spawned = SpawnRequest.NIC(portID: nic.portID, networkID: nic.networkID, mac: nic.macAddress)
             spawned.mtu = network?.mtu
             spawned.segmentationID = network?.segmentationID
             if let address = nic.addresses.first,
-               let subnet = try await store.networks.subnets(of: nic.networkID).map(\.value).first(where: { $0.cidr.contains(address) }) {
+               let subnet = facts.subnets.first(where: { $0.cidr.contains(address) }) {
                 spawned.address = "\(address)/\(subnet.cidr.prefix)"
                 spawned.gateway = subnet.gateway?.description
                 spawned.dnsServers = subnet.dnsNameservers.isEmpty ? nil : subnet.dnsNameservers
