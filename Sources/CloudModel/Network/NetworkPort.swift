@@ -58,6 +58,17 @@ public struct NetworkPort: Sendable, Hashable {
         self.revision = 0
     }
 
+    /// The port freed from its device (unbound, no owner), as a new revision at `now`.
+    public func released(at now: Date) -> NetworkPort {
+        var port = self
+        port.deviceID = ""
+        port.deviceOwner = ""
+        port.hostID = nil
+        port.updatedAt = now
+        port.revision += 1
+        return port
+    }
+
     /// `ACTIVE` once bound to a host and up, `DOWN` otherwise (Neutron's port status).
     public var status: String { hostID != nil && adminStateUp ? "ACTIVE" : "DOWN" }
 

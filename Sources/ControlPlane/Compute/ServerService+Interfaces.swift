@@ -55,7 +55,7 @@ extension ServerService {
             throw ControlPlaneError.conflict("Failed to attach network adapter device to \(id): \(reason)")
         }
         var txn = Transaction()
-        let bound = try await store.ports(site).ports(ofDevice: id).first { $0.value.id == nic.portID }
+        let bound = try await store.ports(site).find(nic.portID)
         if let bound, bound.value.hostID != host.id {
             var port = bound.value
             port.hostID = host.id
@@ -102,17 +102,11 @@ extension ServerService {
             var txn = Transaction()
             store.servers(site).stageUpdate(server, from: current, into: &txn)
             let repo = store.ports(site)
-            if let port = try await repo.ports(ofDevice: id).first(where: { $0.value.id == nic.portID }) {
+            if let port = try await repo.find(nic.portID), port.value.deviceID == id {
                 if nic.madeForServer {
                     repo.stageDelete(port, into: &txn)
                 } else {
-                    var released = port.value
-                    released.deviceID = ""
-                    released.deviceOwner = ""
-                    released.hostID = nil
-                    released.updatedAt = clock.now()
-                    released.revision += 1
-                    repo.stageUpdate(released, from: port, into: &txn)
+                    repo.stageUpdate(port.value.released(at: clock.now()), from: port, into: &txn)
                 }
             }
             try await store.commit(txn, in: .site(site))

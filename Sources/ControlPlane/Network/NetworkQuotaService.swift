@@ -53,13 +53,25 @@ public struct NetworkQuotaService: Sendable {
 
     /// What the project uses of each quota, by Neutron name.
     public func usage(of project: String) async throws -> [String: Int] {
-        let networks = try await store.networks.allNetworks().filter { $0.projectID == project }.count
-        let subnets = try await store.networks.allSubnets().filter { $0.projectID == project }.count
-        let groups = try await store.networks.allSecurityGroups().filter { $0.projectID == project }
-        let routers = try await store.networks.allRouters().filter { $0.projectID == project }.count
-        return ["network": networks, "subnet": subnets, "port": await ports(of: project), "router": routers,
-                "floatingip": await floatingIPs(of: project),
-                "security_group": groups.count, "security_group_rule": groups.reduce(0) { $0 + $1.rules.count }]
+        var usage: [String: Int] = [:]
+        for (name, _) in NetworkQuota.defaults.items { usage[name] = try await used(name, project: project) }
+        return usage
+    }
+
+    /// What the project uses of one quota: only that resource is read (a port check does not
+    /// count routers or floating IPs across sites).
+    func used(_ resource: String, project: String) async throws -> Int {
+        switch resource {
+        case "network": try await store.networks.allNetworks().filter { $0.projectID == project }.count
+        case "subnet": try await store.networks.allSubnets().filter { $0.projectID == project }.count
+        case "port": await ports(of: project)
+        case "router": try await store.networks.allRouters().filter { $0.projectID == project }.count
+        case "floatingip": await floatingIPs(of: project)
+        case "security_group": try await store.networks.allSecurityGroups().filter { $0.projectID == project }.count
+        case "security_group_rule":
+            try await store.networks.allSecurityGroups().filter { $0.projectID == project }.reduce(0) { $0 + $1.rules.count }
+        default: 0
+        }
     }
 
     func ports(of project: String) async -> Int {
@@ -80,8 +92,7 @@ public struct NetworkQuotaService: Sendable {
     func check(_ resource: String, project: String, adding: Int = 1) async throws {
         let quota = try await quota(for: project)
         guard let limit = quota.items.first(where: { $0.0 == resource })?.1, limit >= 0 else { return }
-        let used = try await usage(of: project)[resource] ?? 0
-        if used + adding > limit {
+        if try await used(resource, project: project) + adding > limit {
             throw ControlPlaneError(.overLimit, "Quota exceeded for resources: ['\(resource)'].", kind: "OverQuota")
         }
     }

@@ -143,12 +143,7 @@ extension RouterService {
                 if interface.madeByRouter {
                     store.ports(site.id).stageDelete(current, into: &txn)
                 } else {
-                    var port = current.value
-                    port.deviceID = ""
-                    port.deviceOwner = ""
-                    port.updatedAt = clock.now()
-                    port.revision += 1
-                    store.ports(site.id).stageUpdate(port, from: current, into: &txn)
+                    store.ports(site.id).stageUpdate(current.value.released(at: clock.now()), from: current, into: &txn)
                 }
                 try await store.commit(txn, in: .site(site.id))
             }

@@ -222,13 +222,7 @@ public struct ServerNetworking: Sendable {
             if server.nics.first(where: { $0.portID == current.value.id })?.madeForServer ?? true {
                 repo.stageDelete(current, into: &txn)
             } else {
-                var port = current.value
-                port.deviceID = ""
-                port.deviceOwner = ""
-                port.hostID = nil
-                port.updatedAt = now
-                port.revision += 1
-                repo.stageUpdate(port, from: current, into: &txn)
+                repo.stageUpdate(current.value.released(at: now), from: current, into: &txn)
             }
         }
     }
