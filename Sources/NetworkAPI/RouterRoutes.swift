@@ -45,6 +45,9 @@ struct RouterRoutes: Sendable {
         guard let members = body.members else { throw APIError.badRequest("Body must be an object with subnet_id or port_id.") }
         let unknown = members.map(\.0).filter { !["subnet_id", "port_id"].contains($0) }
         guard unknown.isEmpty else { throw APIError.badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'") }
+        for key in ["subnet_id", "port_id"] where body[key] != nil && body[key]?.string == nil {
+            throw APIError.badRequest("Invalid input for \(key). Reason: '\(body[key]!)' is not a valid UUID.")
+        }
         return (body["subnet_id"]?.string, body["port_id"]?.string)
     }
 

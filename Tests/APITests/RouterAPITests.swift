@@ -50,7 +50,9 @@ struct RouterAPITests {
             #expect(legs?.first?["fixed_ips"]?.array?.first?["ip_address"] == "10.40.0.1" && legs?.first?["device_owner"] == "network:router_interface")
             let twice = try await api.call(.put, "/networking/v2.0/routers/\(routerID)/add_router_interface", token: demo,
                                            json: #"{"subnet_id":"\#(subnet)"}"#)
-            #expect(twice.status == 400)
+            #expect(twice.status == 400 && twice.json?["NeutronError"]?["message"]?.string?.hasPrefix("Bad router request: Router already has a port") == true)
+            let typed = try await api.call(.put, "/networking/v2.0/routers/\(routerID)/add_router_interface", token: demo, json: #"{"subnet_id":5}"#)
+            #expect(typed.status == 400 && typed.json?["NeutronError"]?["message"]?.string?.contains("not a valid UUID") == true)
             let second = try #require(try await api.call(.post, "/networking/v2.0/routers", token: demo, json: #"{"router":{"name":"r2"}}"#)
                 .json?["router"]?["id"]?.string)
             let stolen = try await api.call(.put, "/networking/v2.0/routers/\(second)/add_router_interface", token: demo,

@@ -19,7 +19,7 @@ extension RouterService {
                 throw ControlPlaneError(.conflict, "Port \(portID) is still in use.", kind: "PortInUse")
             }
             guard port.value.fixedIPs.count == 1, let fixed = port.value.fixedIPs.first else {
-                throw Self.badRequest("NetworkRouter port must have exactly one fixed IP")
+                throw Self.badRequest("Router port must have exactly one fixed IP")
             }
             guard port.value.site == router.site else {
                 throw Self.badRequest("port \(portID) is at site \(port.value.site) and router \(id) at site \(router.site): a router's legs are at its own site.")
@@ -74,7 +74,7 @@ extension RouterService {
         else { throw ControlPlaneError(.notFound, "Subnet \(subnetID) could not be found.", kind: "SubnetNotFound") }
         if network.external { throw Self.badRequest("subnet \(subnetID) is on external network \(network.id): it is a gateway, not an interface.") }
         if router.interfaces.contains(where: { $0.subnetID == subnetID }) {
-            throw Self.badRequest("NetworkRouter already has a port on subnet \(subnetID)")
+            throw Self.badRequest("Router already has a port on subnet \(subnetID)")
         }
         if let other = try await store.networks.routerID(onSubnet: subnetID) {
             throw ControlPlaneError(.conflict, "IP address \(subnet.gateway?.description ?? "") of subnet \(subnetID) is already held by router \(other).",
@@ -88,7 +88,7 @@ extension RouterService {
         try await retryOnConflict {
             let current = try await router(id, by: p)
             if current.value.interfaces.contains(where: { $0.subnetID == interface.subnetID }) {
-                throw Self.badRequest("NetworkRouter already has a port on subnet \(interface.subnetID)")
+                throw Self.badRequest("Router already has a port on subnet \(interface.subnetID)")
             }
             if try await store.networks.routerID(onSubnet: interface.subnetID) != nil {
                 throw ControlPlaneError(.conflict, "The gateway of subnet \(interface.subnetID) is already held by another router.",
@@ -129,9 +129,9 @@ extension RouterService {
         guard let interface = router.interfaces.first(where: { i in (subnetID.map { $0 == i.subnetID } ?? true) && (portID.map { $0 == i.portID } ?? true) })
         else {
             if let subnetID {
-                throw ControlPlaneError(.notFound, "NetworkRouter \(id) has no interface on subnet \(subnetID)", kind: "RouterInterfaceNotFoundForSubnet")
+                throw ControlPlaneError(.notFound, "Router \(id) has no interface on subnet \(subnetID)", kind: "RouterInterfaceNotFoundForSubnet")
             }
-            throw ControlPlaneError(.notFound, "NetworkRouter \(id) does not have an interface with id \(portID ?? "")", kind: "RouterInterfaceNotFound")
+            throw ControlPlaneError(.notFound, "Router \(id) does not have an interface with id \(portID ?? "")", kind: "RouterInterfaceNotFound")
         }
         let subnet = try await store.networks.subnet(interface.subnetID)?.value
         if let subnet { try await requireNoFloatingIPs(on: router, subnet: subnet, "its interface on subnet \(subnet.id) cannot be deleted") }

@@ -62,7 +62,7 @@ public struct RouterService: Sendable {
     }
 
     static func notFound(_ id: String) -> ControlPlaneError {
-        ControlPlaneError(.notFound, "NetworkRouter \(id) could not be found", kind: "RouterNotFound")
+        ControlPlaneError(.notFound, "Router \(id) could not be found", kind: "RouterNotFound")
     }
 
     static func badRequest(_ message: String) -> ControlPlaneError {
@@ -198,7 +198,7 @@ public struct RouterService: Sendable {
         let gateway = try await retryOnConflict { () -> NetworkRouter.Gateway? in
             let current = try await router(id, by: p)
             guard current.value.interfaces.isEmpty else {
-                throw ControlPlaneError(.conflict, "NetworkRouter \(id) still has ports", kind: "RouterInUse")
+                throw ControlPlaneError(.conflict, "Router \(id) still has ports", kind: "RouterInUse")
             }
             var txn = Transaction()
             store.networks.stageDelete(current, into: &txn)
@@ -216,7 +216,7 @@ public struct RouterService: Sendable {
         }
         if let first = fips.first {
             let kind = subnet == nil ? "RouterExternalGatewayInUseByFloatingIp" : "RouterInterfaceInUseByFloatingIP"
-            throw ControlPlaneError(.conflict, "NetworkRouter \(router.id): \(what), as it is required by floating IP \(first.id) (and \(fips.count - 1) more).",
+            throw ControlPlaneError(.conflict, "Router \(router.id): \(what), as it is required by floating IP \(first.id) (and \(fips.count - 1) more).",
                                     kind: kind)
         }
     }
