@@ -7,7 +7,9 @@ struct AddressTests {
     @Test func parsingAndPrinting() {
         #expect(IPv4Address("10.0.0.1")?.description == "10.0.0.1")
         #expect(IPv4Address("255.255.255.255")?.value == UInt32.max)
-        for bad in ["10.0.0", "10.0.0.256", "10.0.0.01", "a.b.c.d", "10..0.1", "", "1.2.3.4.5"] { #expect(IPv4Address(bad) == nil, "\(bad)") }
+        #expect(IPv4Address("0.0.0.0")?.value == 0 && IPv4Address("10.0.255.0")?.description == "10.0.255.0")
+        #expect(IPv4Address("192.168.1.10"[...])?.value == 0xC0A8_010A, "a substring parses too")
+        for bad in ["10.0.0", "10.0.0.256", "10.0.0.01", "a.b.c.d", "10..0.1", "", "1.2.3.4.5", "1.2.3.", ".1.2.3", " 1.2.3.4", "1.2.3.4 ", "1.2.3.1000", "00.1.2.3"] { #expect(IPv4Address(bad) == nil, "\(bad)") }
         #expect(IPv4CIDR("10.0.0.0/24")?.description == "10.0.0.0/24")
         #expect(IPv4CIDR("10.0.0.1/24") == nil, "host bits set")
         #expect(IPv4CIDR("10.0.0.0/33") == nil && IPv4CIDR("10.0.0.0") == nil && IPv4CIDR("10.0.0.0/x") == nil)

@@ -41,6 +41,12 @@ public enum StoreConformance {
         let entry = try await engine.get("a", in: space)
         try require(text(entry) == "1", "value not read back")
         try require(entry?.revision == revision, "revision \(String(describing: entry?.revision)) != commit's \(revision)")
+        // Every key a transaction writes carries its revision (the decoded-record caches rely on it).
+        var txn = Transaction()
+        for key in ["b", "c", "d"] { txn.put(key, Data(key.utf8)) }
+        let many = try await engine.commit(txn, in: space)
+        let revisions = try await engine.getMany(["b", "c", "d"], in: space).map(\.revision)
+        try require(revisions == [many, many, many], "keys of one transaction at \(revisions), commit at \(many)")
     }
 
     static func failedCompareWritesNothing(_ engine: any KeyValueEngine) async throws {

@@ -6,16 +6,25 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// `192.168.1.10` → the address; nil for anything else (no leading zeros, four parts, 0–255).
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part.count == 1 || part.first != "0", let n = UInt32(part), n <= 255
-            else { return nil }
-            value = value << 8 | n
+        var value: UInt32 = 0, part: UInt32 = 0, digits = 0, parts = 0, leadingZero = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if leadingZero { return nil }
+                if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, part <= 255 else { return nil }
+            case UInt8(ascii: "."):
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                parts += 1; part = 0; digits = 0; leadingZero = false
+            default:
+                return nil
+            }
         }
-        self.value = value
+        guard digits > 0, parts == 3 else { return nil }
+        self.value = value << 8 | part
     }
 
     public var description: String {

@@ -33,6 +33,9 @@ public struct Transaction: Sendable {
 
     public var conditions: [Condition]
     public var mutations: [Mutation]
+    /// Run by `Store.commit` with the new revision once the transaction applied (repositories
+    /// keep the records they wrote decoded); never run for a transaction that failed.
+    public var onCommit: [@Sendable (Int64) -> Void] = []
 
     public init(conditions: [Condition] = [], mutations: [Mutation] = []) {
         self.conditions = conditions

@@ -10,8 +10,8 @@ public struct PortRepository: Sendable {
     let table: RecordTable<StoredPort>
     let site: Site.ID
 
-    init(engine: any KeyValueEngine, site: Site.ID) {
-        table = RecordTable(engine: engine, keyspace: .site(site), prefix: "ports/")
+    init(engine: any KeyValueEngine, site: Site.ID, cache: DecodedRecordCache<NetworkPort>? = nil) {
+        table = RecordTable(engine: engine, keyspace: .site(site), prefix: "ports/", cache: cache)
         self.site = site
     }
 

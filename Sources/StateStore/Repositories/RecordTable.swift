@@ -5,6 +5,8 @@ struct RecordTable<Record: StoredRecord>: Sendable {
     let engine: any KeyValueEngine
     let keyspace: Keyspace
     let prefix: String
+    /// Decoded records kept by revision (nil: every read decodes).
+    var cache: DecodedRecordCache<Record.Model>? = nil
 
     func key(_ id: String) -> String { prefix + id }
 
@@ -26,18 +28,31 @@ struct RecordTable<Record: StoredRecord>: Sendable {
     }
 
     func decode(_ entry: Entry) throws -> Versioned<Record.Model> {
-        Versioned(try RecordCodec.decode(Record.self, from: entry.value, key: entry.key).model, revision: entry.revision)
+        guard let cache else { return Versioned(try decodeModel(entry), revision: entry.revision) }
+        return Versioned(try cache.value(for: entry, decode: decodeModel), revision: entry.revision)
+    }
+
+    private func decodeModel(_ entry: Entry) throws -> Record.Model {
+        try RecordCodec.decode(Record.self, from: entry.value, key: entry.key).model
     }
 
     /// Adds "write `model` at `id` if it is still at `revision` (absent when nil)" to `txn`.
     func stagePut(_ model: Record.Model, id: String, expecting revision: Int64?, into txn: inout Transaction) {
-        txn.require(key(id), at: revision)
-        txn.put(key(id), RecordCodec.encode(Record(model)))
+        let key = key(id), stored = Record(model)
+        txn.require(key, at: revision)
+        txn.put(key, RecordCodec.encode(stored))
+        if let cache {
+            // What a read would decode: the model as its stored form gives it back.
+            let written = stored.model
+            txn.onCommit.append { cache.remember(written, at: key, revision: $0) }
+        }
     }
 
     func stageDelete(id: String, expecting revision: Int64, into txn: inout Transaction) {
-        txn.require(key(id), at: revision)
-        txn.delete(key(id))
+        let key = key(id)
+        txn.require(key, at: revision)
+        txn.delete(key)
+        if let cache { txn.onCommit.append { _ in cache.forget(key) } }
     }
 }
 

@@ -11,17 +11,13 @@ public import Foundation
 public struct ServerRepository: Sendable {
     let table: RecordTable<StoredServer>
     let history: RecordTable<StoredServer>
-    let cache: DecodedRecordCache<Server>
 
     init(engine: any KeyValueEngine, keyspace: Keyspace, cache: DecodedRecordCache<Server>) {
-        table = RecordTable(engine: engine, keyspace: keyspace, prefix: "servers/")
+        table = RecordTable(engine: engine, keyspace: keyspace, prefix: "servers/", cache: cache)
         history = RecordTable(engine: engine, keyspace: keyspace, prefix: "history/")
-        self.cache = cache
     }
 
-    private func decode(_ entry: Entry) throws -> Versioned<Server> {
-        Versioned(try cache.value(for: entry) { try table.decode($0).value }, revision: entry.revision)
-    }
+    private func decode(_ entry: Entry) throws -> Versioned<Server> { try table.decode(entry) }
 
     static func projectIndex(_ project: String) -> String { "idx/project/\(project)/" }
     static func hostIndex(_ host: String) -> String { "idx/host/\(host)/" }

@@ -3,8 +3,11 @@ public import CloudModel
 /// The typed entry point to the cloud's state: one repository per entity, over any engine.
 public struct Store: Sendable {
     public let engine: any KeyValueEngine
-    /// Decoded servers of every site, reused while their revision is unchanged.
+    /// Decoded servers and ports of every site, and networks, subnets and security groups, reused
+    /// while their revision is unchanged.
     let serverCache = DecodedRecordCache<Server>()
+    let portCache = DecodedRecordCache<NetworkPort>()
+    let networkCaches = NetworkRepository.Caches()
 
     public init(engine: any KeyValueEngine) {
         self.engine = engine
@@ -17,7 +20,7 @@ public struct Store: Sendable {
     public var images: ImageRepository { ImageRepository(engine: engine) }
     public var keypairs: KeypairRepository { KeypairRepository(engine: engine) }
     public var serverGroups: ServerGroupRepository { ServerGroupRepository(engine: engine) }
-    public var networks: NetworkRepository { NetworkRepository(engine: engine) }
+    public var networks: NetworkRepository { NetworkRepository(engine: engine, caches: networkCaches) }
     public var identity: IdentityRepository { IdentityRepository(engine: engine) }
     public var quotas: QuotaRepository { QuotaRepository(engine: engine) }
     public var secrets: SecretRepository { SecretRepository(engine: engine) }
@@ -27,7 +30,7 @@ public struct Store: Sendable {
     public func servers(_ site: Site.ID) -> ServerRepository {
         ServerRepository(engine: engine, keyspace: .site(site), cache: serverCache)
     }
-    public func ports(_ site: Site.ID) -> PortRepository { PortRepository(engine: engine, site: site) }
+    public func ports(_ site: Site.ID) -> PortRepository { PortRepository(engine: engine, site: site, cache: portCache) }
     public func floatingIPs(_ site: Site.ID) -> FloatingIPRepository { FloatingIPRepository(engine: engine, site: site) }
     public func hosts(_ site: Site.ID) -> HostRepository { HostRepository(engine: engine, keyspace: .site(site)) }
     public func usage(_ site: Site.ID) -> UsageRepository { UsageRepository(engine: engine, keyspace: .site(site)) }
@@ -42,6 +45,8 @@ public struct Store: Sendable {
     /// Commits `txn` to `keyspace`.
     @discardableResult
     public func commit(_ txn: Transaction, in keyspace: Keyspace) async throws -> Int64 {
-        try await engine.commit(txn, in: keyspace)
+        let revision = try await engine.commit(txn, in: keyspace)
+        for action in txn.onCommit { action(revision) }
+        return revision
     }
 }
