@@ -15,6 +15,15 @@ struct AddressTests {
         #expect(IPv4CIDR("10.0.0.0/33") == nil && IPv4CIDR("10.0.0.0") == nil && IPv4CIDR("10.0.0.0/x") == nil)
     }
 
+    @Test func randomMACsAreNeutronsPrefixAndLowercaseHex() {
+        let macs = (0..<200).map { _ in NetworkPort.randomMAC() }
+        for mac in macs {
+            #expect(mac.count == 17 && mac.hasPrefix("fa:16:3e:"), "\(mac)")
+            #expect(mac.split(separator: ":").allSatisfy { $0.count == 2 && $0.allSatisfy { "0123456789abcdef".contains($0) } }, "\(mac)")
+        }
+        #expect(Set(macs).count > 190, "random suffixes")
+    }
+
     @Test func rangesAndOverlaps() throws {
         let net = try #require(IPv4CIDR("192.168.1.0/24"))
         #expect(net.hosts.lowerBound.description == "192.168.1.1" && net.hosts.upperBound.description == "192.168.1.254")
@@ -46,5 +55,11 @@ struct AddressTests {
         #expect(seen.count == 253 && !seen.contains(gateway))
         #expect(blocks.block(of: gateway) == nil, "the gateway is in no pool")
         #expect(blocks.addresses(in: 15).count == 253 - 15 * 16)
+    }
+
+    @Test func blocksGrowWithTheSubnet() throws {
+        let sizes = try ["10.0.0.0/28", "10.0.0.0/24", "10.0.0.0/22", "10.0.0.0/21", "10.0.0.0/20", "10.0.0.0/18", "10.0.0.0/16", "10.0.0.0/8"]
+            .map { AddressBlocks.size(for: try #require(IPv4CIDR($0))) }
+        #expect(sizes == [16, 16, 16, 32, 64, 256, 256, 256])
     }
 }

@@ -10,6 +10,16 @@ import Testing
 @Suite("Task runner")
 struct TaskRunnerTests {
     @Test func aLiveOwnersTaskIsAdoptedOnlyOnceItsDeadlinePassed() async throws {
+        try await adoption(ownerLeaseAt: "alpha")
+    }
+
+    /// A controller of another site that took the request drives the server from there: its
+    /// lease lives at its own site, and this site's controllers must not take the task from it.
+    @Test func anOwnerLiveAtAnotherSiteKeepsItsTask() async throws {
+        try await adoption(ownerLeaseAt: "beta")
+    }
+
+    func adoption(ownerLeaseAt leaseSite: Site.ID) async throws {
         let engine = InMemoryEngine()
         let clock = ManualClock()
         let agentsA = InProcessAgents()
@@ -17,7 +27,7 @@ struct TaskRunnerTests {
         let a = try await TestCloud.make(TestCloud.Options(controllerID: "ctl-a"), engine: engine, agents: agentsA, clock: clock)
         let b = try await TestCloud.make(TestCloud.Options(controllerID: "ctl-b"), engine: engine,
                                          agents: InProcessAgents(sharingDriversWith: agentsA), register: false, clock: clock)
-        try await a.store.leases("alpha").renew(.controller, id: "ctl-a", payload: "", ttl: .seconds(3600))
+        try await a.store.leases(leaseSite).renew(.controller, id: "ctl-a", payload: "", ttl: .seconds(3600))
         let id: String = try await a.withClient { api in
             let demo = try await api.token("demo", "demopw", project: "demo")
             let id = try await api.boot(demo, imageID: try await api.image(demo))

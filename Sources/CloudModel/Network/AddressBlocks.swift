@@ -2,13 +2,25 @@
 /// addresses in order, `size` at a time. Block `i` holds the addresses at positions
 /// `i*size ..< (i+1)*size` of that sequence (the last block may be shorter).
 public struct AddressBlocks: Sendable, Hashable {
-    public static let defaultSize = 16
     public let pools: [Subnet.Pool]
     public let size: Int
 
-    public init(_ subnet: Subnet, size: Int = AddressBlocks.defaultSize) {
+    public init(_ subnet: Subnet) {
+        self.init(subnet, size: Self.size(for: subnet.cidr))
+    }
+
+    public init(_ subnet: Subnet, size: Int) {
         self.pools = subnet.pools.sorted { $0.start < $1.start }
         self.size = size
+    }
+
+    /// The block size of a subnet: 16 addresses up to a /22 (a /24 gives 16 blocks, so several
+    /// sites can share it), growing with the subnet to 256 from a /18 on (a /16 gives 256 blocks,
+    /// so a site leases a block every 256 boots, not every 16). Fixed by the CIDR, which a subnet
+    /// never changes, so a block index means the same addresses for the subnet's whole life.
+    public static func size(for cidr: IPv4CIDR) -> Int {
+        let hostBits = 32 - cidr.prefix
+        return 1 << min(8, max(4, hostBits - 6))
     }
 
     public var addressCount: Int { pools.reduce(0) { $0 + $1.count } }

@@ -74,6 +74,12 @@ public struct NetworkPort: Sendable, Hashable {
 
     /// A locally administered unicast MAC (`fa:16:3e:…`, Neutron's default prefix).
     public static func randomMAC() -> String {
-        "fa:16:3e:" + (0..<3).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(separator: ":")
+        let hex = Array("0123456789abcdef".utf8)
+        var text = Array("fa:16:3e:00:00:00".utf8)
+        for (i, byte) in (0..<3).map({ _ in UInt8.random(in: 0...255) }).enumerated() {
+            text[9 + 3 * i] = hex[Int(byte >> 4)]
+            text[10 + 3 * i] = hex[Int(byte & 15)]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -12,6 +12,8 @@ struct AddressAllocator: Sendable {
     let site: Site
     /// This controller's hints (held blocks, where the last address came from, recent picks).
     let picks: AddressPicks
+    /// Address keys read at once while looking for a free one in a block.
+    static let readChunk = 8
 
     /// A free address of `subnet` for a port at this site (`wanted` if given), not among `taken`
     /// (addresses already chosen for the same port or transaction).
@@ -30,7 +32,7 @@ struct AddressAllocator: Sendable {
                 await picks.remember(held: held ?? [], for: key)
             }
             let order = held ?? []
-            // Start at the block the last address came from: one block's keys (16) are read,
+            // Start at the block the last address came from: a few of one block's keys are read,
             // not every held block's.
             let start = await picks.start(key)
             for offset in 0..<order.count {
@@ -38,12 +40,14 @@ struct AddressAllocator: Sendable {
                 let candidates = blocks.addresses(in: order[position]).filter { !taken.contains($0) }
                 let skip = await picks.reserved(candidates, in: subnet.id)
                 let open = candidates.filter { !skip.contains($0) }
-                guard !open.isEmpty else { continue }
-                let used = try await ports.taken(open, in: subnet.id)
-                for free in open where !used.contains(free) {
-                    if await picks.reserve(free, in: subnet.id) {
-                        await picks.moveCursor(key, to: position)
-                        return free
+                // Read the used ones a few keys at a time: a pick in a large block reads ~8 keys.
+                for chunk in stride(from: 0, to: open.count, by: Self.readChunk).map({ open[$0..<min($0 + Self.readChunk, open.count)] }) {
+                    let used = try await ports.taken(Array(chunk), in: subnet.id)
+                    for free in chunk where !used.contains(free) {
+                        if await picks.reserve(free, in: subnet.id) {
+                            await picks.moveCursor(key, to: position)
+                            return free
+                        }
                     }
                 }
             }

@@ -54,13 +54,20 @@ public final class TaskRunner<Work: TaskWork>: OrphanRecovery {
         let live = try await store.leases(site).live(.controller)
         let now = clock.now()
         var adopted = 0
+        var elsewhere: [String: String]? = nil
         for pending in try await work.pendingTasks(site: site) {
             if pending.owner == owner {
                 if await !registry.isActive(pending.id) { drive(pending.id, site: site) }
                 continue
             }
-            let ownerAlive = pending.owner.map { live[$0] != nil } ?? false
+            var ownerAlive = pending.owner.map { live[$0] != nil } ?? false
             let overdue = pending.deadline.map { $0 < now } ?? true
+            if !ownerAlive, !overdue, let other = pending.owner {
+                // A controller of another site may drive this site's server (it took the request
+                // and reaches this site's store): alive if its lease is live at its own site.
+                if elsewhere == nil { elsewhere = await liveControllers(besides: site) }
+                ownerAlive = elsewhere?[other] != nil
+            }
             guard !ownerAlive || overdue else { continue }
             guard try await work.adopt(pending, owner: owner) else { continue }
             logger.notice("adopted task", metadata: ["\(work.kind).id": "\(pending.id)", "task": "\(pending.task)",
@@ -69,6 +76,17 @@ public final class TaskRunner<Work: TaskWork>: OrphanRecovery {
             drive(pending.id, site: site)
         }
         return adopted
+    }
+
+    /// The controllers with a live lease at the other sites (sites that do not answer count as
+    /// none: their controllers' tasks are adopted once overdue, as before).
+    private func liveControllers(besides site: Site.ID) async -> [String: String] {
+        var live: [String: String] = [:]
+        guard let sites = try? await store.sites.all() else { return live }
+        for other in sites where other.id != site {
+            if let found = try? await store.leases(other.id).live(.controller) { live.merge(found) { first, _ in first } }
+        }
+        return live
     }
 }
 

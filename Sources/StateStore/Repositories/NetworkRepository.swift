@@ -15,11 +15,12 @@ public struct NetworkRepository: Sendable {
     let routers: RecordTable<StoredRouter>
     let engine: any KeyValueEngine
 
-    /// Decoded networks, subnets and security groups (read by every boot with a NIC).
+    /// Decoded networks, subnets, security groups and quotas (read by every boot with a NIC).
     final class Caches: Sendable {
         let networks = DecodedRecordCache<Network>(capacity: 50_000)
         let subnets = DecodedRecordCache<Subnet>(capacity: 50_000)
         let groups = DecodedRecordCache<SecurityGroup>(capacity: 50_000)
+        let quotas = DecodedRecordCache<NetworkQuota>(capacity: 50_000)
     }
 
     init(engine: any KeyValueEngine, caches: Caches? = nil) {
@@ -27,7 +28,7 @@ public struct NetworkRepository: Sendable {
         networks = RecordTable(engine: engine, keyspace: .global, prefix: "networks/", cache: caches?.networks)
         subnets = RecordTable(engine: engine, keyspace: .global, prefix: "subnets/", cache: caches?.subnets)
         groups = RecordTable(engine: engine, keyspace: .global, prefix: "secgroups/", cache: caches?.groups)
-        quotas = RecordTable(engine: engine, keyspace: .global, prefix: "netquotas/")
+        quotas = RecordTable(engine: engine, keyspace: .global, prefix: "netquotas/", cache: caches?.quotas)
         routers = RecordTable(engine: engine, keyspace: .global, prefix: "routers/")
     }
 

@@ -3,8 +3,8 @@ public import CloudModel
 /// The typed entry point to the cloud's state: one repository per entity, over any engine.
 public struct Store: Sendable {
     public let engine: any KeyValueEngine
-    /// Decoded servers and ports of every site, and networks, subnets and security groups, reused
-    /// while their revision is unchanged.
+    /// Decoded servers and ports of every site, and networks, subnets, security groups and network
+    /// quotas, reused while their revision is unchanged.
     let serverCache = DecodedRecordCache<Server>()
     let portCache = DecodedRecordCache<NetworkPort>()
     let networkCaches = NetworkRepository.Caches()
