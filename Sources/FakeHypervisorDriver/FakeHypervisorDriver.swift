@@ -50,9 +50,11 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         func info(_ id: String) -> MachineInfo { MachineInfo(serverID: id, state: state, disks: disks, ports: ports.map(\.id)) }
     }
 
-    private var machines: [String: Machine] = [:] {
-        didSet { scheduleSave() }
-    }
+    private var machines: [String: Machine] = [:]
+    /// Each machine's JSON as last saved, and the machines changed since: a save re-encodes only
+    /// those (a host with hundreds of machines does not re-encode them all every second).
+    private var saved: [String: Data] = [:]
+    private var changed: Set<String> = []
     private var random: UInt64
     private let configuration: Configuration
     private let stateFile: URL?
@@ -70,9 +72,17 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         self.random = configuration.seed | 1
         self.stateFile = stateFile
         if let stateFile, let data = try? Data(contentsOf: stateFile),
-           let saved = try? JSONDecoder().decode([String: Machine].self, from: data) {
-            machines = saved
+           let loaded = try? JSONDecoder().decode([String: Machine].self, from: data) {
+            machines = loaded
+            changed = Set(loaded.keys)  // encoded again at the first save
         }
+    }
+
+    /// Changes machine `id` (nil: removes it) and schedules a save.
+    private func put(_ machine: Machine?, for id: String) {
+        machines[id] = machine
+        changed.insert(id)
+        scheduleSave()
     }
 
     private func scheduleSave() {
@@ -87,7 +97,22 @@ public actor FakeHypervisorDriver: HypervisorDriver {
     /// Writes the machines to the state file now (atomically).
     public func save() {
         saveScheduled = false
-        guard let stateFile, let data = try? JSONEncoder().encode(machines) else { return }
+        guard let stateFile else { return }
+        let encoder = JSONEncoder()
+        for id in changed {
+            saved[id] = machines[id].flatMap { try? encoder.encode($0) }
+        }
+        changed = []
+        // The same JSON object `[id: machine]` as encoding the whole dictionary gives.
+        var data = Data("{".utf8)
+        for (index, (id, machine)) in saved.enumerated() {
+            if index > 0 { data.append(UInt8(ascii: ",")) }
+            guard let key = try? encoder.encode(id) else { continue }
+            data.append(key)
+            data.append(UInt8(ascii: ":"))
+            data.append(machine)
+        }
+        data.append(UInt8(ascii: "}"))
         try? data.write(to: stateFile, options: .atomic)
     }
 
@@ -107,12 +132,12 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         }
         let machine = Machine(name: spec.name, state: .running, console: FakeBootLog.lines(for: spec), disks: spec.disks.map(\.id),
                               ports: spec.ports)
-        machines[spec.serverID] = machine
+        put(machine, for: spec.serverID)
         return machine.info(spec.serverID)
     }
 
     public func destroy(_ serverID: String) {
-        machines[serverID] = nil
+        put(nil, for: serverID)
     }
 
     private func transition(_ serverID: String, from allowed: Set<MachineState>, to state: MachineState,
@@ -126,7 +151,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             }
             machine.state = state
             machine.console.append(log)
-            machines[serverID] = machine
+            put(machine, for: serverID)
         }
         return machine.info(serverID)
     }
@@ -145,7 +170,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         }
         machine.state = .running
         machine.console.append(hard ? "fake-bios: reset" : "reboot: Restarting system")
-        machines[serverID] = machine
+        put(machine, for: serverID)
         return machine.info(serverID)
     }
 
@@ -173,7 +198,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             throw DriverError(code: .invalidState, message: "machine \(serverID) is \(machine.state.rawValue)")
         }
         machine.console.append("Kernel panic - not syncing: NMI: Not continuing")
-        machines[serverID] = machine
+        put(machine, for: serverID)
         return machine.info(serverID)
     }
 
@@ -187,7 +212,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             }
             machine.disks.append(disk.id)
             if machine.state == .running { machine.console.append("fake-kernel: disk \(disk.id) added") }
-            machines[serverID] = machine
+            put(machine, for: serverID)
         }
         return machine.info(serverID)
     }
@@ -199,7 +224,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         if machine.disks.contains(diskID) {
             machine.disks.removeAll { $0 == diskID }
             if machine.state == .running { machine.console.append("fake-kernel: disk \(diskID) removed") }
-            machines[serverID] = machine
+            put(machine, for: serverID)
         }
         return machine.info(serverID)
     }
@@ -216,7 +241,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
             if machine.state == .running {
                 machine.console.append("eth\(machine.ports.count - 1): link up, address \(port.address ?? "none") (mac \(port.mac))")
             }
-            machines[serverID] = machine
+            put(machine, for: serverID)
         }
         return machine.info(serverID)
     }
@@ -228,7 +253,7 @@ public actor FakeHypervisorDriver: HypervisorDriver {
         if let index = machine.ports.firstIndex(where: { $0.id == portID }) {
             let port = machine.ports.remove(at: index)
             if machine.state == .running { machine.console.append("fake-kernel: interface \(port.mac) removed") }
-            machines[serverID] = machine
+            put(machine, for: serverID)
         }
         return machine.info(serverID)
     }
@@ -256,11 +281,11 @@ public actor FakeHypervisorDriver: HypervisorDriver {
 
     /// Test hook: a machine that vanished behind the agent's back (as a killed QEMU process would).
     public func simulateVanish(_ serverID: String) {
-        machines[serverID] = nil
+        put(nil, for: serverID)
     }
 
     /// Test hook: a machine the agent does not know about (an orphan).
     public func simulateOrphan(_ serverID: String) {
-        machines[serverID] = Machine(name: "orphan", state: .running, console: [])
+        put(Machine(name: "orphan", state: .running, console: []), for: serverID)
     }
 }

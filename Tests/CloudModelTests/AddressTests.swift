@@ -55,6 +55,7 @@ struct AddressTests {
         #expect(seen.count == 253 && !seen.contains(gateway))
         #expect(blocks.block(of: gateway) == nil, "the gateway is in no pool")
         #expect(blocks.addresses(in: 15).count == 253 - 15 * 16)
+        #expect(blocks.count(in: 15) == 253 - 15 * 16 && blocks.count(in: 0) == 16 && blocks.count(in: 16) == 0)
     }
 
     @Test func blocksGrowWithTheSubnet() throws {

@@ -1,4 +1,6 @@
 import FakeHypervisorDriver
+import Foundation
+import HypervisorDriver
 import Testing
 import TestSupport
 
@@ -19,5 +21,25 @@ struct FakeDriverConformanceTests {
         let start = ContinuousClock.now
         _ = try await driver.spawn(DriverConformance.spec("slow"))
         #expect(ContinuousClock.now - start >= .milliseconds(100))
+    }
+
+    /// Machines outlive the driver through its state file; saves re-encode only what changed,
+    /// so a reload must still see every machine as last changed and none that was destroyed.
+    @Test func machinesOutliveTheDriverThroughItsStateFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("luc-fake-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let first = FakeHypervisorDriver(stateFile: file)
+        for id in ["a", "b", "c"] { _ = try await first.spawn(DriverConformance.spec(id)) }
+        await first.save()
+        _ = try await first.pause("b")
+        await first.destroy("c")
+        await first.save()
+        let second = FakeHypervisorDriver(stateFile: file)
+        #expect(await second.list().map(\.serverID).sorted() == ["a", "b"])
+        #expect(await second.inspect("b")?.state == .paused)
+        #expect(await second.inspect("a")?.state == .running)
+        _ = try await second.spawn(DriverConformance.spec("d"))
+        await second.save()  // the machines loaded are written again with the new one
+        #expect(await FakeHypervisorDriver(stateFile: file).list().map(\.serverID).sorted() == ["a", "b", "d"])
     }
 }

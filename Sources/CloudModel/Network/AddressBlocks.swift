@@ -49,6 +49,9 @@ public struct AddressBlocks: Sendable, Hashable {
     /// The block holding `address`; nil outside every pool.
     public func block(of address: IPv4Address) -> Int? { position(of: address).map { $0 / size } }
 
+    /// How many addresses block `index` has (`size`, fewer for the last one).
+    public func count(in index: Int) -> Int { max(0, min(addressCount, (index + 1) * size) - index * size) }
+
     /// The addresses of block `index`.
     public func addresses(in index: Int) -> [IPv4Address] {
         let first = index * size, last = min(addressCount, first + size)

@@ -35,17 +35,26 @@ struct AddressAllocator: Sendable {
             // Start at the block the last address came from: a few of one block's keys are read,
             // not every held block's.
             let start = await picks.start(key)
-            for offset in 0..<order.count {
-                let position = (start + offset) % order.count
-                let candidates = blocks.addresses(in: order[position]).filter { !taken.contains($0) }
-                let skip = await picks.reserved(candidates, in: subnet.id)
-                let open = candidates.filter { !skip.contains($0) }
-                // Read the used ones a few keys at a time: a pick in a large block reads ~8 keys.
-                for chunk in stride(from: 0, to: open.count, by: Self.readChunk).map({ open[$0..<min($0 + Self.readChunk, open.count)] }) {
-                    let used = try await ports.taken(Array(chunk), in: subnet.id)
-                    for free in chunk where !used.contains(free) {
+            for step in 0..<order.count {
+                let position = (start + step) % order.count
+                let block = order[position], size = blocks.count(in: block)
+                // In the block the last address came from, go on just after it (then wrap, for
+                // addresses given back); a pick reads a few keys at a time, not the whole block.
+                let from = step == 0 ? await picks.offset(key) % max(size, 1) : 0
+                var scanned = 0
+                while scanned < size {
+                    let chunk = (scanned..<min(scanned + Self.readChunk, size))
+                        .compactMap { blocks.address(at: block * blocks.size + (from + $0) % size) }
+                        .filter { !taken.contains($0) }
+                    scanned += Self.readChunk
+                    let skip = await picks.reserved(chunk, in: subnet.id)
+                    let open = chunk.filter { !skip.contains($0) }
+                    guard !open.isEmpty else { continue }
+                    let used = try await ports.taken(open, in: subnet.id)
+                    for free in open where !used.contains(free) {
                         if await picks.reserve(free, in: subnet.id) {
-                            await picks.moveCursor(key, to: position)
+                            let inBlock = (blocks.position(of: free) ?? 0) - block * blocks.size
+                            await picks.moveCursor(key, to: position, offset: inBlock + 1)
                             return free
                         }
                     }
