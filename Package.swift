@@ -53,11 +53,13 @@ let package = Package(
         // MARK: Hypervisors and agents
         /** The driver contract every hypervisor driver fulfils. */
         .target(name: "HypervisorDriver", swiftSettings: settings),
+        /** A host's share of tenant networks (DESIGN §8.1): per network a Linux bridge and a VXLAN device, flood and MAC entries toward the other hosts. Runs `ip`/`bridge`, optionally inside a host's network namespace. */
+        .target(name: "DataPlane", dependencies: ["LUCBase"], swiftSettings: settings),
         /** In-memory driver for tests and scale simulation. */
         .target(name: "FakeHypervisorDriver", dependencies: ["HypervisorDriver"], swiftSettings: settings),
         /** Real VMs: one detached QEMU per server, driven over QMP; per-host image cache. */
         .target(name: "QEMUDriver",
-                dependencies: ["HypervisorDriver", "LUCBase", logging, .product(name: "Crypto", package: "swift-crypto"),
+                dependencies: ["HypervisorDriver", "DataPlane", "LUCBase", logging, .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
                 swiftSettings: settings),
         /** Messages and client protocols between controllers and compute agents. */
@@ -113,6 +115,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: settings),
         .testTarget(name: "StateStoreTests",
                     dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane", "LUCBase"], swiftSettings: settings),
         .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
         /** A whole controller in the test process: in-memory store, fake hosts, the real router. */
         .target(name: "CloudTestSupport",

@@ -1,4 +1,5 @@
 public import Foundation
+import LUCBase
 public import Logging
 
 /// Chooses the accelerator of a host by booting a probe guest under KVM: /dev/kvm existing is

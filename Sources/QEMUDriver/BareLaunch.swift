@@ -1,4 +1,5 @@
 public import Foundation
+import LUCBase
 import HypervisorDriver
 
 /// The baseline of the driver-overhead benchmark: QEMU started directly with the very command

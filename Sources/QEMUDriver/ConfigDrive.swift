@@ -1,4 +1,5 @@
 import Foundation
+import LUCBase
 import HypervisorDriver
 
 /// A machine's OpenStack config drive, as Nova writes it: a small FAT disk labelled `config-2`

@@ -1,11 +1,13 @@
+import DataPlane
 import Foundation
+import LUCBase
 import HypervisorDriver
 
 /// Host side of machine ports: a tap device per port, attached to a Linux bridge per network
-/// (`lb-<network>`), which networking (VXLAN between hosts) plugs into.
+/// (`OverlayNetwork.bridge`), where the host's `HostFabric` puts the network's VXLAN device.
 enum TapNetwork {
     static func tapName(_ port: MachinePort) -> String { "lt" + String(port.id.filter { $0 != "-" }.prefix(12)) }
-    static func bridgeName(_ networkID: String) -> String { "lb" + String(networkID.filter { $0 != "-" }.prefix(12)) }
+    static func bridgeName(_ networkID: String) -> String { OverlayNetwork.bridgeName(networkID) }
 
     /// Creates the port's tap on its network's bridge (creating the bridge if needed).
     static func plug(_ port: MachinePort) async throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import LUCBase
 import HypervisorDriver
 @testable import QEMUDriver
 import Testing

@@ -3,20 +3,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs host tools (qemu-img, mtools, ip, QEMU itself) as child processes without blocking a
+/// Runs host tools (qemu-img, mtools, ip, bridge, QEMU itself) as child processes without blocking a
 /// thread: posix_spawn, then the exit is polled with `waitpid(WNOHANG)`. The child gets no
 /// descriptor of ours beyond stdio (a daemonized QEMU must not keep the agent's sockets or
 /// files open), default signal handling and an empty signal mask.
-enum HostCommand {
-    struct Result {
-        var status: Int32
-        var output: String
+public enum HostCommand {
+    /// How a command ended: its exit status (128 + signal when killed) and combined output.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
     /// Runs `executable` (looked up in PATH) and returns its exit status and combined output.
     /// `environment` is added to (or overrides) the agent's own environment.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                     timeout: Duration = .seconds(120), check: Bool = true) async throws -> Result {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("luc-cmd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -27,11 +28,11 @@ enum HostCommand {
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
-            if reaped < 0 && errno != EINTR { throw QEMUError("waiting for \(executable): errno \(errno)") }
+            if reaped < 0 && errno != EINTR { throw HostCommandError("waiting for \(executable): errno \(errno)") }
             if ContinuousClock.now > deadline {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                throw QEMUError("\(executable) did not finish within \(timeout)")
+                throw HostCommandError("\(executable) did not finish within \(timeout)")
             }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(25))
@@ -40,7 +41,7 @@ enum HostCommand {
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         let result = Result(status: code, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
         if check, result.status != 0 {
-            throw QEMUError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output.suffix(500))")
+            throw HostCommandError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output.suffix(500))")
         }
         return result
     }
@@ -77,7 +78,7 @@ enum HostCommand {
             defer { for pointer in envp { free(pointer) } }
             result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         }
-        guard result == 0 else { throw QEMUError("cannot run \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else { throw HostCommandError("cannot run \(executable): \(String(cString: strerror(result)))") }
         return pid
     }
 
