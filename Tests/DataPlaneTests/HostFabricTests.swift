@@ -5,10 +5,7 @@ import Testing
 
 /// Two simulated hosts (network namespaces joined by an underlay veth), each with a "guest"
 /// namespace standing in for a VM's tap: real bridges, VXLAN and forwarding entries.
-@Suite("Host fabric (real kernel networking)", .serialized,
-       .enabled(if: getuid() == 0 && ["/usr/sbin/ip", "/sbin/ip"].contains { FileManager.default.isExecutableFile(atPath: $0) }
-                    && ["/usr/bin/ping", "/bin/ping", "/usr/bin/busybox", "/bin/busybox"].contains { FileManager.default.isExecutableFile(atPath: $0) },
-                "needs root, iproute2 (ip, bridge) and ping or busybox"))
+@Suite("Host fabric (real kernel networking)", .serialized, .enabled(if: Shell.available, "needs root, iproute2 (ip, bridge) and ping or busybox"))
 struct HostFabricTests {
     /// Everything a test made: namespaces (their devices go with them).
     final class Lab: Sendable {
@@ -18,27 +15,18 @@ struct HostFabricTests {
         let underlay = ["192.168.231.1", "192.168.231.2"]
         let guestIPs = ["10.231.0.11", "10.231.0.12"]
 
-        func sh(_ arguments: [String]) async throws -> HostCommand.Result {
-            try await HostCommand.run(arguments[0], Array(arguments.dropFirst()), timeout: .seconds(20), check: false)
-        }
+        func sh(_ arguments: [String]) async throws -> HostCommand.Result { try await Shell.run(arguments) }
 
         func up() async throws {
-            for ns in hosts + guests { _ = try await sh(["ip", "netns", "add", ns]) }
+            for ns in hosts { _ = try await sh(["ip", "netns", "add", ns]) }
             _ = try await sh(["ip", "-n", hosts[0], "link", "add", "u0", "type", "veth", "peer", "name", "u0", "netns", hosts[1]])
             for (i, host) in hosts.enumerated() {
                 _ = try await sh(["ip", "-n", host, "addr", "add", underlay[i] + "/24", "dev", "u0"])
                 _ = try await sh(["ip", "-n", host, "link", "set", "u0", "up"])
                 _ = try await sh(["ip", "-n", host, "link", "set", "lo", "up"])
-                // The guest's NIC: one end in the guest, the other (the "tap") in the host.
-                _ = try await sh(["ip", "-n", host, "link", "add", "tp0", "type", "veth", "peer", "name", "eth0", "netns", guests[i]])
-                _ = try await sh(["ip", "-n", guests[i], "addr", "add", guestIPs[i] + "/24", "dev", "eth0"])
-                _ = try await sh(["ip", "-n", guests[i], "link", "set", "eth0", "mtu", "1450", "up"])
+                try await Shell.guest(guests[i], address: guestIPs[i], tap: "tp0", in: host)
             }
         }
-
-        /// `ping`, or BusyBox's (the guest image's build installs busybox-static).
-        static let ping: [String] = ["/usr/bin/ping", "/bin/ping"].contains { FileManager.default.isExecutableFile(atPath: $0) }
-            ? ["ping"] : ["busybox", "ping"]
 
         func down() async {
             for ns in hosts + guests { _ = try? await sh(["ip", "netns", "del", ns]) }
@@ -46,7 +34,7 @@ struct HostFabricTests {
 
         func ping(from guest: Int, to other: Int) async throws -> Bool {
             _ = try await sh(["ip", "-n", guests[guest], "neigh", "flush", "all"])
-            return try await sh(["ip", "netns", "exec", guests[guest]] + Self.ping + ["-c", "1", "-W", "1", guestIPs[other]]).status == 0
+            return try await Shell.ping(in: guests[guest], guestIPs[other])
         }
 
         func floodEntries(_ host: Int, _ network: OverlayNetwork) async throws -> [String] {
