@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "AgentHTTP", dependencies: ["AgentProtocol", httpClient, logging], swiftSettings: settings),
         /** The compute agent: hosts' drivers behind an HTTP endpoint, registration, heartbeats, reconcile. */
         .target(name: "ComputeAgent",
-                dependencies: ["AgentProtocol", "HypervisorDriver", hummingbird, logging], swiftSettings: settings),
+                dependencies: ["AgentProtocol", "DataPlane", "HypervisorDriver", hummingbird, logging], swiftSettings: settings),
 
         /** A user-space WAN between sites for the lab: delaying TCP relays that can be cut. */
         .target(name: "WANEmulator",
@@ -131,7 +131,7 @@ let package = Package(
                     dependencies: ["CloudTestSupport", "ControlPlane", "CloudModel", "StateStore", "OpenStackHTTP"], swiftSettings: settings),
         /** The agent's endpoint over a fake driver: wire types, operations, error statuses. */
         .testTarget(name: "ComputeAgentTests",
-                    dependencies: ["ComputeAgent", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", logging,
+                    dependencies: ["ComputeAgent", "DataPlane", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", "LUCBase", logging,
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
         /** Forwarding between two controllers' routers, and the directory of other sites' controllers. */

@@ -1,4 +1,5 @@
 import AgentProtocol
+import DataPlane
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -44,14 +45,56 @@ public enum AgentRoutes {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
     }
 
+    static func authorize(_ request: Request, secret: String) throws {
+        guard let presented = request.headers[HTTPField.Name(AgentProtocol.secretHeader)!], presented.utf8.elementsEqual(secret.utf8) else {
+            throw Failure(status: .unauthorized, message: "missing or wrong cluster secret")
+        }
+    }
+
+    /// A host's tenant networks: `PUT {network}` makes the host carry it as the `NetworkWiring`
+    /// says (idempotent), `DELETE {network}` removes it from the host.
+    static func networkRoutes(_ group: RouterGroup<BasicRequestContext>, agent: ComputeAgent, secret: String) {
+        @Sendable func fabric(_ request: Request, _ context: BasicRequestContext) throws -> HostFabric {
+            try authorize(request, secret: secret)
+            guard let host = context.parameters.get("host") else { throw Failure(status: .notFound, message: "no such host on this agent") }
+            let found = agent.fabric(forHost: host)
+            guard found.registered else { throw Failure(status: .notFound, message: "no such host on this agent") }
+            guard let fabric = found.fabric else {
+                throw Failure(status: .conflict, message: "host \(host) carries no tenant networks: its agent was started without a data plane")
+            }
+            return fabric
+        }
+        group.put(":network") { request, context in
+            let fabric = try fabric(request, context)
+            let wiring = try await decode(NetworkWiring.self, request) { $0.v }
+            guard (1...16_777_215).contains(wiring.vni), (576...9000).contains(wiring.mtu) else {
+                throw Failure(status: .badRequest, message: "vni must be 1...16777215 and mtu 576...9000")
+            }
+            let network = OverlayNetwork(networkID: try context.parameters.require("network"), vni: wiring.vni, mtu: wiring.mtu)
+            do {
+                try await fabric.ensure(network)
+                try await fabric.setPeers(Set(wiring.peers), of: network)
+                try await fabric.setRemoteMACs(wiring.macs, of: network)
+            } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            return Response(status: .noContent)
+        }
+        group.delete(":network") { request, context in
+            let fabric = try fabric(request, context)
+            let bridge = OverlayNetwork.bridgeName(try context.parameters.require("network"))
+            do {
+                for carried in try await fabric.networks() where carried.bridge == bridge {
+                    try await fabric.remove(OverlayNetwork(networkID: try context.parameters.require("network"), vni: carried.vni))
+                }
+            } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            return Response(status: .noContent)
+        }
+    }
+
     public static func router(agent: ComputeAgent, secret: String) -> Router<BasicRequestContext> {
         let router = Router()
-        let header = HTTPField.Name(AgentProtocol.secretHeader)!
         let group = router.group("/agent/v1/hosts/:host/machines")
         @Sendable func driver(_ request: Request, _ context: BasicRequestContext) throws -> any HypervisorDriver {
-            guard let presented = request.headers[header], presented.utf8.elementsEqual(secret.utf8) else {
-                throw Failure(status: .unauthorized, message: "missing or wrong cluster secret")
-            }
+            try authorize(request, secret: secret)
             guard let host = context.parameters.get("host"), let driver = agent.driver(forHost: host) else {
                 throw Failure(status: .notFound, message: "no such host on this agent")
             }
@@ -124,6 +167,7 @@ public enum AgentRoutes {
             }
             do { return try json(try await operation.perform(on: driver, machine: id)) } catch { throw fail(error) }
         }
+        networkRoutes(router.group("/agent/v1/hosts/:host/networks"), agent: agent, secret: secret)
         router.get("/healthz") { _, _ in "ok" }
         return router
     }

@@ -1,4 +1,5 @@
 public import AgentProtocol
+public import DataPlane
 import Foundation
 public import HypervisorDriver
 public import Logging
@@ -16,8 +17,9 @@ public final class ComputeAgent: Sendable {
     let reconcileInterval: Duration
     /// Host name → ID given by the controllers at registration.
     private let ids = Mutex<[String: String]>([:])
-    /// Host ID → driver, for the HTTP endpoint.
+    /// Host ID → driver and data plane, for the HTTP endpoint.
     private let drivers = Mutex<[String: any HypervisorDriver]>([:])
+    private let fabrics = Mutex<[String: HostFabric]>([:])
 
     public init(site: String, hosts: [AgentHost], controllers: any ControllerClient, agentURL: String, logger: Logger,
                 reconcileInterval: Duration = .seconds(10)) {
@@ -33,6 +35,13 @@ public final class ComputeAgent: Sendable {
     public func driver(forHost id: String) -> (any HypervisorDriver)? {
         let hostID = ids.withLock { $0[id] } ?? id
         return drivers.withLock { $0[hostID] }
+    }
+
+    /// Whether the host with controller-given `id` (or that name) is registered here, and its
+    /// data plane (nil: started without one).
+    public func fabric(forHost id: String) -> (registered: Bool, fabric: HostFabric?) {
+        let hostID = ids.withLock { $0[id] } ?? id
+        return (drivers.withLock { $0[hostID] != nil }, fabrics.withLock { $0[hostID] })
     }
 
     /// Registers every host (retrying until a controller answers), then heartbeats and reconciles
@@ -55,6 +64,7 @@ public final class ComputeAgent: Sendable {
                                      agentURL: agentURL), site: site)
                 ids.withLock { $0[host.name] = registered.hostID }
                 drivers.withLock { $0[registered.hostID] = host.driver }
+                if let fabric = host.fabric { fabrics.withLock { $0[registered.hostID] = fabric } }
                 return registered.hostID
             } catch {
                 logger.warning("registration failed; retrying", metadata: ["host": "\(host.name)", "error": "\(error)"])
