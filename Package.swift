@@ -102,7 +102,7 @@ let package = Package(
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator", "LUCBase",
+                dependencies: ["Controller", "ComputeAgent", "DataPlane", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator", "LUCBase",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),
@@ -131,7 +131,7 @@ let package = Package(
                     dependencies: ["CloudTestSupport", "ControlPlane", "CloudModel", "StateStore", "OpenStackHTTP"], swiftSettings: settings),
         /** The agent's endpoint over a fake driver: wire types, operations, error statuses. */
         .testTarget(name: "ComputeAgentTests",
-                    dependencies: ["ComputeAgent", "DataPlane", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", "LUCBase", logging,
+                    dependencies: ["ComputeAgent", "AgentHTTP", "DataPlane", "FakeHypervisorDriver", "AgentProtocol", "HypervisorDriver", "LUCBase", logging,
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
         /** Forwarding between two controllers' routers, and the directory of other sites' controllers. */

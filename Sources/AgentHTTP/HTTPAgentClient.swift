@@ -35,6 +35,23 @@ public struct HTTPAgentClient: AgentClient {
         try await http.json(MachineInfo.self, .DELETE, url(agentURL, host, "/\(machine)/ports/\(portID)"))
     }
 
+    func networkURL(_ base: String, _ host: String, _ network: String) -> String {
+        "\(base)/agent/v1/hosts/\(host)/networks/\(network)"
+    }
+
+    public func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool {
+        let (status, data) = try await http.call(.PUT, networkURL(agentURL, host, network), body: try JSONEncoder().encode(wiring))
+        if status == 409 { return false }
+        try InternalHTTP.check(status, data, agentURL)
+        return true
+    }
+
+    public func unwire(network: String, host: String, at agentURL: String) async throws {
+        let (status, data) = try await http.call(.DELETE, networkURL(agentURL, host, network))
+        if status == 409 { return }
+        try InternalHTTP.check(status, data, agentURL)
+    }
+
     public func perform(_ operation: MachineOperation, machine: String, host: String, at agentURL: String) async throws
         -> MachineInfo
     {

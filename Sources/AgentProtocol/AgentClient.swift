@@ -13,6 +13,11 @@ public protocol AgentClient: Sendable {
     func detach(volume volumeID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
     func attach(_ nic: SpawnRequest.NIC, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
     func detach(port portID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo
+    /// Makes `host` carry `network` as `wiring` says; false when the host has no data plane
+    /// (its agent was started without one: its machines get taps but no wiring).
+    func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool
+    /// Removes `network` from `host` (nothing to do is fine).
+    func unwire(network: String, host: String, at agentURL: String) async throws
 }
 
 /// How a compute agent reaches the controllers of its site.

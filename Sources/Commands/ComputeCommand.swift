@@ -1,6 +1,7 @@
 import AgentHTTP
 import ArgumentParser
 import ComputeAgent
+import DataPlane
 import FakeHypervisorDriver
 import Foundation
 import Hummingbird
@@ -30,12 +31,19 @@ struct ComputeCommand: AsyncParsableCommand {
     @Option(help: "qemu: accelerator, auto (probe KVM with a guest boot), kvm or tcg.") var accel: String = "auto"
     @Option(help: "qemu: directory with the guest kernel and initrd used to probe KVM (scripts/build-guest-image.sh).")
     var guestDir: String?
+    @Option(help: "This host's underlay address: enables the data plane (per tenant network a bridge and a VXLAN device over this address). One host per agent.")
+    var underlay: String?
     @Option(help: "Log level.") var logLevel: String = "notice"
     @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
 
     func validate() throws {
         guard hosts >= 1, hosts <= 10_000 else { throw ValidationError("--hosts must be between 1 and 10000") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
+        if let underlay {
+            let parts = underlay.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { throw ValidationError("--underlay must be an IPv4 address") }
+            guard hosts == 1 else { throw ValidationError("--underlay serves one host: one data plane per host (--hosts 1)") }
+        }
     }
 
     func run() async throws {
@@ -75,7 +83,8 @@ struct ComputeCommand: AsyncParsableCommand {
             throw CommandError("unknown driver '\(driver)' (available: fake, qemu)")
         }
         let agentHosts = zip(names, drivers).map { name, driver in
-            AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB)
+            AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: underlay ?? "127.0.0.1",
+                      fabric: underlay.map { HostFabric(underlay: $0) })
         }
         let agent = ComputeAgent(site: site, hosts: agentHosts,
                                  controllers: HTTPControllerClient(http: http, controllers: controllers),

@@ -21,6 +21,9 @@ public final class InProcessAgents: AgentClient {
     public let calls = Mutex(0)
     /// While set, spawns wait until it is cleared (a controller "dies" mid-boot).
     public let holdSpawns = Mutex(false)
+    /// Hosts whose agent has a data plane, and the networks each carries (as last wired).
+    public let dataPlaneHosts = Mutex<Set<String>>([])
+    public let wirings = Mutex<[String: [String: NetworkWiring]]>([:])
 
     public func add(host: String, driver: FakeHypervisorDriver) { shared.map.withLock { $0[host] = driver } }
     public func driver(_ host: String) -> FakeHypervisorDriver? { shared.map.withLock { $0[host] } }
@@ -82,5 +85,17 @@ public final class InProcessAgents: AgentClient {
     public func detach(port portID: String, machine: String, host: String, at agentURL: String) async throws -> MachineInfo {
         let driver = try target(host)
         return try await map { try await driver.detachPort(machine, portID: portID) }
+    }
+
+    public func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool {
+        _ = try target(host)
+        guard dataPlaneHosts.withLock({ $0.contains(host) }) else { return false }
+        wirings.withLock { $0[host, default: [:]][network] = wiring }
+        return true
+    }
+
+    public func unwire(network: String, host: String, at agentURL: String) async throws {
+        _ = try target(host)
+        _ = wirings.withLock { $0[host]?.removeValue(forKey: network) }
     }
 }

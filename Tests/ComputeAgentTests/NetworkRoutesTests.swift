@@ -1,3 +1,4 @@
+import AgentHTTP
 import AgentProtocol
 import ComputeAgent
 import DataPlane
@@ -80,6 +81,25 @@ struct NetworkRoutesTests {
             #expect(try await fabric.networks().isEmpty)
             let links = try await HostCommand.run("ip", ["-n", host.namespace, "-br", "link", "show"]).output
             #expect(!links.contains("vx3001") && !links.contains(OverlayNetwork.bridgeName(Self.network)), "\(links)")
+        }
+        // The controllers' HTTP client against the same endpoint, served for real.
+        try await Application(router: AgentRoutes.router(agent: agent, secret: AgentRoutesTests.secret)).test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let http = InternalHTTP(secret: AgentRoutesTests.secret, timeout: .seconds(10))
+            let agents = HTTPAgentClient(http: http)
+            let wiring = NetworkWiring(vni: 3002, mtu: 1400, peers: ["172.31.4.1"])
+            do {
+                #expect(try await agents.wire(wiring, network: Self.network, host: "id-h1", at: base))
+                #expect(try await floodList(host.namespace, vni: 3002) == ["172.31.4.1"])
+                #expect(try await !agents.wire(wiring, network: Self.network, host: "id-h2", at: base), "no data plane there")
+                try await agents.unwire(network: Self.network, host: "id-h1", at: base)
+                try await agents.unwire(network: Self.network, host: "id-h2", at: base)
+                #expect(try await fabric.networks().isEmpty)
+            } catch {
+                try await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
         }
     }
 }
