@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "StateStoreTests",
                     dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane", "LUCBase"], swiftSettings: settings),
-        .testTarget(name: "DriverTests", dependencies: ["FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DriverTests", dependencies: ["DataPlane", "FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
         /** A whole controller in the test process: in-memory store, fake hosts, the real router. */
         .target(name: "CloudTestSupport",
                 dependencies: ["Controller", "FakeHypervisorDriver", "StateStore", "AgentProtocol",

@@ -35,6 +35,9 @@ public struct QEMUConfiguration: Sendable {
     /// Firmware for machines booted from their image's kernel (nil: QEMU's default, SeaBIOS).
     /// Default: qboot where the QEMU packages ship it.
     public var directBootFirmware: String?
+    /// The host's network namespace, for a host simulated on a shared machine (`DataPlane`'s
+    /// `Underlay`): taps are made there and QEMU runs there (`ip netns exec`). Nil: the agent's.
+    public var networkNamespace: String?
 
     /// qboot, a minimal firmware that only loads the kernel QEMU was given, if installed.
     public static var installedQboot: String? {
@@ -45,7 +48,7 @@ public struct QEMUConfiguration: Sendable {
                 bootTimeout: Duration = .seconds(240), readinessMarker: String = "luc-guest: ready",
                 hostReserveMB: Int = 1024, overheadMB: Int = 48, consoleLimitBytes: Int = 1 << 20,
                 concurrentBoots: Int? = nil, bootSlotDirectory: URL = URL(fileURLWithPath: "/tmp/luc-boot-slots"),
-                directBootFirmware: String? = QEMUConfiguration.installedQboot) {
+                directBootFirmware: String? = QEMUConfiguration.installedQboot, networkNamespace: String? = nil) {
         self.stateDirectory = stateDirectory
         self.qemuBinary = qemuBinary
         self.accelerator = accelerator
@@ -58,5 +61,6 @@ public struct QEMUConfiguration: Sendable {
         self.concurrentBoots = concurrentBoots ?? (accelerator == .kvm ? 4 * cores : cores)
         self.bootSlotDirectory = bootSlotDirectory
         self.directBootFirmware = directBootFirmware
+        self.networkNamespace = networkNamespace
     }
 }

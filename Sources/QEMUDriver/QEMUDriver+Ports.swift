@@ -14,7 +14,7 @@ extension QEMUDriver {
             guard let slot = (1...QEMUCommandLine.nicSlots).first(where: { !slots.contains($0) }) else {
                 throw DriverError(code: .invalidState, message: "Machine \(serverID) has no free network slot.")
             }
-            let tap = try await TapNetwork.plug(port)
+            let tap = try await TapNetwork.plug(port, in: configuration.networkNamespace)
             if QEMUProcess.find(dir, serverID: serverID) != nil {
                 do {
                     try await qmp(dir) { qmp in
@@ -29,7 +29,7 @@ extension QEMUDriver {
                         }
                     }
                 } catch {
-                    await TapNetwork.unplug(tap)
+                    await TapNetwork.unplug(tap, in: configuration.networkNamespace)
                     throw error
                 }
             }
@@ -59,7 +59,7 @@ extension QEMUDriver {
                     try await qmp.execute("netdev_del", ["id": "nd\(slot)"])
                 }
             }
-            if index < record.taps.count { await TapNetwork.unplug(record.taps.remove(at: index)) }
+            if index < record.taps.count { await TapNetwork.unplug(record.taps.remove(at: index), in: configuration.networkNamespace) }
             ports.remove(at: index)
             slots.remove(at: index)
             record.spec.ports = ports

@@ -119,7 +119,7 @@ public actor QEMUDriver: HypervisorDriver {
                 if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
                 try await HostCommand.run("qemu-img", create)
                 try await ConfigDrive.make(spec, at: dir.configDrive)
-                for port in spec.ports { taps.append(try await TapNetwork.plug(port)) }
+                for port in spec.ports { taps.append(try await TapNetwork.plug(port, in: configuration.networkNamespace)) }
                 guard spec.disks.count <= QEMUCommandLine.hotplugSlots else {
                     throw DriverError(code: .spawnFailed, message: "At most \(QEMUCommandLine.hotplugSlots) disks besides the image.")
                 }
@@ -167,8 +167,10 @@ public actor QEMUDriver: HypervisorDriver {
     func launch(_ record: MachineRecord, _ dir: MachineDirectory, incoming: Bool) async throws -> QEMUProcess {
         for stale in [dir.pidFile.path, dir.qmpSocket, dir.consoleSocket] { try? FileManager.default.removeItem(atPath: stale) }
         let args = QEMUCommandLine.arguments(for: record, in: dir, incoming: incoming, firmware: configuration.directBootFirmware)
-        let result = try await HostCommand.run(configuration.qemuBinary, args, environment: QEMUCommandLine.environment,
-                                              timeout: .seconds(60), check: false)
+        // In a simulated host's namespace, QEMU (and so its taps' traffic) runs there.
+        let (binary, arguments) = configuration.networkNamespace.map { ("ip", ["netns", "exec", $0, configuration.qemuBinary] + args) }
+            ?? (configuration.qemuBinary, args)
+        let result = try await HostCommand.run(binary, arguments, environment: QEMUCommandLine.environment, timeout: .seconds(60), check: false)
         guard result.status == 0, let process = QEMUProcess.find(dir, serverID: record.spec.serverID) else {
             throw QEMUError("QEMU did not start: \(result.output.suffix(600))")
         }
@@ -214,7 +216,7 @@ public actor QEMUDriver: HypervisorDriver {
     /// Kills the machine's QEMU and removes its taps and files.
     func remove(_ dir: MachineDirectory, taps: [String]) async {
         if let process = QEMUProcess.find(dir, serverID: dir.url.lastPathComponent) { await process.kill() }
-        for tap in taps { await TapNetwork.unplug(tap) }
+        for tap in taps { await TapNetwork.unplug(tap, in: configuration.networkNamespace) }
         try? FileManager.default.removeItem(at: dir.url)
     }
 
