@@ -51,6 +51,25 @@ public enum AgentRoutes {
         }
     }
 
+    static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
+    }
+
+    static func isMAC(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts.allSatisfy { $0.count == 2 && UInt8($0, radix: 16) != nil }
+    }
+
+    /// The network ID of the path: letters, digits and dashes (it names the host's devices).
+    static func networkID(_ context: BasicRequestContext) throws -> String {
+        let id = try context.parameters.require("network")
+        guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw Failure(status: .badRequest, message: "\(id) is not a network ID")
+        }
+        return id
+    }
+
     /// A host's tenant networks: `PUT {network}` makes the host carry it as the `NetworkWiring`
     /// says (idempotent), `DELETE {network}` removes it from the host.
     static func networkRoutes(_ group: RouterGroup<BasicRequestContext>, agent: ComputeAgent, secret: String) {
@@ -70,7 +89,13 @@ public enum AgentRoutes {
             guard (1...16_777_215).contains(wiring.vni), (576...9000).contains(wiring.mtu) else {
                 throw Failure(status: .badRequest, message: "vni must be 1...16777215 and mtu 576...9000")
             }
-            let network = OverlayNetwork(networkID: try context.parameters.require("network"), vni: wiring.vni, mtu: wiring.mtu)
+            if let bad = wiring.peers.first(where: { !isIPv4($0) }) ?? wiring.macs.values.first(where: { !isIPv4($0) }) {
+                throw Failure(status: .badRequest, message: "\(bad) is not an IPv4 underlay address")
+            }
+            if let bad = wiring.macs.keys.first(where: { !isMAC($0) }) {
+                throw Failure(status: .badRequest, message: "\(bad) is not a MAC address")
+            }
+            let network = OverlayNetwork(networkID: try networkID(context), vni: wiring.vni, mtu: wiring.mtu)
             do {
                 try await fabric.ensure(network)
                 try await fabric.setPeers(Set(wiring.peers), of: network)
@@ -80,7 +105,7 @@ public enum AgentRoutes {
         }
         group.delete(":network") { request, context in
             let fabric = try fabric(request, context)
-            let bridge = OverlayNetwork.bridgeName(try context.parameters.require("network"))
+            let bridge = OverlayNetwork.bridgeName(try networkID(context))
             do {
                 for carried in try await fabric.networks() where carried.bridge == bridge {
                     try await fabric.remove(OverlayNetwork(networkID: try context.parameters.require("network"), vni: carried.vni))

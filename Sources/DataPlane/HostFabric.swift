@@ -61,7 +61,7 @@ public actor HostFabric {
     /// Sets the network's remote MACs to exactly `macs` (a port's MAC → its host's underlay
     /// address), so unicast frames to them go straight to their host.
     public func setRemoteMACs(_ macs: [String: String], of network: OverlayNetwork) async throws {
-        let wanted = Dictionary(uniqueKeysWithValues: macs.map { ($0.key.lowercased(), $0.value) })
+        let wanted = Dictionary(macs.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         let current = Dictionary(try await remoteEntries(network).filter { $0.mac != Self.flood }.map { ($0.mac, $0.dst) },
                                  uniquingKeysWith: { first, _ in first })
         for (mac, dst) in wanted.sorted(by: { $0.key < $1.key }) where current[mac] != dst {

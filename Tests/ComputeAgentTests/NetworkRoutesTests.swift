@@ -72,6 +72,9 @@ struct NetworkRoutesTests {
             #expect(try await !HostCommand.run("bridge", ["-n", host.namespace, "fdb", "show", "dev", "vx3001"]).output.contains("fa:16:3e:00:00:09"))
 
             #expect(try await call(.put, NetworkWiring(vni: 0, mtu: 1450, peers: [])).0 == 400)
+            #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: ["172.31.2"])).0 == 400, "not an address")
+            #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], macs: ["fa:16:3e:00:00": "172.31.2.1"])).0 == 400)
+            #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], macs: ["fa:16:3e:00:00:01": "x"])).0 == 400)
             #expect(try await call(.put, host: "id-h2", wiring).0 == 409, "a host without a data plane says so")
             #expect(try await call(.put, host: "nope", wiring).0 == 404)
             #expect(try await call(.put, wiring, secret: "wrong").0 == 401)
