@@ -72,7 +72,8 @@ public struct ControlPlane: Sendable {
         routers = RouterService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         floatingIPs = FloatingIPService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
-                                            clock: clock, logger: logger, locks: KeyedLock(), networking: networking),
+                                            clock: clock, logger: logger, locks: KeyedLock(), networking: networking,
+                                            wiring: DataPlaneWiring(store: store, agents: agents, logger: logger)),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)

@@ -21,6 +21,13 @@ extension ServerWork {
         } else {
             try await write()
         }
+        // The data plane follows the ports' bindings (a rewire only when a host joins or leaves a network).
+        let server = current.value
+        if !server.nics.isEmpty {
+            if let host { await wiring.bound(server, to: host) } else if transition.server == nil, let hostID = server.hostID {
+                await wiring.released(server, from: hostID)
+            }
+        }
     }
 
     private func stage(_ transition: ServerTransition, from current: Versioned<Server>, now: Date, into txn: inout Transaction)

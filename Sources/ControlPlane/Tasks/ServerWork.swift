@@ -22,6 +22,8 @@ public struct ServerWork: TaskWork {
     let locks: KeyedLock
     /// Releases a deleted server's ports in the same transaction.
     let networking: ServerNetworking
+    /// Tells hosts which other hosts carry their networks when a host joins or leaves one.
+    let wiring: DataPlaneWiring
     /// At most this many spawns are attempted per server (Nova's `max_attempts`).
     static let maxAttempts = 3
 

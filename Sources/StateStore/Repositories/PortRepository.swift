@@ -3,7 +3,9 @@ import Foundation
 
 /// Ports of one site and the addresses they hold, in `site/<id>`.
 ///
-/// Key layout: `ports/<id>` with `idx/net-ports/<network>/<id>` and `idx/device-ports/<device>/<id>`,
+/// Key layout: `ports/<id>` with `idx/net-ports/<network>/<id>`, `idx/device-ports/<device>/<id>` and,
+/// for a port bound to a host, `idx/net-host-ports/<network>/<host>/<id>` (which hosts of the site
+/// carry a network: the data plane's membership),
 /// and `ips/<subnet>/<address>` holding the port's ID: an address is taken by a compare-and-set
 /// on its absence, so no address of a block is ever given twice.
 public struct PortRepository: Sendable {
@@ -17,6 +19,7 @@ public struct PortRepository: Sendable {
 
     static func networkIndex(_ network: Network.ID) -> String { "idx/net-ports/\(network)/" }
     static func deviceIndex(_ device: String) -> String { "idx/device-ports/\(KeyEscaping.escape(device))/" }
+    static func hostIndex(_ network: Network.ID, _ host: String) -> String { "idx/net-host-ports/\(network)/\(KeyEscaping.escape(host))/" }
     static func addressKey(_ subnet: Subnet.ID, _ address: IPv4Address) -> String { "ips/\(subnet)/\(address)" }
 
     public func find(_ id: NetworkPort.ID) async throws -> Versioned<NetworkPort>? { try await table.find(id) }
@@ -34,6 +37,19 @@ public struct PortRepository: Sendable {
     /// Whether the site has any port on `network` (one key read).
     public func hasPorts(on network: Network.ID) async throws -> Bool {
         try await !table.engine.scan(prefix: Self.networkIndex(network), after: nil, limit: 1, in: table.keyspace).isEmpty
+    }
+
+    /// The hosts of the site with a port bound on `network`.
+    public func hosts(on network: Network.ID) async throws -> Set<String> {
+        let prefix = "idx/net-host-ports/\(network)/"
+        return Set(try await table.engine.scan(prefix: prefix, after: nil, limit: Int.max, in: table.keyspace).compactMap {
+            $0.key.dropFirst(prefix.count).split(separator: "/").first.map { String($0).removingPercentEncoding ?? String($0) }
+        })
+    }
+
+    /// Whether `host` still has a port bound on `network` (one key read).
+    public func hostHasPorts(_ host: String, on network: Network.ID) async throws -> Bool {
+        try await !table.engine.scan(prefix: Self.hostIndex(network, host), after: nil, limit: 1, in: table.keyspace).isEmpty
     }
 
     /// The ports of a device (a server).
@@ -62,6 +78,7 @@ public struct PortRepository: Sendable {
         table.stagePut(port, id: port.id, expecting: nil, into: &txn)
         txn.put(Self.networkIndex(port.networkID) + port.id, Data())
         if !port.deviceID.isEmpty { txn.put(Self.deviceIndex(port.deviceID) + port.id, Data()) }
+        if let host = port.hostID { txn.put(Self.hostIndex(port.networkID, host) + port.id, Data()) }
         for ip in port.fixedIPs {
             txn.require(Self.addressKey(ip.subnetID, ip.address), at: nil)
             txn.put(Self.addressKey(ip.subnetID, ip.address), Data(port.id.utf8))
@@ -76,6 +93,10 @@ public struct PortRepository: Sendable {
             if !old.deviceID.isEmpty { txn.delete(Self.deviceIndex(old.deviceID) + port.id) }
             if !port.deviceID.isEmpty { txn.put(Self.deviceIndex(port.deviceID) + port.id, Data()) }
         }
+        if old.hostID != port.hostID || old.networkID != port.networkID {
+            if let host = old.hostID { txn.delete(Self.hostIndex(old.networkID, host) + port.id) }
+            if let host = port.hostID { txn.put(Self.hostIndex(port.networkID, host) + port.id, Data()) }
+        }
         let before = Set(old.fixedIPs), after = Set(port.fixedIPs)
         for ip in before.subtracting(after) { txn.delete(Self.addressKey(ip.subnetID, ip.address)) }
         for ip in after.subtracting(before) {
@@ -89,6 +110,7 @@ public struct PortRepository: Sendable {
         table.stageDelete(id: port.value.id, expecting: port.revision, into: &txn)
         txn.delete(Self.networkIndex(port.value.networkID) + port.value.id)
         if !port.value.deviceID.isEmpty { txn.delete(Self.deviceIndex(port.value.deviceID) + port.value.id) }
+        if let host = port.value.hostID { txn.delete(Self.hostIndex(port.value.networkID, host) + port.value.id) }
         for ip in port.value.fixedIPs { txn.delete(Self.addressKey(ip.subnetID, ip.address)) }
     }
 }
