@@ -2,6 +2,7 @@ import CloudTestSupport
 import Foundation
 import HTTPTypes
 import OpenStackHTTP
+import StateStore
 import Testing
 
 /// Neutron v2.0: networks, subnets, ports, security groups; errors as `NeutronError`.
@@ -177,6 +178,29 @@ struct NetworkAPITests {
             #expect(try await api.call(.delete, "/compute/v2.1/servers/\(id)", token: demo).status == 204)
             try await api.waitServer(demo, id) { $0 == nil }
             #expect(try await api.call(.get, "/networking/v2.0/ports?device_id=\(id)", token: demo).json?["ports"]?.array?.isEmpty == true)
+        }
+    }
+}
+
+/// Concurrent port creates through one controller lease only the blocks they fill.
+@Suite("Address block leases")
+struct AddressBlockLeaseTests {
+    @Test func concurrentPicksShareTheBlockOneOfThemLeased() async throws {
+        let cloud = try await TestCloud.make(register: false)
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let (net, subnet) = try await api.network(demo, "burst", cidr: "10.61.0.0/24")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        try await api.call(.post, "/networking/v2.0/ports", token: demo, json: #"{"port":{"network_id":"\#(net)","name":"p\#(i)"}}"#).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 201 }, "\(statuses)")
+            let leased = try await cloud.store.networks.blocks(of: subnet)
+            #expect(leased.count == 3, "40 addresses need 3 blocks of 16, leased: \(leased.keys.sorted())")
         }
     }
 }

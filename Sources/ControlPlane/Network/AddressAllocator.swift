@@ -65,14 +65,24 @@ struct AddressAllocator: Sendable {
                 continue
             }
             // Every held block is full: lease one more, starting where this site's index points so
-            // that sites leasing at the same time seldom want the same block.
-            let leases = try await store.networks.blocks(of: subnet.id)
-            let count = blocks.count
-            guard count > 0, let index = (0..<count).map({ ($0 + Int(site.index) * 7) % count }).first(where: { leases[$0] == nil }) else {
-                throw ControlPlaneError(.conflict, "No more IP addresses available on network \(subnet.networkID) (subnet \(subnet.id)).",
-                                        kind: "IpAddressGenerationFailure")
+            // that sites leasing at the same time seldom want the same block. One lease at a time
+            // per site and subnet here: concurrent picks that found the same blocks full wait, and
+            // take from the block the first one leased instead of leasing one each.
+            let scanned = order
+            try await picks.leases.withLock("\(site.id)/\(subnet.id)") {
+                let leases = try await store.networks.blocks(of: subnet.id)
+                let heldNow = leases.filter { $0.value.site == site.id }.keys.sorted()
+                guard heldNow == scanned else {
+                    await picks.remember(held: heldNow, for: key)  // another pick here leased meanwhile
+                    return
+                }
+                let count = blocks.count
+                guard count > 0, let index = (0..<count).map({ ($0 + Int(site.index) * 7) % count }).first(where: { leases[$0] == nil }) else {
+                    throw ControlPlaneError(.conflict, "No more IP addresses available on network \(subnet.networkID) (subnet \(subnet.id)).",
+                                            kind: "IpAddressGenerationFailure")
+                }
+                _ = try await lease(index, of: subnet)
             }
-            _ = try await lease(index, of: subnet)
             fresh = true
         }
         throw ControlPlaneError(.conflict, "No address of subnet \(subnet.id) could be leased after repeated races; try again.",

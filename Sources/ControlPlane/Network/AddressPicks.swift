@@ -17,6 +17,8 @@ actor AddressPicks {
     private var cursor: [Key: Int] = [:]
     private var offsets: [Key: Int] = [:]
     private var recent: [Subnet.ID: [IPv4Address: ContinuousClock.Instant]] = [:]
+    /// Serialises this controller's block leases per site and subnet.
+    nonisolated let leases = KeyedLock()
     /// How long a handed-out address is skipped by other picks here (its boot commits well within).
     static let reservation: Duration = .seconds(30)
 
