@@ -1,5 +1,6 @@
 import AgentHTTP
 import ArgumentParser
+import CloudModel
 import ComputeAgent
 import DataPlane
 import FakeHypervisorDriver
@@ -40,8 +41,7 @@ struct ComputeCommand: AsyncParsableCommand {
         guard hosts >= 1, hosts <= 10_000 else { throw ValidationError("--hosts must be between 1 and 10000") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
         if let underlay {
-            let parts = underlay.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { throw ValidationError("--underlay must be an IPv4 address") }
+            guard IPv4Address(underlay) != nil else { throw ValidationError("--underlay must be an IPv4 address") }
             guard hosts == 1 else { throw ValidationError("--underlay serves one host: one data plane per host (--hosts 1)") }
         }
     }

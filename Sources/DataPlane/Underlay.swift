@@ -85,7 +85,7 @@ public actor Underlay {
 
     /// Deletes every namespace named after the prefix (their devices and rules go with them).
     public func removeAll() async throws {
-        for namespace in try await namespaces() where namespace == wan || namespace.hasPrefix("\(prefix)-s") {
+        for namespace in try await leftovers() {
             try await run(["ip", "netns", "del", namespace], check: false)
         }
         sites = []
