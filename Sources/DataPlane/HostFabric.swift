@@ -29,7 +29,11 @@ public actor HostFabric {
     public func ensure(_ network: OverlayNetwork) async throws {
         let present = Set(try await links().map(\.name))
         if !present.contains(network.bridge) {
-            try await ip(["link", "add", network.bridge, "type", "bridge"])
+            // A port's tap may be creating the bridge at the same moment (the driver plugs taps).
+            let made = try await run("ip", ["link", "add", network.bridge, "type", "bridge"], check: false)
+            if made.status != 0, try await !links().contains(where: { $0.name == network.bridge }) {
+                throw DataPlaneError("cannot create bridge \(network.bridge): \(made.output)")
+            }
         }
         try await ip(["link", "set", network.bridge, "up"])
         if !present.contains(network.vxlan) {
@@ -72,9 +76,10 @@ public actor HostFabric {
         }
     }
 
-    /// Removes the network's VXLAN device (with its entries) and its bridge once no port is left
-    /// on it. Missing devices are fine.
+    /// Removes the network's VXLAN device (with its entries), its firewall tables, and its bridge
+    /// once no port is left on it. Missing devices are fine.
     public func remove(_ network: OverlayNetwork) async throws {
+        try await removeFilters(of: network)
         let present = try await links()
         if present.contains(where: { $0.name == network.vxlan }) { try await ip(["link", "del", network.vxlan]) }
         let others = present.filter { $0.master == network.bridge && $0.name != network.vxlan }
@@ -129,10 +134,10 @@ public actor HostFabric {
         try await run("bridge", arguments)
     }
 
-    private func run(_ tool: String, _ arguments: [String]) async throws -> HostCommand.Result {
+    private func run(_ tool: String, _ arguments: [String], check: Bool = true) async throws -> HostCommand.Result {
         let scoped = (namespace.map { ["-n", $0] } ?? []) + arguments
         do {
-            return try await HostCommand.run(tool, scoped, timeout: .seconds(10))
+            return try await HostCommand.run(tool, scoped, timeout: .seconds(10), check: check)
         } catch let error as HostCommandError {
             throw DataPlaneError("\(error)")
         }
