@@ -56,6 +56,15 @@ public enum AgentRoutes {
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
     }
 
+    static func filter(_ port: NetworkWiring.Port) -> PortFilter {
+        func rule(_ rule: NetworkWiring.Rule) -> FilterRule {
+            FilterRule(family: rule.ethertype == "IPv6" ? .ipv6 : .ipv4, proto: rule.proto, portMin: rule.portMin,
+                       portMax: rule.portMax, remote: rule.remote)
+        }
+        return PortFilter(portID: port.id, mac: port.mac, addresses: port.addresses, security: port.security,
+                          ingress: port.ingress.map(rule), egress: port.egress.map(rule))
+    }
+
     static func isMAC(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count == 6 && parts.allSatisfy { $0.count == 2 && UInt8($0, radix: 16) != nil }
@@ -96,10 +105,21 @@ public enum AgentRoutes {
                 throw Failure(status: .badRequest, message: "\(bad) is not a MAC address")
             }
             let network = OverlayNetwork(networkID: try networkID(context), vni: wiring.vni, mtu: wiring.mtu)
+            let filters = wiring.ports.map { $0.map(Self.filter) }
+            if let filters {
+                // Checked before anything changes: a bad value is the caller's, not the kernel's.
+                do { _ = try FirewallRuleset.render(network, ports: filters) } catch {
+                    throw Failure(status: .badRequest, message: "\(error)")
+                }
+                guard HostFabric.nftAvailable else {
+                    throw Failure(status: .serviceUnavailable, message: "nftables (nft) is not installed on this host: security groups cannot be enforced")
+                }
+            }
             do {
                 try await fabric.ensure(network)
                 try await fabric.setPeers(Set(wiring.peers), of: network)
                 try await fabric.setRemoteMACs(wiring.macs, of: network)
+                if let filters { try await fabric.setFilters(filters, of: network) }
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }

@@ -62,8 +62,10 @@ public struct ControlPlane: Sendable {
         let schedulers = SchedulerPool(store: store, clock: clock)
         let networkQuotas = NetworkQuotaService(store: store, sites: sites, configuration: configuration)
         let networks = NetworkService(store: store, sites: sites, configuration: configuration, quotas: networkQuotas, clock: clock)
-        let securityGroups = SecurityGroupService(store: store, quotas: networkQuotas, clock: clock)
-        let ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups, clock: clock)
+        let wiring = DataPlaneWiring(store: store, agents: agents, site: configuration.site, logger: logger)
+        let securityGroups = SecurityGroupService(store: store, quotas: networkQuotas, wiring: wiring, clock: clock)
+        let ports = PortService(store: store, sites: sites, configuration: configuration, networks: networks, groups: securityGroups,
+                                wiring: wiring, clock: clock)
         let networking = ServerNetworking(store: store, networks: networks, ports: ports, groups: securityGroups)
         self.networkQuotas = networkQuotas
         self.networks = networks
@@ -73,7 +75,7 @@ public struct ControlPlane: Sendable {
         floatingIPs = FloatingIPService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
                                             clock: clock, logger: logger, locks: KeyedLock(), networking: networking,
-                                            wiring: DataPlaneWiring(store: store, agents: agents, logger: logger)),
+                                            wiring: wiring),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)

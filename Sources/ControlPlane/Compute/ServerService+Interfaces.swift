@@ -46,6 +46,8 @@ extension ServerService {
             try await store.commit(txn, in: .site(site))
             return made[0]
         }
+        let wiring = networking.ports.wiring
+        if let port = try await store.ports(site).find(nic.portID)?.value { await wiring.prepare([port], on: host.id, site: site) }
         do {
             let spawned = try await networking.spawnNICs([nic])
             _ = try await agents.attach(spawned[0], machine: id, host: host.id, at: host.agentURL)
@@ -62,6 +64,8 @@ extension ServerService {
             port.revision += 1
             store.ports(site).stageUpdate(port, from: bound, into: &txn)
             try await store.commit(txn, in: .site(site))
+            _ = await wiring.memory.join(port.networkID, host.id)
+            await wiring.portsChanged([port.networkID], site: site)
             return port
         }
         guard let port = bound?.value else { throw ControlPlaneError.notFound("Port \(nic.portID) could not be found.") }
@@ -89,6 +93,7 @@ extension ServerService {
             }
         }
         try await forgetInterface(nic, of: id, site: server.site)
+        if let hostID = server.hostID { await networking.ports.wiring.released(networks: [nic.networkID], from: hostID, site: server.site) }
         if nic.madeForServer { try await networking.ports.releaseFloatingIPs(of: [portID]) }
     }
 

@@ -64,5 +64,7 @@ extension ServerService {
             store.servers(server.site).stageUpdate(server, from: current, into: &txn)
             try await store.commit(txn, in: .site(server.site))
         }
+        let server = try await get(id, by: principal).value
+        await networking.ports.wiring.portsChanged(Set(server.nics.map(\.networkID)), site: server.site)
     }
 }

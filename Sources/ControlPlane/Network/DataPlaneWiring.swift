@@ -4,95 +4,172 @@ import Foundation
 public import Logging
 public import StateStore
 
-/// Keeps each host's share of a tenant network told which other hosts carry it (DESIGN §8.1):
-/// the flood list of a network on a host is exactly the hosts, in any site, with a port bound on
-/// it. Membership changes per (network, host), never per port: a rewire runs when a host gets its
-/// first port on a network or loses its last, reads the members (`idx/net-host-ports` at each
-/// participating site: the sites leasing the network's address blocks), and states the whole
-/// wiring to every member host's agent (idempotent). A site that does not answer stops the
-/// rewire: the hosts keep what they were last told (a cut-off site keeps its data plane).
+/// Keeps every host's share of a tenant network as the store says it should be (DESIGN §8.1,
+/// §8.3): the flood list (exactly the hosts, in any site, with a port bound on the network), the
+/// other hosts' ports' MACs, and the firewall of the host's own ports (anti-spoofing and their
+/// security groups, remote groups resolved to the members' addresses on the network).
 ///
-/// Not yet: the other sites' hosts are told by this controller through their agents (DESIGN
-/// has it told to their controllers); a host is wired after, not before, its server goes ACTIVE.
+/// A host is programmed before a machine with ports on it starts (`prepare`: a server is ACTIVE
+/// only once its NICs are wired, as Nova waits for Neutron's vif-plugged), and every member host
+/// is restated after a change (`bound`, `released`, `portsChanged`, `groupsChanged`): what a
+/// host is told is the whole state of the network for it, so repeating it is harmless. Updates of
+/// one network are coalesced: while one runs, later ones only ask it to run once more. A site that
+/// does not answer stops the update: the hosts keep what they were last told (a cut-off site
+/// keeps its data plane). Hosts that answered they have no data plane are skipped for a minute.
+///
+/// Not yet: the other sites' hosts are told by this controller through their agents (DESIGN has
+/// it told to their controllers).
 public struct DataPlaneWiring: Sendable {
     let store: Store
     let agents: any AgentClient
+    /// The controller's own site (where changes not tied to a site are made from).
+    let site: Site.ID
     let logger: Logger
     let memory = Memberships()
 
-    public init(store: Store, agents: any AgentClient, logger: Logger) {
+    public init(store: Store, agents: any AgentClient, site: Site.ID, logger: Logger) {
         self.store = store
         self.agents = agents
+        self.site = site
         self.logger = logger
-    }
-
-    /// What this controller has seen: the (network, host) pairs it knows are wired, and the
-    /// hosts that answered they have no data plane (asked again after a minute).
-    actor Memberships {
-        private var joined: Set<String> = []
-        private var bare: [String: ContinuousClock.Instant] = [:]
-
-        func join(_ network: Network.ID, _ host: String) -> Bool { joined.insert("\(network)|\(host)").inserted }
-        func leave(_ network: Network.ID, _ host: String) { joined.remove("\(network)|\(host)") }
-        func isBare(_ host: String) -> Bool { bare[host].map { ContinuousClock.now - $0 < .seconds(60) } ?? false }
-        func markBare(_ host: String, _ value: Bool) { bare[host] = value ? ContinuousClock.now : nil }
-    }
-
-    /// After the commit that bound `server`'s ports to `host`: rewires the networks the host joined.
-    public func bound(_ server: Server, to host: ComputeHost.ID) async {
-        for network in Set(server.nics.map(\.networkID)) where await memory.join(network, host) {
-            await rewire(network, site: server.site)
-        }
-    }
-
-    /// After the commit that released `server`'s ports from `host`: rewires the networks the host
-    /// no longer has a port on (and removes them from it).
-    public func released(_ server: Server, from host: ComputeHost.ID) async {
-        for network in Set(server.nics.map(\.networkID)) {
-            guard let still = try? await store.ports(server.site).hostHasPorts(host, on: network), !still else { continue }
-            await memory.leave(network, host)
-            await rewire(network, site: server.site, leaving: host)
-        }
     }
 
     struct Member: Hashable {
         var id: ComputeHost.ID
+        var site: Site.ID
         var address: String
         var agentURL: String
     }
 
-    func rewire(_ networkID: Network.ID, site: Site.ID, leaving: ComputeHost.ID? = nil) async {
+    /// Before `server`'s machine starts on `host`: the host carries each of the server's networks,
+    /// with the server's ports in its firewall.
+    public func prepare(_ server: Server, on host: ComputeHost.ID) async {
+        guard !server.nics.isEmpty, await !memory.isBare(host) else { return }
+        guard let ports = try? await store.ports(server.site).find(server.nics.map(\.portID)).map(\.value) else { return }
+        await prepare(ports, on: host, site: server.site)
+    }
+
+    /// Before `ports` are plugged on `host` (a boot, an interface attach).
+    public func prepare(_ ports: [NetworkPort], on host: ComputeHost.ID, site: Site.ID) async {
+        guard await !memory.isBare(host) else { return }
+        let placed = ports.map { port in var port = port; port.hostID = host; return port }
+        for network in Set(placed.map(\.networkID)).sorted() {
+            await program(network, site: site, extra: placed.filter { $0.networkID == network }, only: host)
+        }
+    }
+
+    /// After the commit that bound `server`'s ports to `host`: every member host of its networks
+    /// learns the new ports (flood list, MACs, remote-group members).
+    public func bound(_ server: Server, to host: ComputeHost.ID) async {
+        for network in Set(server.nics.map(\.networkID)).sorted() {
+            let joined = await memory.join(network, host)
+            if !joined, await memory.allBare(network) { continue }
+            await update(network, site: server.site)
+        }
+    }
+
+    /// After the commit that released `server`'s ports from `host`: the networks forget them, and
+    /// a host left without a port on a network no longer carries it.
+    public func released(_ server: Server, from host: ComputeHost.ID) async {
+        await released(networks: Set(server.nics.map(\.networkID)), from: host, site: server.site)
+    }
+
+    /// After ports of `networks` were unplugged from `host` (deleted or released).
+    public func released(networks: Set<Network.ID>, from host: ComputeHost.ID, site: Site.ID) async {
+        for network in networks.sorted() {
+            let still = (try? await store.ports(site).hostHasPorts(host, on: network)) ?? true
+            if !still { await memory.leave(network, host) }
+            if still, await memory.allBare(network) { continue }
+            await update(network, site: site, leaving: still ? nil : Leaving(host: host, site: site))
+        }
+    }
+
+    /// After ports of these networks changed what they allow (security groups, port security).
+    public func portsChanged(_ networks: Set<Network.ID>, site: Site.ID) async {
+        for network in networks.sorted() { await update(network, site: site) }
+    }
+
+    /// After a security group of `project` changed its rules: every network the project's ports
+    /// can be on (its own and shared ones) is restated.
+    public func groupsChanged(project: String) async {
+        guard let networks = try? await store.networks.allNetworks() else { return }
+        await portsChanged(Set(networks.filter { $0.projectID == project || $0.shared }.map(\.id)), site: site)
+    }
+
+    struct Leaving: Hashable, Sendable {
+        var host: ComputeHost.ID
+        var site: Site.ID
+    }
+
+    func update(_ network: Network.ID, site: Site.ID, leaving: Leaving? = nil) async {
+        guard await memory.begin(network, leaving: leaving) else { return }
+        while let pending = await memory.next(network) {
+            await program(network, site: site, leaving: pending)
+        }
+    }
+
+    /// States the network to its member hosts (or only to `only`, with `extra` ports placed on it
+    /// before their binding is committed), and removes it from `leaving` hosts.
+    func program(_ networkID: Network.ID, site: Site.ID, leaving: Set<Leaving> = [], extra: [NetworkPort] = [],
+                 only: ComputeHost.ID? = nil) async {
         do {
             guard let network = try await store.networks.network(networkID)?.value else { return }
-            let vni = network.segmentationID
             var sites: Set<Site.ID> = [site]
             for subnet in try await store.networks.subnets(of: networkID) {
                 sites.formUnion(try await store.networks.blocks(of: subnet.value.id).values.map(\.site))
             }
-            var members: [Member] = []
+            var members: [ComputeHost.ID: Member] = [:]
             for participating in sites.sorted() {
                 let hosts = store.hosts(participating)
-                for id in try await store.ports(participating).hosts(on: networkID).sorted() {
+                var ids = try await store.ports(participating).hosts(on: networkID)
+                if participating == site, let only { ids.insert(only) }
+                for id in ids.sorted() {
                     guard let record = try await hosts.find(id)?.value else { continue }
-                    members.append(Member(id: record.id, address: record.hostIP, agentURL: record.agentURL))
+                    members[id] = Member(id: id, site: participating, address: record.hostIP, agentURL: record.agentURL)
                 }
             }
-            for member in members where await !memory.isBare(member.id) {
-                let peers = Set(members.filter { $0.id != member.id }.map(\.address)).sorted()
-                let wiring = NetworkWiring(vni: vni, mtu: network.mtu, peers: peers)
-                do {
-                    let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
-                    await memory.markBare(member.id, !wired)
-                } catch {
-                    logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
-                }
+            var targets: [Member] = []
+            for member in members.values.sorted(by: { $0.id < $1.id }) where only == nil || member.id == only {
+                if await !memory.isBare(member.id) { targets.append(member) }
             }
-            if let leaving, !members.contains(where: { $0.id == leaving }), let record = try await store.hosts(site).find(leaving)?.value,
-               await !memory.isBare(leaving) {
-                try await agents.unwire(network: networkID, host: leaving, at: record.agentURL)
+            if !targets.isEmpty {
+                let ports = try await self.ports(of: networkID, at: sites, extra: extra)
+                let filters = try await PortFilters(ports: ports, store: store)
+                for member in targets {
+                    let peers = Set(members.values.filter { $0.id != member.id }.map(\.address)).sorted()
+                    var macs: [String: String] = [:]
+                    for port in ports {
+                        if let host = port.hostID, host != member.id, let other = members[host] { macs[port.macAddress] = other.address }
+                    }
+                    let wiring = NetworkWiring(vni: network.segmentationID, mtu: network.mtu, peers: peers, macs: macs,
+                                               ports: ports.filter { $0.hostID == member.id }.map(filters.wired))
+                    do {
+                        let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
+                        await memory.markBare(member.id, !wired)
+                    } catch {
+                        logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
+                    }
+                }
+            } else if only == nil {
+                await memory.markAllBare(networkID)
+            }
+            for gone in leaving.sorted(by: { $0.host < $1.host }) where members[gone.host] == nil {
+                guard await !memory.isBare(gone.host), let record = try await store.hosts(gone.site).find(gone.host)?.value else { continue }
+                try await agents.unwire(network: networkID, host: gone.host, at: record.agentURL)
             }
         } catch {
             logger.warning("network rewire stopped: hosts keep their last wiring", metadata: ["network.id": "\(networkID)", "error": "\(error)"])
         }
+    }
+
+    /// Every port of the network at `sites`, with `extra` in place of their stored versions.
+    func ports(of network: Network.ID, at sites: Set<Site.ID>, extra: [NetworkPort]) async throws -> [NetworkPort] {
+        var byID: [NetworkPort.ID: NetworkPort] = [:]
+        for site in sites.sorted() {
+            let repo = store.ports(site)
+            for port in try await repo.find(try await repo.portIDs(on: network)) { byID[port.value.id] = port.value }
+        }
+        for port in extra { byID[port.id] = port }
+        return byID.values.sorted { $0.id < $1.id }
     }
 }

@@ -13,10 +13,13 @@ public struct PortService: Sendable {
     let configuration: ControllerConfiguration
     let networks: NetworkService
     let groups: SecurityGroupService
+    /// Keeps the hosts' data plane following the ports.
+    let wiring: DataPlaneWiring
     let clock: any WallClock
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, networks: NetworkService,
-                groups: SecurityGroupService, clock: any WallClock) {
+                groups: SecurityGroupService, wiring: DataPlaneWiring, clock: any WallClock) {
+        self.wiring = wiring
         self.store = store
         self.sites = sites
         self.configuration = configuration
@@ -212,7 +215,7 @@ public struct PortService: Sendable {
             throw ControlPlaneError(.forbidden, "Only administrators may set binding:host_id.", kind: "PolicyNotAuthorized")
         }
         let mac = try f.macAddress.map(Self.validMAC)
-        return try await retryOnConflict {
+        let (old, updated) = try await retryOnConflict { () -> (NetworkPort, NetworkPort) in
             let current = try await get(id, by: p)
             var port = current.value
             if let v = f.name { port.name = v }
@@ -253,8 +256,14 @@ public struct PortService: Sendable {
             var txn = Transaction()
             store.ports(port.site).stageUpdate(port, from: current, into: &txn)
             try await store.commit(txn, in: .site(port.site))
-            return port
+            return (current.value, port)
         }
+        // The hosts follow: the port's host (its filter), the network's other hosts (its addresses).
+        if let host = old.hostID, host != updated.hostID {
+            await wiring.released(networks: [old.networkID], from: host, site: old.site)
+        }
+        if updated.hostID != nil { await wiring.portsChanged([updated.networkID], site: updated.site) }
+        return updated
     }
 
     public func delete(_ id: String, by p: Principal) async throws {
@@ -270,6 +279,7 @@ public struct PortService: Sendable {
             try await store.commit(txn, in: .site(current.value.site))
             return current.value
         }
+        if let host = port.hostID { await wiring.released(networks: [port.networkID], from: host, site: port.site) }
         try await releaseFloatingIPs(of: [port.id])
     }
 

@@ -8,9 +8,11 @@ public import StateStore
 public struct SecurityGroupService: Sendable {
     let store: Store
     let quotas: NetworkQuotaService
+    let wiring: DataPlaneWiring
     let clock: any WallClock
 
-    public init(store: Store, quotas: NetworkQuotaService, clock: any WallClock) {
+    public init(store: Store, quotas: NetworkQuotaService, wiring: DataPlaneWiring, clock: any WallClock) {
+        self.wiring = wiring
         self.store = store
         self.quotas = quotas
         self.clock = clock
@@ -205,6 +207,7 @@ public struct SecurityGroupService: Sendable {
             group.rules.append(added)
         }
         rule.projectID = group.projectID
+        await wiring.groupsChanged(project: group.projectID)
         return rule
     }
 
@@ -229,7 +232,8 @@ public struct SecurityGroupService: Sendable {
 
     public func deleteRule(_ id: String, by p: Principal) async throws {
         let rule = try await rule(id, by: p)
-        _ = try await change(rule.securityGroupID, by: p) { group in group.rules.removeAll { $0.id == id } }
+        let group = try await change(rule.securityGroupID, by: p) { group in group.rules.removeAll { $0.id == id } }
+        await wiring.groupsChanged(project: group.projectID)
     }
 
     private func change(_ id: String, by p: Principal, _ body: @Sendable (inout SecurityGroup) throws -> Void) async throws -> SecurityGroup {

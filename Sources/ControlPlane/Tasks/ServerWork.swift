@@ -96,6 +96,8 @@ public struct ServerWork: TaskWork {
         request.keyName = server.keyName
         request.hostname = server.hostname
         request.zone = server.site
+        // The host carries the server's networks, its ports filtered, before the machine starts.
+        await wiring.prepare(server, on: host.id)
         let info: MachineInfo
         do {
             info = try await agents.spawn(request, host: host.id, at: host.agentURL)
