@@ -21,7 +21,11 @@ qemus() { for p in /proc/[0-9]*; do { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null 
 
 "$LUC" demo --sites 2 --hosts-per-site 1 --driver qemu --guest-dir "$GUEST" --state-dir "$STATE" --port "$PORT" > "$STATE/demo.out" 2>&1 &
 DEMO=$!
-cleanup() { kill $DEMO 2>/dev/null; wait $DEMO 2>/dev/null; pkill -f -- "--state-dir $STATE/hosts" 2>/dev/null; for p in $(qemus); do kill -9 "$p"; done; rm -rf "$STATE"; }
+netns_left() { ip netns list 2>/dev/null | awk '{print $1}' | grep "^luc$PORT-"; }
+cleanup() {
+  kill $DEMO 2>/dev/null; wait $DEMO 2>/dev/null; pkill -f -- "--state-dir $STATE/hosts" 2>/dev/null; for p in $(qemus); do kill -9 "$p"; done
+  for n in $(netns_left); do ip netns del "$n"; done; rm -rf "$STATE"
+}
 trap cleanup EXIT
 for _ in $(seq 1 120); do grep -q "cloud is up" "$STATE/demo.out" && break; kill -0 $DEMO 2>/dev/null || break; sleep 1; done
 grep -q "cloud is up" "$STATE/demo.out" || { echo "demo did not start"; cat "$STATE/demo.out"; tail -n 20 "$STATE"/logs/*.log; echo "qemu: 0 passed, 1 failed"; exit 1; }
@@ -93,10 +97,38 @@ check "the server's port is bound and ACTIVE" '[ "$("$OSC" port list --server vm
 check "server add port: a second NIC hot-plugged" '"$OSC" port create --network qnet qport >/dev/null && "$OSC" server add port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = ACTIVE ]'
 check "server remove port: unplugged, the port released" '"$OSC" server remove port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = DOWN ] && "$OSC" port delete qport'
 
+# The data plane (root: the demo runs each host in a network namespace of an underlay): two
+# servers on qnet at two sites, in a security group with only its default egress rules; the
+# first pings the second every second and says so on its console.
+# A port lives at its site and takes its address from a block that site leases: pb's address is
+# chosen in a block rennes has not taken (rennes holds vm3's block and pa's).
+B=$(( ${ADDR##*.} / 16 )); NB=$(( (B + 5) % 16 )); [ "$NB" = 1 ] && NB=2
+PB=10.88.0.$(( NB * 16 + 8 ))
+pings() { "$OSC" console log show va 2>/dev/null | grep -c "^$1 $PB" || true; }
+until_more() {  # until_more KIND COUNT: waits (up to 20 s) for more KIND lines than COUNT; prints the seconds it took
+  local start=$(date +%s.%N); for _ in $(seq 1 80); do [ "$(pings "$1")" -gt "$2" ] && { awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }"; return 0; }; sleep 0.25; done; return 1; }
+if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; then
+  printf '#!/bin/sh\nwhile true; do if ping -c 1 -W 1 %s >/dev/null 2>&1; then echo "ping-ok %s"; else echo "ping-fail %s"; fi; sleep 1; done\n' "$PB" "$PB" "$PB" > "$STATE/pinger"
+  check "a security group, two ports with fixed addresses in it (pb made through nantes: a port lives at its site)" '"$OSC" security group create qsg >/dev/null && "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=10.88.0.21 pa >/dev/null && OS_AUTH_URL=http://127.0.0.1:$((PORT + 1))/identity/v3 "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=$PB pb >/dev/null'
+  check "servers on them at rennes and at nantes" '"$OSC" server create --flavor m1.nano --image guest --port pa --user-data "$STATE/pinger" --availability-zone rennes va >/dev/null && "$OSC" server create --flavor m1.nano --image guest --port pb --availability-zone nantes --wait vb >/dev/null && settled va ACTIVE'
+  check "the hosts carry qnet: a VXLAN device in each host namespace" '(for h in luc$PORT-s1h1 luc$PORT-s2h1; do ip -n $h -o link show type vxlan | grep -q vx || exit 1; done)'
+  check "without an ICMP rule the ping across sites fails" 'console_has va "ping-fail $PB" && [ "$(pings ping-ok)" = 0 ]'
+  OK=$(pings ping-ok)
+  check "security group rule create --protocol icmp: the ping passes" '"$OSC" security group rule create --protocol icmp qsg >/dev/null && T=$(until_more ping-ok "$OK") && echo "  (first ping-ok after ${T} s)"'
+  FAIL=$(pings ping-fail)
+  check "rule deleted: the ping fails again" 'R=$("$OSC" security group rule list qsg --protocol icmp -f value -c ID) && "$OSC" security group rule delete $R && until_more ping-fail "$FAIL" >/dev/null && sleep 2.5 && "$OSC" console log show --lines 1 va | grep -q "^ping-fail"'
+  check "delete the two servers, ports and the group" '"$OSC" server delete --wait va vb && "$OSC" port delete pa pb && "$OSC" security group delete qsg'
+else
+  echo "SKIP data plane checks: the demo has no data plane here (needs root)"; grep "data plane" "$STATE/demo.out"
+fi
+
 check "delete" '"$OSC" server delete --wait vm1 vm2 vm3 && "$OSC" network delete qnet'
 check "no QEMU process left" '[ -z "$(qemus)" ]'
 check "no machine files left" '[ -z "$(ls "$STATE"/hosts/*/machines/ 2>/dev/null | grep -v "^/\|^$")" ]'
 check "no tap device left" '! ip -o link 2>/dev/null | grep -q " lt[0-9a-f]"'
+if [ -n "$(netns_left)" ]; then
+  check "no tap, bridge, VXLAN device or firewall table left in the host namespaces" '(for n in $(netns_left); do ! ip -n $n -o link | grep -qE " (lt|lb)[0-9a-f]+| vx[0-9]" && ! ip netns exec $n nft list tables | grep -q luc- || { ip -n $n -o link; ip netns exec $n nft list tables; exit 1; }; done)'
+fi
 if [ "$FAILED" -gt 0 ]; then  # what the cloud's processes said, for the failures above
   for log in "$STATE"/logs/*.log; do
     if grep -q "Program crashed\|Fatal error" "$log"; then echo "== $log crashed:"; grep -m5 -A12 "Program crashed\|Fatal error" "$log"; fi

@@ -34,6 +34,9 @@ struct ComputeCommand: AsyncParsableCommand {
     var guestDir: String?
     @Option(help: "This host's underlay address: enables the data plane (per tenant network a bridge and a VXLAN device over this address). One host per agent.")
     var underlay: String?
+    @Option(help: "Simulate each host in a network namespace of an underlay named after this prefix (DataPlane's Underlay, root only): the host's address is 172.31.<site-index>.<n>, its QEMUs and tenant networks live there.")
+    var netns: String?
+    @Option(help: "With --netns: this site's index in the underlay (1-250).") var siteIndex: Int = 1
     @Option(help: "Log level.") var logLevel: String = "notice"
     @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
 
@@ -43,6 +46,13 @@ struct ComputeCommand: AsyncParsableCommand {
         if let underlay {
             guard IPv4Address(underlay) != nil else { throw ValidationError("--underlay must be an IPv4 address") }
             guard hosts == 1 else { throw ValidationError("--underlay serves one host: one data plane per host (--hosts 1)") }
+            guard netns == nil else { throw ValidationError("--underlay and --netns exclude each other") }
+        }
+        if let netns {
+            guard !netns.isEmpty, netns.count <= 12, netns.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                throw ValidationError("--netns must be 1-12 letters, digits or dashes")
+            }
+            guard (1...250).contains(siteIndex), hosts <= 250 else { throw ValidationError("--site-index and --hosts must be 1...250 with --netns") }
         }
     }
 
@@ -56,6 +66,7 @@ struct ComputeCommand: AsyncParsableCommand {
         if let stateDir { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) }
         let http = InternalHTTP(secret: cloudConfig.secret)  // image downloads set their own timeout
         let names = (1...hosts).map { "\(prefix)-h\($0)" }
+        let places = try await simulatedHosts(count: hosts, logger: logger)
         var fakes: [FakeHypervisorDriver] = []
         let drivers: [any HypervisorDriver]
         switch driver {
@@ -70,9 +81,9 @@ struct ComputeCommand: AsyncParsableCommand {
             guard let stateDir else { throw CommandError("the qemu driver needs --state-dir") }
             let accelerator = try await chooseAccelerator(stateDir: stateDir, logger: logger)
             var qemus: [QEMUDriver] = []
-            for name in names {
+            for (i, name) in names.enumerated() {
                 let configuration = QEMUConfiguration(stateDirectory: URL(fileURLWithPath: stateDir).appendingPathComponent(name),
-                                                      accelerator: accelerator.accelerator)
+                                                      accelerator: accelerator.accelerator, networkNamespace: places?[i].namespace)
                 let qemu = try QEMUDriver(configuration: configuration, images: HTTPImageSource(http: http, controllers: controllers),
                                           logger: logger, hypervisorType: "QEMU (\(accelerator.accelerator.rawValue))")
                 await qemu.recover()
@@ -82,9 +93,14 @@ struct ComputeCommand: AsyncParsableCommand {
         default:
             throw CommandError("unknown driver '\(driver)' (available: fake, qemu)")
         }
-        let agentHosts = zip(names, drivers).map { name, driver in
-            AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: underlay ?? "127.0.0.1",
-                      fabric: underlay.map { HostFabric(underlay: $0) })
+        let agentHosts = zip(names, drivers).enumerated().map { i, pair in
+            let (name, driver) = pair
+            if let place = places?[i] {
+                return AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: place.address,
+                                 fabric: HostFabric(namespace: place.namespace, underlay: place.address, device: place.device))
+            }
+            return AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: underlay ?? "127.0.0.1",
+                             fabric: underlay.map { HostFabric(underlay: $0) })
         }
         let agent = ComputeAgent(site: site, hosts: agentHosts,
                                  controllers: HTTPControllerClient(http: http, controllers: controllers),
@@ -95,6 +111,22 @@ struct ComputeCommand: AsyncParsableCommand {
         try await runUntilStopped(app: app, background: { await agent.run() }, parentPID: parentPID)
         for fake in fakes { await fake.save() }
         try await http.shutdown()
+    }
+
+    /// With `--netns`: the hosts' namespaces in the underlay (made if missing, adopted otherwise);
+    /// nil without, or where namespaces cannot be made (not root: said, and the hosts run without
+    /// a data plane).
+    private func simulatedHosts(count: Int, logger: Logger) async throws -> [Underlay.Host]? {
+        guard let netns else { return nil }
+        guard getuid() == 0 else {
+            logger.warning("--netns needs root: the hosts run without a data plane (servers boot, their networks carry no traffic)")
+            print("luc compute: not root, so no network namespaces: hosts of \(site) run without a data plane")
+            return nil
+        }
+        let underlay = Underlay(prefix: netns)
+        var places: [Underlay.Host] = []
+        for host in 1...count { places.append(try await underlay.addHost(site: siteIndex, host: host)) }
+        return places
     }
 
     private func chooseAccelerator(stateDir: String, logger: Logger) async throws -> AcceleratorProbe.Result {

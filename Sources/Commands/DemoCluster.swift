@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DataPlane
 import QEMUDriver
 import Foundation
 import NIOCore
@@ -13,12 +14,15 @@ final class DemoCluster: Sendable {
     let supervisor: ProcessSupervisor
     let hostsPerSite: Int
     let driver: DemoDriver
+    /// With qemu as root: the prefix of the underlay namespaces the hosts run in (nil: no data plane).
+    let dataPlane: String?
 
     static let adminPassword = "admin"
     static let demoPassword = "demo"
 
     private init(configuration: CloudConfiguration, configPath: String, controllerURLs: [String: [String]],
-                 supervisor: ProcessSupervisor, hostsPerSite: Int, driver: DemoDriver) {
+                 supervisor: ProcessSupervisor, hostsPerSite: Int, driver: DemoDriver, dataPlane: String?) {
+        self.dataPlane = dataPlane
         self.configuration = configuration
         self.configPath = configPath
         self.controllerURLs = controllerURLs
@@ -32,9 +36,16 @@ final class DemoCluster: Sendable {
     static func start(stateDir: String, sites: Int, hostsPerSite: Int, controllersPerSite: Int, port: Int,
                       spawnDelayMS: Int, fresh: Bool, quiet: Bool = false, driver: DemoDriver = .fake) async throws -> DemoCluster {
         let root = URL(fileURLWithPath: stateDir).standardizedFileURL
+        // Real VMs get a real data plane: every host a network namespace of an underlay (root only).
+        let dataPlane: String? = driver.isQEMU && getuid() == 0 ? "luc\(port)" : nil
         if fresh {
             await QEMUDriver.killMachines(under: root.appendingPathComponent("hosts"))
             try? FileManager.default.removeItem(at: root)
+            if let dataPlane { try await Underlay(prefix: dataPlane).removeAll() }
+        }
+        if let dataPlane {
+            let underlay = Underlay(prefix: dataPlane)
+            for site in 1...sites { for host in 1...hostsPerSite { _ = try await underlay.addHost(site: site, host: host) } }
         }
         let logs = root.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -80,10 +91,11 @@ final class DemoCluster: Sendable {
                                   "--hosts", String(hostsPerSite), "--spawn-delay-ms", String(spawnDelayMS),
                                   "--state-dir", root.appendingPathComponent("hosts").path]
                                      + driver.agentArguments(hosts: sites * hostsPerSite)
+                                     + (dataPlane.map { ["--netns", $0, "--site-index", String(i + 1)] } ?? [])
                                      + urls[site.id]!.flatMap { ["--controller", $0] })
         }
         let cluster = DemoCluster(configuration: config, configPath: configPath, controllerURLs: urls, supervisor: supervisor,
-                                  hostsPerSite: hostsPerSite, driver: driver)
+                                  hostsPerSite: hostsPerSite, driver: driver, dataPlane: dataPlane)
         do {
             for list in urls.values { for url in list { try await waitHealthy(url) } }
             try await cluster.waitForHosts(sites * hostsPerSite)
@@ -153,7 +165,8 @@ final class DemoCluster: Sendable {
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
         ports, security groups, routers, floating IPs, quotas; servers get addresses and config
-        drives; no packets between VMs yet). Volumes and the dashboard are not built yet.
+        drives). Volumes and the dashboard are not built yet.
+          data plane: \(dataPlaneNote)
         Use it with the openstack CLI (any controller serves every site):
 
           export OS_AUTH_URL=\(firstURL)/identity/v3
@@ -166,6 +179,14 @@ final class DemoCluster: Sendable {
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
         Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).\(driver.stopNote)
         """
+    }
+
+    var dataPlaneNote: String {
+        if let dataPlane {
+            return "each host is a network namespace \(dataPlane)-s<site>h<n> (underlay 172.31.<site>.<n>): tenant networks carry packets between VMs across hosts and sites (VXLAN), security groups are enforced (nftables); routers and floating IPs are not wired yet"
+        }
+        if driver.isQEMU { return "none: not root, so no network namespaces (VMs boot, their networks carry no traffic)" }
+        return "none with simulated hosts (addresses are allocated, no packets)"
     }
 
     func stop() async {

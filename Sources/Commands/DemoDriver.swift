@@ -26,6 +26,11 @@ enum DemoDriver: Sendable {
         }
     }
 
+    var isQEMU: Bool {
+        if case .qemu = self { return true }
+        return false
+    }
+
     var imageName: String {
         switch self {
         case .fake: "cirros-tiny"
