@@ -100,9 +100,7 @@ public actor HostRouter {
 
     func host(_ arguments: [String]) -> [String] { ["ip"] + (hostNamespace.map { ["-n", $0] } ?? []) + arguments }
 
-    func namespaces() async throws -> Set<String> {
-        Set(try await run(["ip", "netns", "list"]).output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
-    }
+    func namespaces() async throws -> Set<String> { try await DataPlaneCommand.namespaces() }
 
     func legsOf(_ ns: String) async throws -> [String] {
         try await run(["ip", "-n", ns, "-o", "link", "show"]).output.split(separator: "\n").compactMap { line in
@@ -130,10 +128,6 @@ public actor HostRouter {
 
     @discardableResult
     private func run(_ command: [String], check: Bool = true) async throws -> HostCommand.Result {
-        do {
-            return try await HostCommand.run(command[0], Array(command.dropFirst()), timeout: .seconds(10), check: check)
-        } catch let error as HostCommandError {
-            throw DataPlaneError("\(error)")
-        }
+        try await DataPlaneCommand.run(command, check: check)
     }
 }

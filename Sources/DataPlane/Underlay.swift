@@ -106,16 +106,10 @@ public actor Underlay {
         }
     }
 
-    func namespaces() async throws -> Set<String> {
-        Set(try await run(["ip", "netns", "list"]).output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
-    }
+    func namespaces() async throws -> Set<String> { try await DataPlaneCommand.namespaces() }
 
     @discardableResult
     private func run(_ command: [String], check: Bool = true) async throws -> HostCommand.Result {
-        do {
-            return try await HostCommand.run(command[0], Array(command.dropFirst()), timeout: .seconds(10), check: check)
-        } catch let error as HostCommandError {
-            throw DataPlaneError("\(error)")
-        }
+        try await DataPlaneCommand.run(command, check: check)
     }
 }
