@@ -29,21 +29,7 @@ extension HostFabric {
             .map { String($0.dropFirst("table ".count)) }
     }
 
-    func nft(_ script: String) async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("luc-nft-\(UUID().uuidString).nft")
-        try Data(script.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try await runNFT(["-f", file.path])
-    }
+    func nft(_ script: String) async throws { try await DataPlaneCommand.nftScript(script, in: namespace) }
 
-    @discardableResult
-    func runNFT(_ arguments: [String]) async throws -> HostCommand.Result {
-        let command = namespace.map { ["netns", "exec", $0, "nft"] + arguments }
-        do {
-            if let command { return try await HostCommand.run("ip", command, timeout: .seconds(10)) }
-            return try await HostCommand.run("nft", arguments, timeout: .seconds(10))
-        } catch let error as HostCommandError {
-            throw DataPlaneError("\(error)")
-        }
-    }
+    func runNFT(_ arguments: [String]) async throws -> HostCommand.Result { try await DataPlaneCommand.nft(arguments, in: namespace) }
 }

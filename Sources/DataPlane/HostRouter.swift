@@ -120,10 +120,7 @@ public actor HostRouter {
 
     func nft(_ script: String, in ns: String) async throws {
         guard HostFabric.nftAvailable else { throw DataPlaneError("nft (nftables) is not installed: routers cannot NAT") }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("luc-nft-\(UUID().uuidString).nft")
-        try Data(script.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try await run(["ip", "netns", "exec", ns, "nft", "-f", file.path])
+        try await DataPlaneCommand.nftScript(script, in: ns)
     }
 
     @discardableResult

@@ -258,11 +258,13 @@ public struct PortService: Sendable {
             try await store.commit(txn, in: .site(port.site))
             return (current.value, port)
         }
-        // The hosts follow: the port's host (its filter), the network's other hosts (its addresses).
+        // The hosts follow what they enforce (the port's filter, its addresses, its MAC); a rename changes nothing there.
         if let host = old.hostID, host != updated.hostID {
             await wiring.released(networks: [old.networkID], from: host, site: old.site)
         }
-        if updated.hostID != nil { await wiring.portsChanged([updated.networkID], site: updated.site) }
+        let enforced = old.securityGroupIDs != updated.securityGroupIDs || old.portSecurityEnabled != updated.portSecurityEnabled
+            || old.fixedIPs != updated.fixedIPs || old.macAddress != updated.macAddress || old.hostID != updated.hostID
+        if updated.hostID != nil, enforced { await wiring.portsChanged([updated.networkID], site: updated.site) }
         return updated
     }
 
