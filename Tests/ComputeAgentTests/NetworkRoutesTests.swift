@@ -75,6 +75,13 @@ struct NetworkRoutesTests {
             #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: ["172.31.2"])).0 == 400, "not an address")
             #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], macs: ["fa:16:3e:00:00": "172.31.2.1"])).0 == 400)
             #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], macs: ["fa:16:3e:00:00:01": "x"])).0 == 400)
+            let spoofable = NetworkWiring.Port(id: "p1", mac: "fa:16:3e:00:00:01", addresses: ["10.0.0.5; flush ruleset"], security: true,
+                                               ingress: [], egress: [])
+            #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], ports: [spoofable])).0 == 400,
+                    "a port filter with something other than an address is a 400")
+            let badRule = NetworkWiring.Port(id: "p1", mac: "fa:16:3e:00:00:01", addresses: ["10.0.0.5"], security: true,
+                                             ingress: [.init(ethertype: "IPv4", proto: "tcp", portMin: 0, portMax: 99_999, remote: nil)], egress: [])
+            #expect(try await call(.put, NetworkWiring(vni: 5, mtu: 1450, peers: [], ports: [badRule])).0 == 400)
             #expect(try await call(.put, host: "id-h2", wiring).0 == 409, "a host without a data plane says so")
             #expect(try await call(.put, host: "nope", wiring).0 == 404)
             #expect(try await call(.put, wiring, secret: "wrong").0 == 401)
