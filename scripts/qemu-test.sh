@@ -12,6 +12,9 @@
 #  - as root, the data plane (hosts in network namespaces): two servers at two sites ping each
 #    other only once a security group rule allows ICMP, and no longer after its deletion; kill -9
 #    of an agent tears nothing down and the restarted one adopts its bridges and firewall tables;
+#  - a router at rennes (gateway on rennes' uplink public-rennes, interface on the subnet): from
+#    rennes' outside namespace `ssh root@<floating ip> hostname` prints the server's name, and
+#    the server at nantes reaches the outside through the router's SNAT;
 #  - after deleting: no QEMU process, tap or machine file left (nor device or table in the hosts).
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -112,8 +115,10 @@ until_more() {  # until_more KIND COUNT: waits (up to 20 s) for more KIND lines 
   local start=$(date +%s.%N); for _ in $(seq 1 80); do [ "$(pings "$1")" -gt "$2" ] && { awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }"; return 0; }; sleep 0.25; done; return 1; }
 if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; then
   printf '#!/bin/sh\nwhile true; do if ping -c 1 -W 1 %s >/dev/null 2>&1; then echo "ping-ok %s"; else echo "ping-fail %s"; fi; sleep 1; done\n' "$PB" "$PB" "$PB" > "$STATE/pinger"
+  OUTSIDE=198.18.1.1  # rennes' outside namespace, on its uplink LAN (no route to any tenant subnet)
+  printf '#!/bin/sh\nwhile true; do if ping -c 1 -W 1 %s >/dev/null 2>&1; then echo "out-ok"; else echo "out-fail"; fi; sleep 1; done\n' "$OUTSIDE" > "$STATE/outpinger"
   check "a security group, two ports with fixed addresses in it (pb made through nantes: a port lives at its site)" '"$OSC" security group create qsg >/dev/null && "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=10.88.0.21 pa >/dev/null && OS_AUTH_URL=http://127.0.0.1:$((PORT + 1))/identity/v3 "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=$PB pb >/dev/null'
-  check "servers on them at rennes and at nantes" '"$OSC" server create --flavor m1.nano --image guest --port pa --user-data "$STATE/pinger" --availability-zone rennes va >/dev/null && "$OSC" server create --flavor m1.nano --image guest --port pb --availability-zone nantes --wait vb >/dev/null && settled va ACTIVE'
+  check "servers on them at rennes and at nantes" '"$OSC" server create --flavor m1.nano --image guest --port pa --key-name qkey --user-data "$STATE/pinger" --availability-zone rennes va >/dev/null && "$OSC" server create --flavor m1.nano --image guest --port pb --user-data "$STATE/outpinger" --availability-zone nantes --wait vb >/dev/null && settled va ACTIVE'
   check "the hosts carry qnet: a VXLAN device in each host namespace" '(for h in luc$PORT-s1h1 luc$PORT-s2h1; do ip -n $h -o link show type vxlan | grep -q vx || exit 1; done)'
   check "without an ICMP rule the ping across sites fails" 'console_has va "ping-fail $PB" && [ "$(pings ping-ok)" = 0 ]'
   OK=$(pings ping-ok)
@@ -136,6 +141,19 @@ if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; the
   check "and the VMs still talk" 'until_more ping-ok "$OKN" >/dev/null'
   FAIL=$(pings ping-fail)
   check "rule deleted: the ping fails again" 'R=$("$OSC" security group rule list qsg --protocol icmp -f value -c ID) && "$OSC" security group rule delete $R && until_more ping-fail "$FAIL" >/dev/null && sleep 2.5 && "$OSC" console log show --lines 1 va | grep -q "^ping-fail"'
+  # A router at rennes on its uplink and qsub: floating IP for va, SNAT for vb (at nantes).
+  OUT=luc$PORT-s1out
+  routerns() { ip netns list | awk '{print $1}' | grep "^luc$PORT-s1h1-r"; }
+  check "vb cannot reach the outside without a router" 'console_has vb "out-fail" && ! "$OSC" console log show vb | grep -q out-ok'
+  check "router create --external-gateway public-rennes, router add subnet qsub" '"$OSC" router create --external-gateway public-rennes qr >/dev/null && "$OSC" router add subnet qr qsub'
+  check "the router runs in a namespace of rennes' host with its two legs" 'for _ in $(seq 1 20); do [ -n "$(routerns)" ] && break; sleep 0.5; done; [ "$(ip -n "$(routerns)" -o link | grep -cE ": q[rg]-")" = 2 ]'
+  check "vb at nantes reaches rennes' outside through the router (SNAT: the outside has no route back)" 'console_has vb "out-ok"'
+  check "floating ip create public-rennes, server add floating ip va" 'F=$("$OSC" floating ip create public-rennes -f value -c floating_ip_address) && echo "$F" > "$STATE/fip" && "$OSC" server add floating ip va "$F"'
+  FIP=$(cat "$STATE/fip" 2>/dev/null)
+  check "server show va lists its floating address ($FIP)" '[ -n "$FIP" ] && "$OSC" server show va -f value -c addresses | grep -q "$FIP"'
+  sshout() { ip netns exec $OUT ssh -i "$STATE/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=3 -o BatchMode=yes "root@$FIP" "$@" 2>/dev/null; }
+  check "from rennes' outside namespace: ssh root@$FIP hostname prints va" 'for _ in $(seq 1 20); do [ "$(sshout hostname)" = va ] && break; sleep 1; done; [ "$(sshout hostname)" = va ]'
+  check "floating IP, router interface and router deleted: the router's namespace is gone" '"$OSC" floating ip delete "$FIP" && "$OSC" router remove subnet qr qsub && "$OSC" router delete qr && for _ in $(seq 1 20); do [ -z "$(routerns)" ] && break; sleep 0.5; done; [ -z "$(routerns)" ]'
   check "delete the two servers, ports and the group" '"$OSC" server delete --wait va vb && "$OSC" port delete pa pb && "$OSC" security group delete qsg'
 else
   echo "SKIP data plane checks: the demo has no data plane here (needs root)"; grep "data plane" "$STATE/demo.out"
@@ -146,7 +164,7 @@ check "no QEMU process left" '[ -z "$(qemus)" ]'
 check "no machine files left" '[ -z "$(ls "$STATE"/hosts/*/machines/ 2>/dev/null | grep -v "^/\|^$")" ]'
 check "no tap device left" '! ip -o link 2>/dev/null | grep -q " lt[0-9a-f]"'
 if [ -n "$(netns_left)" ]; then
-  check "no tap, bridge, VXLAN device or firewall table left in the host namespaces" '(for n in $(netns_left); do ! ip -n $n -o link | grep -qE " (lt|lb)[0-9a-f]+| vx[0-9]" && ! ip netns exec $n nft list tables | grep -q luc- || { ip -n $n -o link; ip netns exec $n nft list tables; exit 1; }; done)'
+  check "no tap, bridge, VXLAN device, router leg or firewall table left in the host namespaces" '(for n in $(netns_left); do ! ip -n $n -o link | grep -qE " (lt|lb|rl)[0-9a-f]+| vx[0-9]" && ! ip netns exec $n nft list tables | grep -q luc- || { ip -n $n -o link; ip netns exec $n nft list tables; exit 1; }; done)'
 fi
 if [ "$FAILED" -gt 0 ]; then  # what the cloud's processes said, for the failures above
   for log in "$STATE"/logs/*.log; do

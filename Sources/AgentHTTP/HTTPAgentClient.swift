@@ -40,14 +40,36 @@ public struct HTTPAgentClient: AgentClient {
     }
 
     public func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool {
-        let (status, data) = try await http.call(.PUT, networkURL(agentURL, host, network), body: try JSONEncoder().encode(wiring))
+        try await state(wiring, at: networkURL(agentURL, host, network), agentURL)
+    }
+
+    public func unwire(network: String, host: String, at agentURL: String) async throws {
+        try await remove(networkURL(agentURL, host, network), agentURL)
+    }
+
+    func routerURL(_ base: String, _ host: String, _ router: String) -> String {
+        "\(base)/agent/v1/hosts/\(host)/routers/\(router)"
+    }
+
+    public func wire(_ wiring: RouterWiring, router: String, host: String, at agentURL: String) async throws -> Bool {
+        try await state(wiring, at: routerURL(agentURL, host, router), agentURL)
+    }
+
+    public func unwire(router: String, host: String, at agentURL: String) async throws {
+        try await remove(routerURL(agentURL, host, router), agentURL)
+    }
+
+    /// `PUT`s a data plane state; false when the host has none (409).
+    func state(_ body: some Encodable, at url: String, _ agentURL: String) async throws -> Bool {
+        let (status, data) = try await http.call(.PUT, url, body: try JSONEncoder().encode(body))
         if status == 409 { return false }
         try InternalHTTP.check(status, data, agentURL)
         return true
     }
 
-    public func unwire(network: String, host: String, at agentURL: String) async throws {
-        let (status, data) = try await http.call(.DELETE, networkURL(agentURL, host, network))
+    /// `DELETE`s a data plane state; a host without one (409) has nothing to remove.
+    func remove(_ url: String, _ agentURL: String) async throws {
+        let (status, data) = try await http.call(.DELETE, url)
         if status == 409 { return }
         try InternalHTTP.check(status, data, agentURL)
     }

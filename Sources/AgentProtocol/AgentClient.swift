@@ -18,6 +18,10 @@ public protocol AgentClient: Sendable {
     func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool
     /// Removes `network` from `host` (nothing to do is fine).
     func unwire(network: String, host: String, at agentURL: String) async throws
+    /// Makes `host` run `router` as `wiring` says; false when the host has no data plane.
+    func wire(_ wiring: RouterWiring, router: String, host: String, at agentURL: String) async throws -> Bool
+    /// Removes `router` from `host` (nothing to do is fine).
+    func unwire(router: String, host: String, at agentURL: String) async throws
 }
 
 /// How a compute agent reaches the controllers of its site.

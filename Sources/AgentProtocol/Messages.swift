@@ -39,9 +39,12 @@ public struct HostRegistration: Sendable, Hashable, Codable {
     public var hostIP: String
     /// Base URL controllers use to reach this agent.
     public var agentURL: String
+    /// Whether the host has a data plane (carries tenant networks, runs routers); nil: no.
+    public var dataPlane: Bool?
 
     public init(name: String, vcpus: Int, ramMB: Int, diskGB: Int, hypervisorType: String, hostIP: String,
-                agentURL: String) {
+                agentURL: String, dataPlane: Bool? = nil) {
+        self.dataPlane = dataPlane
         self.name = name
         self.vcpus = vcpus
         self.ramMB = ramMB

@@ -4,6 +4,8 @@
 /// site, with a port on the network), the remote ports' MACs with their hosts' addresses, and the
 /// firewall of the host's own ports on it (`ports`: anti-spoofing and security groups, remote
 /// groups already resolved to addresses; nil leaves the host's firewall for the network as it is).
+/// With `uplink` the network is the site's external network: bridged flat onto the host's uplink
+/// interface, no VXLAN (`peers` and `macs` are then unused).
 /// `DELETE` on the same path removes the network from the host.
 public struct NetworkWiring: Sendable, Hashable, Codable {
     public var v = AgentProtocol.version
@@ -12,13 +14,15 @@ public struct NetworkWiring: Sendable, Hashable, Codable {
     public var peers: [String]
     public var macs: [String: String]
     public var ports: [Port]?
+    public var uplink: Bool?
 
-    public init(vni: Int, mtu: Int, peers: [String], macs: [String: String] = [:], ports: [Port]? = nil) {
+    public init(vni: Int, mtu: Int, peers: [String], macs: [String: String] = [:], ports: [Port]? = nil, uplink: Bool? = nil) {
         self.vni = vni
         self.mtu = mtu
         self.peers = peers
         self.macs = macs
         self.ports = ports
+        self.uplink = uplink
     }
 
     /// One of the host's ports on the network: its MAC and addresses (the only sources it may

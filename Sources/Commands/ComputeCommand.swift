@@ -34,6 +34,8 @@ struct ComputeCommand: AsyncParsableCommand {
     var guestDir: String?
     @Option(help: "This host's underlay address: enables the data plane (per tenant network a bridge and a VXLAN device over this address). One host per agent.")
     var underlay: String?
+    @Option(help: "With --underlay: this host's interface on the site's uplink LAN, where the site's external network is carried flat (routers with a gateway run on hosts that have one).")
+    var uplinkInterface: String?
     @Option(help: "Simulate each host in a network namespace of an underlay named after this prefix (DataPlane's Underlay, root only): the host's address is 172.31.<site-index>.<n>, its QEMUs and tenant networks live there.")
     var netns: String?
     @Option(help: "With --netns: this site's index in the underlay (1-250).") var siteIndex: Int = 1
@@ -47,6 +49,12 @@ struct ComputeCommand: AsyncParsableCommand {
             guard IPv4Address(underlay) != nil else { throw ValidationError("--underlay must be an IPv4 address") }
             guard hosts == 1 else { throw ValidationError("--underlay serves one host: one data plane per host (--hosts 1)") }
             guard netns == nil else { throw ValidationError("--underlay and --netns exclude each other") }
+        }
+        if let uplinkInterface {
+            guard underlay != nil else { throw ValidationError("--uplink-interface goes with --underlay (--netns hosts have theirs)") }
+            guard !uplinkInterface.isEmpty, uplinkInterface.count <= 15, uplinkInterface.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw ValidationError("--uplink-interface must be an interface name")
+            }
         }
         if let netns {
             guard !netns.isEmpty, netns.count <= 12, netns.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
@@ -97,10 +105,11 @@ struct ComputeCommand: AsyncParsableCommand {
             let (name, driver) = pair
             if let place = places?[i] {
                 return AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: place.address,
-                                 fabric: HostFabric(namespace: place.namespace, underlay: place.address, device: place.device))
+                                 fabric: HostFabric(namespace: place.namespace, underlay: place.address, device: place.device,
+                                                    uplink: place.uplinkDevice))
             }
             return AgentHost(name: name, driver: driver, vcpus: vcpus, ramMB: ramMB, diskGB: diskGB, hostIP: underlay ?? "127.0.0.1",
-                             fabric: underlay.map { HostFabric(underlay: $0) })
+                             fabric: underlay.map { HostFabric(underlay: $0, uplink: uplinkInterface) })
         }
         let agent = ComputeAgent(site: site, hosts: agentHosts,
                                  controllers: HTTPControllerClient(http: http, controllers: controllers),

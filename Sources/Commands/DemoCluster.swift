@@ -100,6 +100,7 @@ final class DemoCluster: Sendable {
             for list in urls.values { for url in list { try await waitHealthy(url) } }
             try await cluster.waitForHosts(sites * hostsPerSite)
             try await cluster.ensureImage(driver)
+            if dataPlane != nil { try await cluster.ensureUplinks() }
             try (cluster.firstURL + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
         } catch {
             await cluster.stop()
@@ -156,6 +157,30 @@ final class DemoCluster: Sendable {
         try await session.send(.PUT, "image", "/v2/images/\(id)/file", bytes: try driver.imageBytes())
     }
 
+    /// With a data plane: each site's external network `public-<site>` on its uplink LAN
+    /// (`Underlay.uplinkNetwork`, the outside namespace holding its gateway address), as an
+    /// operator registers a PoP's uplink; routers take their gateway and floating IPs from it.
+    private func ensureUplinks() async throws {
+        let client = OpenStackSession.makeClient()
+        defer { _ = client.shutdown() }
+        let session = try await adminSession(client: client)
+        for (i, site) in configuration.sites.enumerated() {
+            let name = "public-\(site.id)"
+            let found = try await session.object(.GET, "network", "/v2.0/networks?name=\(name)")
+            if let list = found["networks"] as? [[String: Any]], !list.isEmpty { continue }
+            let made = try await session.object(.POST, "network", "/v2.0/networks", json: ["network": [
+                "name": name, "router:external": true, "availability_zone_hints": [site.id],
+            ] as [String: Any]])
+            guard let id = (made["network"] as? [String: Any])?["id"] as? String else { throw CommandError("\(name) was not created") }
+            let range = Underlay.uplinkNetwork(i + 1), prefix = range.split(separator: ".").prefix(3).joined(separator: ".")
+            _ = try await session.object(.POST, "network", "/v2.0/subnets", json: ["subnet": [
+                "name": "\(name)-subnet", "network_id": id, "ip_version": 4, "cidr": range, "enable_dhcp": false,
+                "gateway_ip": Underlay.uplinkAddress(i + 1),
+                "allocation_pools": [["start": "\(prefix).10", "end": "\(prefix).250"]],
+            ] as [String: Any]])
+        }
+    }
+
     func banner() -> String {
         let sites = configuration.sites.map { "\($0.id) (\(controllerURLs[$0.id]!.joined(separator: ", ")))" }
         return """
@@ -183,7 +208,7 @@ final class DemoCluster: Sendable {
 
     var dataPlaneNote: String {
         if let dataPlane {
-            return "each host is a network namespace \(dataPlane)-s<site>h<n> (underlay 172.31.<site>.<n>): tenant networks carry packets between VMs across hosts and sites (VXLAN), security groups are enforced (nftables); routers and floating IPs are not wired yet"
+            return "each host is a network namespace \(dataPlane)-s<site>h<n> (underlay 172.31.<site>.<n>): tenant networks carry packets between VMs across hosts and sites (VXLAN), security groups are enforced (nftables), routers run on a host of their site (SNAT, floating IPs). Each site's uplink is external network public-<site> (198.18.<site>.0/24), reached from namespace \(dataPlane)-s<site>out, e.g.\n            openstack router create --external-gateway public-\(configuration.sites[0].id) r1 && openstack router add subnet r1 subnet1\n            openstack floating ip create public-\(configuration.sites[0].id)   # then: server add floating ip, and from the outside:\n            sudo ip netns exec \(dataPlane)-s1out ssh root@<floating ip>"
         }
         if driver.isQEMU { return "none: not root, so no network namespaces (VMs boot, their networks carry no traffic)" }
         return "none with simulated hosts (addresses are allocated, no packets)"

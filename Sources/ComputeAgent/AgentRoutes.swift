@@ -115,23 +115,89 @@ public enum AgentRoutes {
                     throw Failure(status: .serviceUnavailable, message: "nftables (nft) is not installed on this host: security groups cannot be enforced")
                 }
             }
+            if wiring.uplink == true, fabric.uplink == nil {
+                throw Failure(status: .unprocessableContent, message: "this host has no uplink interface: it cannot carry external network \(network.networkID)")
+            }
             do {
-                try await fabric.ensure(network)
-                try await fabric.setPeers(Set(wiring.peers), of: network)
-                try await fabric.setRemoteMACs(wiring.macs, of: network)
+                if wiring.uplink == true {
+                    try await fabric.ensureUplink(network)
+                } else {
+                    try await fabric.ensure(network)
+                    try await fabric.setPeers(Set(wiring.peers), of: network)
+                    try await fabric.setRemoteMACs(wiring.macs, of: network)
+                }
                 if let filters { try await fabric.setFilters(filters, of: network) }
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
         group.delete(":network") { request, context in
             let fabric = try fabric(request, context)
-            let bridge = OverlayNetwork.bridgeName(try networkID(context))
+            let id = try networkID(context)
+            let bridge = OverlayNetwork.bridgeName(id)
             do {
                 for carried in try await fabric.networks() where carried.bridge == bridge {
-                    try await fabric.remove(OverlayNetwork(networkID: try context.parameters.require("network"), vni: carried.vni))
+                    try await fabric.remove(OverlayNetwork(networkID: id, vni: carried.vni))
                 }
+                if try await fabric.uplinkBridge() == bridge { try await fabric.remove(OverlayNetwork(networkID: id, vni: 1)) }
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
+        }
+    }
+
+    /// A host's routers: `PUT {router}` makes the host run it as the `RouterWiring` says
+    /// (idempotent; its networks' bridges must be there), `DELETE {router}` removes it, `GET`
+    /// lists the routers' namespaces.
+    static func routerRoutes(_ group: RouterGroup<BasicRequestContext>, agent: ComputeAgent, secret: String) {
+        @Sendable func routers(_ request: Request, _ context: BasicRequestContext) throws -> (HostFabric, HostRouter) {
+            try authorize(request, secret: secret)
+            guard let host = context.parameters.get("host") else { throw Failure(status: .notFound, message: "no such host on this agent") }
+            let found = agent.fabric(forHost: host)
+            guard found.registered else { throw Failure(status: .notFound, message: "no such host on this agent") }
+            guard let fabric = found.fabric, let routers = agent.routers(forHost: host) else {
+                throw Failure(status: .conflict, message: "host \(host) runs no routers: its agent was started without a data plane")
+            }
+            return (fabric, routers)
+        }
+        @Sendable func routerID(_ context: BasicRequestContext) throws -> String {
+            let id = try context.parameters.require("router")
+            guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw Failure(status: .badRequest, message: "\(id) is not a router ID")
+            }
+            return id
+        }
+        @Sendable func leg(_ leg: RouterWiring.Leg) throws -> RouterSpec.Leg {
+            guard leg.network.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), !leg.network.isEmpty, isMAC(leg.mac) else {
+                throw Failure(status: .badRequest, message: "a leg needs a network ID and a MAC")
+            }
+            return RouterSpec.Leg(networkID: leg.network, address: leg.address, prefix: leg.prefix, mtu: leg.mtu, mac: leg.mac)
+        }
+        group.put(":router") { request, context in
+            let (fabric, routers) = try routers(request, context)
+            let wiring = try await decode(RouterWiring.self, request) { $0.v }
+            let spec = RouterSpec(routerID: try routerID(context), gateway: try wiring.gateway.map(leg), nextHop: wiring.nextHop,
+                                  interfaces: try wiring.interfaces.map(leg), snat: wiring.snat, floatingIPs: wiring.floatingIPs)
+            do { try HostRouter.validate(spec) } catch { throw Failure(status: .badRequest, message: "\(error)") }
+            guard HostFabric.nftAvailable else {
+                throw Failure(status: .serviceUnavailable, message: "nftables (nft) is not installed on this host: routers cannot NAT")
+            }
+            do {
+                let bridges = Set(try await fabric.networks().map(\.bridge)).union([try await fabric.uplinkBridge()].compactMap { $0 })
+                let legs = (spec.gateway.map { [$0] } ?? []) + spec.interfaces
+                if let missing = legs.first(where: { !bridges.contains(OverlayNetwork.bridgeName($0.networkID)) }) {
+                    throw Failure(status: .unprocessableContent, message: "network \(missing.networkID) is not carried by this host yet: wire it first")
+                }
+                try await routers.apply(spec)
+            } catch let failure as Failure { throw failure } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            return Response(status: .noContent)
+        }
+        group.delete(":router") { request, context in
+            let (_, routers) = try routers(request, context)
+            do { try await routers.remove(try routerID(context)) } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            return Response(status: .noContent)
+        }
+        group.get("") { request, context in
+            let (_, routers) = try routers(request, context)
+            do { return try json(try await routers.routerNamespaces()) } catch { throw Failure(status: .internalServerError, message: "\(error)") }
         }
     }
 
@@ -213,6 +279,7 @@ public enum AgentRoutes {
             do { return try json(try await operation.perform(on: driver, machine: id)) } catch { throw fail(error) }
         }
         networkRoutes(router.group("/agent/v1/hosts/:host/networks"), agent: agent, secret: secret)
+        routerRoutes(router.group("/agent/v1/hosts/:host/routers"), agent: agent, secret: secret)
         router.get("/healthz") { _, _ in "ok" }
         return router
     }

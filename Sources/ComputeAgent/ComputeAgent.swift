@@ -20,6 +20,7 @@ public final class ComputeAgent: Sendable {
     /// Host ID → driver and data plane, for the HTTP endpoint.
     private let drivers = Mutex<[String: any HypervisorDriver]>([:])
     private let fabrics = Mutex<[String: HostFabric]>([:])
+    private let routers = Mutex<[String: HostRouter]>([:])
 
     public init(site: String, hosts: [AgentHost], controllers: any ControllerClient, agentURL: String, logger: Logger,
                 reconcileInterval: Duration = .seconds(10)) {
@@ -44,6 +45,12 @@ public final class ComputeAgent: Sendable {
         return (drivers.withLock { $0[hostID] != nil }, fabrics.withLock { $0[hostID] })
     }
 
+    /// The routers of the host with controller-given `id` (or that name), if it has a data plane.
+    public func routers(forHost id: String) -> HostRouter? {
+        let hostID = ids.withLock { $0[id] } ?? id
+        return routers.withLock { $0[hostID] }
+    }
+
     /// Registers every host (retrying until a controller answers), then heartbeats and reconciles
     /// until cancelled.
     public func run(heartbeatInterval: Duration = .seconds(2)) async {
@@ -61,10 +68,13 @@ public final class ComputeAgent: Sendable {
                 let registered = try await controllers.register(
                     HostRegistration(name: host.name, vcpus: host.vcpus, ramMB: host.ramMB, diskGB: host.diskGB,
                                      hypervisorType: host.driver.capabilities.hypervisorType, hostIP: host.hostIP,
-                                     agentURL: agentURL), site: site)
+                                     agentURL: agentURL, dataPlane: host.fabric != nil), site: site)
                 ids.withLock { $0[host.name] = registered.hostID }
                 drivers.withLock { $0[registered.hostID] = host.driver }
-                if let fabric = host.fabric { fabrics.withLock { $0[registered.hostID] = fabric } }
+                if let fabric = host.fabric {
+                    fabrics.withLock { $0[registered.hostID] = fabric }
+                    routers.withLock { $0[registered.hostID] = $0[registered.hostID] ?? HostRouter(hostNamespace: fabric.namespace) }
+                }
                 return registered.hostID
             } catch {
                 logger.warning("registration failed; retrying", metadata: ["host": "\(host.name)", "error": "\(error)"])

@@ -32,6 +32,8 @@ public struct ControlPlane: Sendable {
     public let placement: SitePlacement
     public let clock: any WallClock
     let maintenance: ControllerMaintenance
+    /// The data plane as the store says it should be (hosts' networks, routers).
+    public var wiring: DataPlaneWiring { ports.wiring }
     let revocations: RevocationCache
     let logger: Logger
 
@@ -77,7 +79,7 @@ public struct ControlPlane: Sendable {
                                             clock: clock, logger: logger, locks: KeyedLock(), networking: networking,
                                             wiring: wiring),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
-        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], logger: logger)
+        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], wiring: wiring, logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
         serverGroups = ServerGroupService(store: store, sites: sites, configuration: configuration, clock: clock)

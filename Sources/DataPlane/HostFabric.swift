@@ -5,24 +5,29 @@ import LUCBase
 /// taps plug in) and a VXLAN device on it (the network's VNI, learning off, over the host's
 /// underlay address), with the forwarding entries the control plane gives it: the flood list
 /// (the other hosts with a port on the network) and the remote MACs (port MAC → its host).
+/// An external network (the site's uplink, `ensureUplink`) is bridged onto the host's uplink
+/// interface instead: flat, no VXLAN.
 ///
 /// Every call states the wanted end state and is idempotent: it reads what the kernel has and
 /// changes only the difference, so an agent restarted after a crash adopts what is there without
 /// duplicating an entry. With `namespace` every command runs in that network namespace (a
 /// simulated host); without, in the caller's.
 public actor HostFabric {
-    public let namespace: String?
+    public nonisolated let namespace: String?
     /// This host's underlay address (the VXLAN source).
-    public let underlay: String
+    public nonisolated let underlay: String
     /// The underlay interface, if the VXLAN must be pinned to one.
-    public let device: String?
+    public nonisolated let device: String?
+    /// The host's interface on its site's uplink LAN (where the site's external network is), if any.
+    public nonisolated let uplink: String?
     public static let vxlanPort = 4789
     static let flood = "00:00:00:00:00:00"
 
-    public init(namespace: String? = nil, underlay: String, device: String? = nil) {
+    public init(namespace: String? = nil, underlay: String, device: String? = nil, uplink: String? = nil) {
         self.namespace = namespace
         self.underlay = underlay
         self.device = device
+        self.uplink = uplink
     }
 
     /// Makes the network's bridge and VXLAN device (up, at the network's MTU) if missing.
@@ -43,6 +48,25 @@ public actor HostFabric {
             try await ip(add)
         }
         try await ip(["link", "set", network.vxlan, "mtu", String(network.mtu), "master", network.bridge, "up"])
+    }
+
+    /// Makes the external network's bridge with the host's uplink interface on it (flat: the
+    /// uplink LAN is the network). Throws when the host has no uplink or it carries another network.
+    public func ensureUplink(_ network: OverlayNetwork) async throws {
+        guard let uplink else { throw DataPlaneError("this host has no uplink interface: it cannot carry external network \(network.networkID)") }
+        let present = try await links()
+        guard let device = present.first(where: { $0.name == uplink }) else { throw DataPlaneError("uplink interface \(uplink) does not exist") }
+        if let master = device.master, master != network.bridge {
+            throw DataPlaneError("uplink interface \(uplink) already carries the network of bridge \(master): one external network per uplink")
+        }
+        if !present.contains(where: { $0.name == network.bridge }) {
+            let made = try await run("ip", ["link", "add", network.bridge, "type", "bridge"], check: false)
+            if made.status != 0, try await !links().contains(where: { $0.name == network.bridge }) {
+                throw DataPlaneError("cannot create bridge \(network.bridge): \(made.output)")
+            }
+        }
+        try await ip(["link", "set", network.bridge, "up"])
+        try await ip(["link", "set", uplink, "master", network.bridge, "up"])
     }
 
     /// Plugs `interface` (a port's tap) into the network's bridge, at the network's MTU.
@@ -76,19 +100,29 @@ public actor HostFabric {
         }
     }
 
-    /// Removes the network's VXLAN device (with its entries), its firewall tables, and its bridge
-    /// once no port is left on it. Missing devices are fine.
+    /// Removes the network's VXLAN device (with its entries) or takes the uplink off its bridge,
+    /// removes its firewall tables, and its bridge once no port is left on it. Missing devices
+    /// are fine.
     public func remove(_ network: OverlayNetwork) async throws {
         try await removeFilters(of: network)
         let present = try await links()
-        if present.contains(where: { $0.name == network.vxlan }) { try await ip(["link", "del", network.vxlan]) }
-        let others = present.filter { $0.master == network.bridge && $0.name != network.vxlan }
+        if present.contains(where: { $0.name == network.vxlan && $0.master == network.bridge }) { try await ip(["link", "del", network.vxlan]) }
+        if let uplink, present.contains(where: { $0.name == uplink && $0.master == network.bridge }) {
+            try await ip(["link", "set", uplink, "nomaster"])
+        }
+        let others = present.filter { $0.master == network.bridge && $0.name != network.vxlan && $0.name != uplink }
         if others.isEmpty, present.contains(where: { $0.name == network.bridge }) { try await ip(["link", "del", network.bridge]) }
     }
 
     /// The networks this host carries (VXLAN devices it finds on a bridge), for adoption.
     public func networks() async throws -> [(vni: Int, bridge: String)] {
         try await links(["type", "vxlan"]).compactMap { link in link.vni.map { ($0, link.master ?? "") } }.sorted { $0.vni < $1.vni }
+    }
+
+    /// The bridge the uplink interface is on (the external network this host carries), if any.
+    public func uplinkBridge() async throws -> String? {
+        guard let uplink else { return nil }
+        return try await links().first { $0.name == uplink }?.master
     }
 
     // MARK: kernel state

@@ -25,13 +25,8 @@ public actor HostRouter {
     /// Makes the router on this host exactly `spec`.
     public func apply(_ spec: RouterSpec) async throws {
         let ns = namespace(of: spec.routerID)
+        try Self.validate(spec)
         let legs = (spec.gateway.map { [("qg-", $0)] } ?? []) + spec.interfaces.map { ("qr-", $0) }
-        for (_, leg) in legs { _ = try FirewallRuleset.checkedAddress(leg.address, prefix: false) }
-        if let hop = spec.nextHop { _ = try FirewallRuleset.checkedAddress(hop, prefix: false) }
-        for (floating, fixed) in spec.floatingIPs {
-            _ = try FirewallRuleset.checkedAddress(floating, prefix: false)
-            _ = try FirewallRuleset.checkedAddress(fixed, prefix: false)
-        }
         if try await !namespaces().contains(ns) {
             try await run(["ip", "netns", "add", ns])
         }
@@ -43,6 +38,8 @@ public actor HostRouter {
             wanted.insert(inside)
             if try await run(["ip", "-n", ns, "link", "show", inside], check: false).status != 0 {
                 try await run(host(["link", "add", outside, "type", "veth", "peer", "name", inside, "netns", ns]))
+                // Set while the new leg is down: its port's MAC, the one the other hosts were told.
+                if let mac = leg.mac { try await run(["ip", "-n", ns, "link", "set", inside, "address", mac.lowercased()]) }
             }
             try await run(host(["link", "set", outside, "mtu", String(leg.mtu), "master", OverlayNetwork.bridgeName(leg.networkID), "up"]))
             var addresses = ["\(leg.address)/\(leg.prefix)"]
@@ -61,6 +58,22 @@ public actor HostRouter {
             try await run(["ip", "-n", ns, "route", "replace", "default", "via", hop])
         }
         try await nft(Self.natScript(spec), in: ns)
+    }
+
+    /// Throws on a value of `spec` that is not an address, a MAC, a prefix length or an MTU.
+    public static func validate(_ spec: RouterSpec) throws {
+        for leg in (spec.gateway.map { [$0] } ?? []) + spec.interfaces {
+            _ = try FirewallRuleset.checkedAddress(leg.address, prefix: false)
+            if let mac = leg.mac { _ = try FirewallRuleset.checkedMAC(mac) }
+            guard (0...32).contains(leg.prefix), (576...9000).contains(leg.mtu) else {
+                throw DataPlaneError("leg on \(leg.networkID): prefix must be 0...32 and MTU 576...9000")
+            }
+        }
+        if let hop = spec.nextHop { _ = try FirewallRuleset.checkedAddress(hop, prefix: false) }
+        for (floating, fixed) in spec.floatingIPs {
+            _ = try FirewallRuleset.checkedAddress(floating, prefix: false)
+            _ = try FirewallRuleset.checkedAddress(fixed, prefix: false)
+        }
     }
 
     /// Removes the router from this host (missing is fine).

@@ -4,18 +4,21 @@
 /// behind the gateway address, and the floating IPs (a floating address → a fixed address behind
 /// one of the legs, DNAT in and SNAT out).
 public struct RouterSpec: Sendable, Hashable {
-    /// One leg: its network (whose bridge it plugs into), its address and prefix length, its MTU.
+    /// One leg: its network (whose bridge it plugs into), its address and prefix length, its MTU,
+    /// and its port's MAC (nil: the kernel's; with one, the other hosts know where to send it).
     public struct Leg: Sendable, Hashable {
         public var networkID: String
         public var address: String
         public var prefix: Int
         public var mtu: Int
+        public var mac: String?
 
-        public init(networkID: String, address: String, prefix: Int, mtu: Int = 1450) {
+        public init(networkID: String, address: String, prefix: Int, mtu: Int = 1450, mac: String? = nil) {
             self.networkID = networkID
             self.address = address
             self.prefix = prefix
             self.mtu = mtu
+            self.mac = mac
         }
     }
 

@@ -7,8 +7,16 @@ import LUCBase
 /// namespace, where `cut`/`heal` add and remove policy rules that drop the traffic between two
 /// sites (as a cut WAN link would) without touching the hosts.
 ///
-/// Everything is named after `prefix` (namespaces `<prefix>-wan` and `<prefix>-s<site>h<host>`),
-/// so `removeAll` finds and deletes what a previous run left, also after a crash.
+/// Each site also has an uplink: an "outside" namespace `<prefix>-s<site>out` standing for its
+/// internet side, a LAN (bridge `uplink`) with `uplinkAddress` (the first address of
+/// `uplinkNetwork`, 198.18.<site>.0/24 of the benchmarking range, never routed anywhere) and
+/// every host of the site on it through its `e0`: the site's external network is carried flat
+/// on that LAN, and the outside namespace is where a floating IP is reached from. The uplink is
+/// not behind the wan namespace, so a cut site keeps its internet.
+///
+/// Everything is named after `prefix` (namespaces `<prefix>-wan`, `<prefix>-s<site>h<host>`,
+/// `<prefix>-s<site>out`), so `removeAll` finds and deletes what a previous run left, also after
+/// a crash.
 public actor Underlay {
     public nonisolated let prefix: String
     private var sites: Set<Int> = []
@@ -19,6 +27,8 @@ public actor Underlay {
         public var address: String
         /// The underlay interface inside the namespace.
         public var device: String { "u0" }
+        /// The interface on the site's uplink LAN inside the namespace.
+        public var uplinkDevice: String { "e0" }
     }
 
     public init(prefix: String) {
@@ -28,6 +38,15 @@ public actor Underlay {
     var wan: String { "\(prefix)-wan" }
 
     public static func siteNetwork(_ site: Int) -> String { "172.31.\(site).0/24" }
+
+    /// The range of site `site`'s uplink LAN (for its external network's subnet).
+    public static func uplinkNetwork(_ site: Int) -> String { "198.18.\(site).0/24" }
+
+    /// The outside's own address on the uplink LAN (the external subnet's gateway).
+    public static func uplinkAddress(_ site: Int) -> String { "198.18.\(site).1" }
+
+    /// Site `site`'s outside namespace.
+    public nonisolated func uplinkNamespace(_ site: Int) -> String { "\(prefix)-s\(site)out" }
 
     /// Makes the site's underlay (its bridge in the wan namespace, routed to the other sites').
     public func addSite(_ site: Int) async throws {
@@ -44,6 +63,14 @@ public actor Underlay {
             try await run(["ip", "-n", wan, "addr", "add", "172.31.\(site).254/24", "dev", bridge])
         }
         try await run(["ip", "-n", wan, "link", "set", bridge, "up"])
+        let outside = uplinkNamespace(site)
+        if try await !namespaces().contains(outside) {
+            try await run(["ip", "netns", "add", outside])
+            try await run(["ip", "-n", outside, "link", "set", "lo", "up"])
+            try await run(["ip", "-n", outside, "link", "add", "uplink", "type", "bridge"])
+            try await run(["ip", "-n", outside, "addr", "add", "\(Self.uplinkAddress(site))/24", "dev", "uplink"])
+            try await run(["ip", "-n", outside, "link", "set", "uplink", "up"])
+        }
         sites.insert(site)
     }
 
@@ -60,6 +87,12 @@ public actor Underlay {
             try await run(["ip", "-n", namespace, "link", "set", "u0", "up"])
             try await run(["ip", "-n", namespace, "link", "set", "lo", "up"])
             try await run(["ip", "-n", namespace, "route", "add", "default", "via", "172.31.\(site).254"])
+        }
+        let outside = uplinkNamespace(site), port = "h\(host)"
+        if try await run(["ip", "-n", namespace, "link", "show", "e0"], check: false).status != 0 {
+            try await run(["ip", "-n", outside, "link", "add", port, "type", "veth", "peer", "name", "e0", "netns", namespace])
+            try await run(["ip", "-n", outside, "link", "set", port, "master", "uplink", "up"])
+            try await run(["ip", "-n", namespace, "link", "set", "e0", "up"])
         }
         return Host(namespace: namespace, address: address)
     }

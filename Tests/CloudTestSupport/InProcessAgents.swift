@@ -24,6 +24,8 @@ public final class InProcessAgents: AgentClient {
     /// Hosts whose agent has a data plane, and the networks each carries (as last wired).
     public let dataPlaneHosts = Mutex<Set<String>>([])
     public let wirings = Mutex<[String: [String: NetworkWiring]]>([:])
+    /// The routers each host runs (as last wired).
+    public let routers = Mutex<[String: [String: RouterWiring]]>([:])
 
     public func add(host: String, driver: FakeHypervisorDriver) { shared.map.withLock { $0[host] = driver } }
     public func driver(_ host: String) -> FakeHypervisorDriver? { shared.map.withLock { $0[host] } }
@@ -97,5 +99,17 @@ public final class InProcessAgents: AgentClient {
     public func unwire(network: String, host: String, at agentURL: String) async throws {
         _ = try target(host)
         _ = wirings.withLock { $0[host]?.removeValue(forKey: network) }
+    }
+
+    public func wire(_ wiring: RouterWiring, router: String, host: String, at agentURL: String) async throws -> Bool {
+        _ = try target(host)
+        guard dataPlaneHosts.withLock({ $0.contains(host) }) else { return false }
+        routers.withLock { $0[host, default: [:]][router] = wiring }
+        return true
+    }
+
+    public func unwire(router: String, host: String, at agentURL: String) async throws {
+        _ = try target(host)
+        _ = routers.withLock { $0[host]?.removeValue(forKey: router) }
     }
 }

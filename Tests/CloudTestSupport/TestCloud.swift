@@ -74,7 +74,8 @@ public struct TestCloud: Sendable {
                 for i in 1...options.hostsPerSite {
                     let registered = try await cloud.hostRegistry.register(
                         HostRegistration(name: "\(site.id)-h\(i)", vcpus: options.vcpus, ramMB: options.ramMB, diskGB: 500,
-                                         hypervisorType: "fake", hostIP: "10.255.\(site.index).\(i)", agentURL: "inprocess://\(site.id)-h\(i)"),
+                                         hypervisorType: "fake", hostIP: "10.255.\(site.index).\(i)", agentURL: "inprocess://\(site.id)-h\(i)",
+                                         dataPlane: true),
                         site: site.id)
                     if agents.driver(registered.hostID) == nil {
                         agents.add(host: registered.hostID,

@@ -52,8 +52,10 @@ struct HostRouterTests {
         var spec = RouterSpec(routerID: routerID,
                               gateway: .init(networkID: external.networkID, address: "203.0.113.10", prefix: 24),
                               nextHop: "203.0.113.1",
-                              interfaces: [.init(networkID: tenant.networkID, address: "10.241.0.1", prefix: 24)])
+                              interfaces: [.init(networkID: tenant.networkID, address: "10.241.0.1", prefix: 24, mac: "fa:16:3e:0a:0b:0c")])
         try await router.apply(spec)
+        let leg = try await Shell.run(["ip", "-n", router.namespace(of: routerID), "link", "show", "qr-a1a1a1a1"]).output
+        #expect(leg.contains("fa:16:3e:0a:0b:0c"), "the leg has its port's MAC: \(leg)")
         #expect(try await ping(from: guest, "203.0.113.1"), "SNAT: the outside has no route to the tenant subnet, yet answers")
         #expect(try await !ping(from: outside, "203.0.113.20"), "no floating IP yet")
 

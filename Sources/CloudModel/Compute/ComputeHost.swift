@@ -21,6 +21,8 @@ public struct ComputeHost: Sendable, Hashable {
     public var hostIP: String
     /// The monotonically increasing number of the host record, used as the hypervisor's integer id at 2.1.
     public var number: Int
+    /// Whether the host carries tenant networks and runs routers (its agent has a data plane).
+    public var dataPlane: Bool = false
 
     public init(id: ID, name: String, site: Site.ID, capacity: Resources, used: Resources = .zero,
                 cpuAllocationRatio: Double = 16, ramAllocationRatio: Double = 1.5, enabled: Bool = true,

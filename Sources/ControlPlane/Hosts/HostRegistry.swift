@@ -48,6 +48,7 @@ public struct HostRegistry: Sendable {
             host.agentURL = registration.agentURL
             host.hypervisorType = registration.hypervisorType
             host.hostIP = registration.hostIP
+            host.dataPlane = registration.dataPlane ?? false
             var txn = Transaction()
             hosts.stagePut(host, expecting: existing?.revision, into: &txn)
             try await store.commit(txn, in: .site(site.id))

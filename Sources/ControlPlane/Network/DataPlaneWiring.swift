@@ -26,6 +26,7 @@ public struct DataPlaneWiring: Sendable {
     let site: Site.ID
     let logger: Logger
     let memory = Memberships()
+    let routerRuns = RouterRuns()
 
     public init(store: Store, agents: any AgentClient, site: Site.ID, logger: Logger) {
         self.store = store
@@ -39,6 +40,7 @@ public struct DataPlaneWiring: Sendable {
         var site: Site.ID
         var address: String
         var agentURL: String
+        var dataPlane = true
     }
 
     /// Before `server`'s machine starts on `host`: the host carries each of the server's networks,
@@ -61,11 +63,7 @@ public struct DataPlaneWiring: Sendable {
     /// After the commit that bound `server`'s ports to `host`: every member host of its networks
     /// learns the new ports (flood list, MACs, remote-group members).
     public func bound(_ server: Server, to host: ComputeHost.ID) async {
-        for network in Set(server.nics.map(\.networkID)).sorted() {
-            let joined = await memory.join(network, host)
-            if !joined, await memory.allBare(network) { continue }
-            await update(network, site: server.site)
-        }
+        await bound(networks: Set(server.nics.map(\.networkID)), to: host, site: server.site)
     }
 
     /// After the commit that released `server`'s ports from `host`: the networks forget them, and
@@ -125,12 +123,13 @@ public struct DataPlaneWiring: Sendable {
                 if participating == site, let only { ids.insert(only) }
                 for id in ids.sorted() {
                     guard let record = try await hosts.find(id)?.value else { continue }
-                    members[id] = Member(id: id, site: participating, address: record.hostIP, agentURL: record.agentURL)
+                    members[id] = Member(id: id, site: participating, address: record.hostIP, agentURL: record.agentURL,
+                                         dataPlane: record.dataPlane)
                 }
             }
             var targets: [Member] = []
             for member in members.values.sorted(by: { $0.id < $1.id }) where only == nil || member.id == only {
-                if await !memory.isBare(member.id) { targets.append(member) }
+                if member.dataPlane, await !memory.isBare(member.id) { targets.append(member) }
             }
             if !targets.isEmpty {
                 let ports = try await self.ports(of: networkID, at: sites, extra: extra)
@@ -142,7 +141,8 @@ public struct DataPlaneWiring: Sendable {
                         if let host = port.hostID, host != member.id, let other = members[host] { macs[port.macAddress] = other.address }
                     }
                     let wiring = NetworkWiring(vni: network.segmentationID, mtu: network.mtu, peers: peers, macs: macs,
-                                               ports: ports.filter { $0.hostID == member.id }.map(filters.wired))
+                                               ports: ports.filter { $0.hostID == member.id }.map(filters.wired),
+                                               uplink: network.external ? true : nil)
                     do {
                         let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
                         await memory.markBare(member.id, !wired)

@@ -105,7 +105,10 @@ public struct FloatingIPService: Sendable {
             try await commitAssociation(txn, at: site.id, association)
             return fip
         }
-        if let association { try await showOnServer(association.portID, adding: fip.address, removing: nil) }
+        if let association {
+            try await showOnServer(association.portID, adding: fip.address, removing: nil)
+            await ports.wiring.routerChanged(association.routerID)
+        }
         return fip
     }
 
@@ -196,6 +199,7 @@ public struct FloatingIPService: Sendable {
         if before != fip.association {
             if let before { try await showOnServer(before.portID, adding: nil, removing: fip.address) }
             if let after = fip.association { try await showOnServer(after.portID, adding: fip.address, removing: nil) }
+            for router in Set([before?.routerID, fip.association?.routerID].compactMap { $0 }).sorted() { await ports.wiring.routerChanged(router) }
         }
         return fip
     }
@@ -209,7 +213,10 @@ public struct FloatingIPService: Sendable {
             try await store.commit(txn, in: .site(current.value.site))
             return current.value
         }
-        if let a = gone.association { try await showOnServer(a.portID, adding: nil, removing: gone.address) }
+        if let a = gone.association {
+            try await showOnServer(a.portID, adding: nil, removing: gone.address)
+            await ports.wiring.routerChanged(a.routerID)
+        }
     }
 
     /// Adds or removes a floating address on the NIC of the server using `portID` (its views show

@@ -120,15 +120,18 @@ public struct PortService: Sendable {
         }
     }
 
-    /// Deletes a port the cloud made for a device; nothing when it is gone already.
+    /// Deletes a port the cloud made for a device; nothing when it is gone already. The host it
+    /// was bound to leaves its network if nothing else of it is there.
     func deleteDevicePort(_ id: NetworkPort.ID) async throws {
         guard let site = await sites.home(of: id) else { return }
-        try await retryOnConflict {
-            guard let current = try await store.ports(site.id).find(id) else { return }
+        let gone = try await retryOnConflict { () -> NetworkPort? in
+            guard let current = try await store.ports(site.id).find(id) else { return nil }
             var txn = Transaction()
             store.ports(site.id).stageDelete(current, into: &txn)
             try await store.commit(txn, in: .site(site.id))
+            return current.value
         }
+        if let gone, let host = gone.hostID { await wiring.released(networks: [gone.networkID], from: host, site: gone.site) }
     }
 
     static func validMAC(_ text: String) throws -> String {
@@ -289,9 +292,11 @@ public struct PortService: Sendable {
     /// live at the uplink sites of external networks: only those sites are read.
     public func releaseFloatingIPs(of portIDs: Set<NetworkPort.ID>) async throws {
         let uplinks = Set(try await store.networks.allNetworks().compactMap(\.uplinkSite))
+        var routers: Set<NetworkRouter.ID> = []
         for site in uplinks {
             let repo = store.floatingIPs(site)
             for current in try await repo.all() where current.value.association.map({ portIDs.contains($0.portID) }) == true {
+                if let router = current.value.association?.routerID { routers.insert(router) }
                 try await retryOnConflict {
                     guard let fresh = try await repo.find(current.value.id), fresh.value.association.map({ portIDs.contains($0.portID) }) == true
                     else { return }
@@ -305,5 +310,6 @@ public struct PortService: Sendable {
                 }
             }
         }
+        for router in routers.sorted() { await wiring.routerChanged(router) }
     }
 }

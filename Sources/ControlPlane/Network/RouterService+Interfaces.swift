@@ -45,6 +45,7 @@ extension RouterService {
                 try? await forgetInterface(subnet.id, on: id)
                 throw error
             }
+            await ports.wiring.routerChanged(id)
             return InterfaceInfo(routerID: id, projectID: router.projectID, portID: portID, subnetID: subnet.id, networkID: subnet.networkID)
         }
         let subnet = try await attachableSubnet(subnetID ?? "", to: router, by: p)
@@ -64,6 +65,7 @@ extension RouterService {
             try? await forgetInterface(subnet.id, on: id)
             throw error
         }
+        await ports.wiring.routerChanged(id)
         return InterfaceInfo(routerID: id, projectID: router.projectID, portID: newPortID, subnetID: subnet.id, networkID: subnet.networkID)
     }
 
@@ -137,8 +139,8 @@ extension RouterService {
         if let subnet { try await requireNoFloatingIPs(on: router, subnet: subnet, "its interface on subnet \(subnet.id) cannot be deleted") }
         try await forgetInterface(interface.subnetID, on: id)
         if let site = await sites.home(of: interface.portID) {
-            try await retryOnConflict {
-                guard let current = try await store.ports(site.id).find(interface.portID) else { return }
+            let host = try await retryOnConflict { () -> ComputeHost.ID? in
+                guard let current = try await store.ports(site.id).find(interface.portID) else { return nil }
                 var txn = Transaction()
                 if interface.madeByRouter {
                     store.ports(site.id).stageDelete(current, into: &txn)
@@ -146,6 +148,16 @@ extension RouterService {
                     store.ports(site.id).stageUpdate(current.value.released(at: clock.now()), from: current, into: &txn)
                 }
                 try await store.commit(txn, in: .site(site.id))
+                return current.value.hostID
+            }
+            // The router's host drops the leg (or the whole router, if it was its last), then leaves the network.
+            if let host, let network = subnet?.networkID {
+                if router.gateway == nil && router.interfaces.count == 1 {
+                    await ports.wiring.routerRemoved(id, from: host, networks: [network], site: site.id)
+                } else {
+                    await ports.wiring.routerChanged(id)
+                    await ports.wiring.released(networks: [network], from: host, site: site.id)
+                }
             }
         }
         return InterfaceInfo(routerID: id, projectID: router.projectID, portID: interface.portID, subnetID: interface.subnetID,

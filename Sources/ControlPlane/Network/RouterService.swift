@@ -113,6 +113,7 @@ public struct RouterService: Sendable {
             if let gateway = router.gateway { try? await ports.deleteDevicePort(gateway.portID) }
             throw error
         }
+        if router.gateway != nil { await ports.wiring.routerChanged(router.id) }
         return router
     }
 
@@ -184,6 +185,10 @@ public struct RouterService: Sendable {
                 try await store.commit(txn, in: .global)
                 return router
             }
+            // The host of the old gateway stops running the router, which is then stated again
+            // wherever it now runs, and only then the old port goes (its network's bridge with it).
+            if let retired { await routerGone(gateway: retired.portID, updated.id) }
+            if updated.gateway != nil || !updated.interfaces.isEmpty { await ports.wiring.routerChanged(updated.id) }
             if let retired { try await ports.deleteDevicePort(retired.portID) }
             return updated
         } catch {
@@ -205,7 +210,17 @@ public struct RouterService: Sendable {
             try await store.commit(txn, in: .global)
             return current.value.gateway
         }
-        if let gateway { try await ports.deleteDevicePort(gateway.portID) }
+        if let gateway {
+            await routerGone(gateway: gateway.portID, id)
+            try await ports.deleteDevicePort(gateway.portID)
+        }
+    }
+
+    /// Before the last port of a router goes: the host it runs on stops running it.
+    func routerGone(gateway portID: NetworkPort.ID, _ id: NetworkRouter.ID) async {
+        guard let site = await sites.home(of: portID), let port = try? await store.ports(site.id).find(portID)?.value,
+              let host = port.hostID else { return }
+        await ports.wiring.routerRemoved(id, from: host, networks: [], site: site.id)
     }
 
     /// 409 while a floating IP reaches a port through this router.

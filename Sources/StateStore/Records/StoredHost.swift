@@ -15,16 +15,20 @@ struct StoredHost: Codable {
     var type: String
     var ip: String
     var num: Int
+    /// Absent in records written before hosts reported it: no data plane.
+    var dp: Bool?
 
     init(_ h: ComputeHost) {
         id = h.id; name = h.name; site = h.site; cap = h.capacity; used = h.used; cpuRatio = h.cpuAllocationRatio
         ramRatio = h.ramAllocationRatio; enabled = h.enabled; url = h.agentURL; type = h.hypervisorType
-        ip = h.hostIP; num = h.number
+        ip = h.hostIP; num = h.number; dp = h.dataPlane ? true : nil
     }
 
     var model: ComputeHost {
-        ComputeHost(id: id, name: name, site: site, capacity: cap, used: used, cpuAllocationRatio: cpuRatio,
-             ramAllocationRatio: ramRatio, enabled: enabled, agentURL: url, hypervisorType: type, hostIP: ip,
-             number: num)
+        var host = ComputeHost(id: id, name: name, site: site, capacity: cap, used: used, cpuAllocationRatio: cpuRatio,
+                               ramAllocationRatio: ramRatio, enabled: enabled, agentURL: url, hypervisorType: type, hostIP: ip,
+                               number: num)
+        host.dataPlane = dp ?? false
+        return host
     }
 }
