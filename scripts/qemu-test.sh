@@ -14,7 +14,8 @@
 #    of an agent tears nothing down and the restarted one adopts its bridges and firewall tables;
 #  - a router at rennes (gateway on rennes' uplink public-rennes, interface on the subnet): from
 #    rennes' outside namespace `ssh root@<floating ip> hostname` prints the server's name, and
-#    the server at nantes reaches the outside through the router's SNAT;
+#    the server at nantes reaches the outside through the router's SNAT; a second rennes host
+#    joins, the router's host dies: the router is made on the other and answers again;
 #  - after deleting: no QEMU process, tap or machine file left (nor device or table in the hosts).
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -118,7 +119,7 @@ if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; the
   OUTSIDE=198.18.1.1  # rennes' outside namespace, on its uplink LAN (no route to any tenant subnet)
   printf '#!/bin/sh\nwhile true; do if ping -c 1 -W 1 %s >/dev/null 2>&1; then echo "out-ok"; else echo "out-fail"; fi; sleep 1; done\n' "$OUTSIDE" > "$STATE/outpinger"
   check "a security group, two ports with fixed addresses in it (pb made through nantes: a port lives at its site)" '"$OSC" security group create qsg >/dev/null && "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=10.88.0.21 pa >/dev/null && OS_AUTH_URL=http://127.0.0.1:$((PORT + 1))/identity/v3 "$OSC" port create --network qnet --security-group qsg --fixed-ip subnet=qsub,ip-address=$PB pb >/dev/null'
-  check "servers on them at rennes and at nantes" '"$OSC" server create --flavor m1.nano --image guest --port pa --key-name qkey --user-data "$STATE/pinger" --availability-zone rennes va >/dev/null && "$OSC" server create --flavor m1.nano --image guest --port pb --user-data "$STATE/outpinger" --availability-zone nantes --wait vb >/dev/null && settled va ACTIVE'
+  check "servers on them at rennes and at nantes" '"$OSC" server create --flavor m1.nano --image guest --port pa --key-name qkey --user-data "$STATE/pinger" --availability-zone rennes va >/dev/null && "$OSC" server create --flavor m1.nano --image guest --port pb --key-name qkey --user-data "$STATE/outpinger" --availability-zone nantes --wait vb >/dev/null && settled va ACTIVE'
   check "the hosts carry qnet: a VXLAN device in each host namespace" '(for h in luc$PORT-s1h1 luc$PORT-s2h1; do ip -n $h -o link show type vxlan | grep -q vx || exit 1; done)'
   check "without an ICMP rule the ping across sites fails" 'console_has va "ping-fail $PB" && [ "$(pings ping-ok)" = 0 ]'
   OK=$(pings ping-ok)
@@ -132,7 +133,7 @@ if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; the
   kill -9 "$AGENT"
   sleep 5
   mapfile -t ARGV <<< "$ARGS"
-  "$LUC" "${ARGV[@]}" >> "$STATE/logs/compute-rennes-restarted.log" 2>&1 &
+  "$LUC" "${ARGV[@]}" >> "$STATE/logs/compute-rennes-restarted.log" 2>&1 & disown
   check "agent kill -9: the VMs kept talking while it was gone (no failed ping)" 'sleep 3 && [ "$(pings ping-ok)" -ge $((OKN + 4)) ] && [ "$(pings ping-fail)" = "$FAILN" ]'
   HOST1=luc$PORT-s1h1
   adopted() { [ "$(ip netns exec $HOST1 nft list tables | grep -c " luc-")" = 2 ] && [ "$(bridge -n $HOST1 fdb show | grep -c "^00:00:00:00:00:00")" = 1 ] && ip netns exec $HOST1 nft list ruleset | grep -q "tcp dport 22"; }
@@ -143,7 +144,7 @@ if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; the
   check "rule deleted: the ping fails again" 'R=$("$OSC" security group rule list qsg --protocol icmp -f value -c ID) && "$OSC" security group rule delete $R && until_more ping-fail "$FAIL" >/dev/null && sleep 2.5 && "$OSC" console log show --lines 1 va | grep -q "^ping-fail"'
   # A router at rennes on its uplink and qsub: floating IP for va, SNAT for vb (at nantes).
   OUT=luc$PORT-s1out
-  routerns() { ip netns list | awk '{print $1}' | grep "^luc$PORT-s1h1-r"; }
+  routerns() { ip netns list | awk '{print $1}' | grep -E "^luc$PORT-s1h[0-9]+-r"; }
   check "vb cannot reach the outside without a router" 'console_has vb "out-fail" && ! "$OSC" console log show vb | grep -q out-ok'
   check "router create --external-gateway public-rennes, router add subnet qsub" '"$OSC" router create --external-gateway public-rennes qr >/dev/null && "$OSC" router add subnet qr qsub'
   check "the router runs in a namespace of rennes' host with its two legs" 'for _ in $(seq 1 20); do [ -n "$(routerns)" ] && break; sleep 0.5; done; [ "$(ip -n "$(routerns)" -o link | grep -cE ": q[rg]-")" = 2 ]'
@@ -151,9 +152,31 @@ if grep -q "data plane: each host is a network namespace" "$STATE/demo.out"; the
   check "floating ip create public-rennes, server add floating ip va" 'F=$("$OSC" floating ip create public-rennes -f value -c floating_ip_address) && echo "$F" > "$STATE/fip" && "$OSC" server add floating ip va "$F"'
   FIP=$(cat "$STATE/fip" 2>/dev/null)
   check "server show va lists its floating address ($FIP)" '[ -n "$FIP" ] && "$OSC" server show va -f value -c addresses | grep -q "$FIP"'
-  sshout() { ip netns exec $OUT ssh -i "$STATE/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=3 -o BatchMode=yes "root@$FIP" "$@" 2>/dev/null; }
-  check "from rennes' outside namespace: ssh root@$FIP hostname prints va" 'for _ in $(seq 1 20); do [ "$(sshout hostname)" = va ] && break; sleep 1; done; [ "$(sshout hostname)" = va ]'
-  check "floating IP, router interface and router deleted: the router's namespace is gone" '"$OSC" floating ip delete "$FIP" && "$OSC" router remove subnet qr qsub && "$OSC" router delete qr && for _ in $(seq 1 20); do [ -z "$(routerns)" ] && break; sleep 0.5; done; [ -z "$(routerns)" ]'
+  sshto() { ip netns exec $OUT ssh -i "$STATE/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=3 -o BatchMode=yes "root@$1" hostname 2>/dev/null; }
+  answers() { for _ in $(seq 1 "$3"); do [ "$(sshto "$1")" = "$2" ] && return 0; sleep 1; done; return 1; }  # answers FIP NAME SECONDS
+  check "from rennes' outside namespace: ssh root@$FIP hostname prints va" 'answers "$FIP" va 20'
+
+  # Failover: a second host joins rennes (another agent); the router's host goes down (its agent
+  # killed, its router namespace gone with it, as a dead host's would be): the router is made
+  # again on the other host, and a floating IP of vb (at nantes, behind rennes' router) answers
+  # again. The host that comes back runs no second copy.
+  AGENT1=$(pgrep -f -- "compute .*--site rennes" | head -1)
+  mapfile -t ARGV1 < <(tr '\0' '\n' < /proc/$AGENT1/cmdline | tail -n +2 | sed '/^--parent-pid$/,+1d')
+  ARGV2=(); NEXT=0; for a in "${ARGV1[@]}"; do if [ $NEXT = 1 ]; then a=127.0.0.1:$((PORT + 150)); NEXT=0; fi; [ "$a" = --listen ] && NEXT=1; ARGV2+=("$a"); done
+  "$LUC" "${ARGV2[@]}" --first-host 2 >> "$STATE/logs/compute-rennes-2.log" 2>&1 &
+  AGENT2=$!; disown
+  up3() { [ "$("$OSC" hypervisor list -f value -c State | grep -c '^up$')" = 3 ]; }
+  check "a second host joins rennes (luc compute --first-host 2)" 'for _ in $(seq 1 60); do up3 && break; sleep 0.5; done; up3'
+  check "floating IP for vb: ssh from rennes' outside reaches nantes through rennes' router" 'F2=$("$OSC" floating ip create public-rennes -f value -c floating_ip_address) && echo "$F2" > "$STATE/fip2" && "$OSC" server add floating ip vb "$F2" && answers "$F2" vb 20'
+  FIP2=$(cat "$STATE/fip2" 2>/dev/null)
+  RNS=$(routerns); RH=${RNS#luc$PORT-s1h}; RH=${RH%%-r*}
+  if [ "$RH" = 1 ]; then DEAD=$AGENT1; DEADARGS=("${ARGV1[@]}"); else DEAD=$AGENT2; DEADARGS=("${ARGV2[@]}" --first-host 2); fi
+  DOWN_AT=$(date +%s.%N); kill -9 "$DEAD"; ip netns del "$RNS"
+  check "the router's host (h$RH) goes down: the router is made again on the other rennes host" 'for _ in $(seq 1 60); do [ -n "$(routerns)" ] && [ "$(routerns)" != "$RNS" ] && break; sleep 0.5; done; [ -n "$(routerns)" ] && [ "$(routerns)" != "$RNS" ]'
+  check "and vb's floating IP answers ssh again" 'answers "$FIP2" vb 30 && awk "BEGIN { printf \"  (answered again %.1f s after the host went down; its lease lasts 6 s)\n\", $(date +%s.%N) - $DOWN_AT }"'
+  "$LUC" "${DEADARGS[@]}" >> "$STATE/logs/compute-rennes-back.log" 2>&1 & disown
+  check "the host comes back: still one router at rennes, and vb's floating IP answers" 'sleep 12; [ "$(routerns | wc -l)" = 1 ] && answers "$FIP2" vb 10'
+  check "floating IPs, router interface and router deleted: the router's namespace is gone" '"$OSC" floating ip delete "$FIP" "$FIP2" && "$OSC" router remove subnet qr qsub && "$OSC" router delete qr && for _ in $(seq 1 20); do [ -z "$(routerns)" ] && break; sleep 0.5; done; [ -z "$(routerns)" ]'
   check "delete the two servers, ports and the group" '"$OSC" server delete --wait va vb && "$OSC" port delete pa pb && "$OSC" security group delete qsg'
 else
   echo "SKIP data plane checks: the demo has no data plane here (needs root)"; grep "data plane" "$STATE/demo.out"

@@ -59,6 +59,22 @@ public struct HTTPAgentClient: AgentClient {
         try await remove(routerURL(agentURL, host, router), agentURL)
     }
 
+    public func routers(host: String, at agentURL: String) async throws -> [String] {
+        try await names("\(agentURL)/agent/v1/hosts/\(host)/routers", agentURL)
+    }
+
+    public func networks(host: String, at agentURL: String) async throws -> [String] {
+        try await names("\(agentURL)/agent/v1/hosts/\(host)/networks", agentURL)
+    }
+
+    /// What a host lists of its data plane; nothing without one (409).
+    func names(_ url: String, _ agentURL: String) async throws -> [String] {
+        let (status, data) = try await http.call(.GET, url)
+        if status == 409 { return [] }
+        try InternalHTTP.check(status, data, agentURL)
+        return try JSONDecoder().decode([String].self, from: data)
+    }
+
     /// `PUT`s a data plane state; false when the host has none (409).
     func state(_ body: some Encodable, at url: String, _ agentURL: String) async throws -> Bool {
         let (status, data) = try await http.call(.PUT, url, body: try JSONEncoder().encode(body))

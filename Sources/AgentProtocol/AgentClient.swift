@@ -18,10 +18,15 @@ public protocol AgentClient: Sendable {
     func wire(_ wiring: NetworkWiring, network: String, host: String, at agentURL: String) async throws -> Bool
     /// Removes `network` from `host` (nothing to do is fine).
     func unwire(network: String, host: String, at agentURL: String) async throws
+    /// The networks `host` carries, each named by the first 12 hex digits of its ID (its bridge is
+    /// named after them; `unwire(network:)` accepts them). Empty without a data plane.
+    func networks(host: String, at agentURL: String) async throws -> [String]
     /// Makes `host` run `router` as `wiring` says; false when the host has no data plane.
     func wire(_ wiring: RouterWiring, router: String, host: String, at agentURL: String) async throws -> Bool
-    /// Removes `router` from `host` (nothing to do is fine).
+    /// Removes `router` from `host` (nothing to do is fine); its ID's first 12 hex digits suffice.
     func unwire(router: String, host: String, at agentURL: String) async throws
+    /// The routers `host` runs, each named by the first 12 hex digits of its ID (empty without a data plane).
+    func routers(host: String, at agentURL: String) async throws -> [String]
 }
 
 /// How a compute agent reaches the controllers of its site.

@@ -20,6 +20,9 @@ public struct RouterWiring: Sendable, Hashable, Codable {
         self.floatingIPs = floatingIPs
     }
 
+    /// How hosts name a router (the first 12 hex digits of its ID: its namespace is named after them).
+    public static func hostName(of routerID: String) -> String { String(routerID.filter { $0 != "-" }.prefix(12)) }
+
     /// One leg: its network, address, prefix length, MTU and MAC.
     public struct Leg: Sendable, Hashable, Codable {
         public var network: String

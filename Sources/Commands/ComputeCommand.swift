@@ -39,11 +39,14 @@ struct ComputeCommand: AsyncParsableCommand {
     @Option(help: "Simulate each host in a network namespace of an underlay named after this prefix (DataPlane's Underlay, root only): the host's address is 172.31.<site-index>.<n>, its QEMUs and tenant networks live there.")
     var netns: String?
     @Option(help: "With --netns: this site's index in the underlay (1-250).") var siteIndex: Int = 1
+    @Option(help: "Number of this agent's first host (<prefix>-h<n>; with --netns also its namespace and address), to add hosts to a site with another agent.")
+    var firstHost: Int = 1
     @Option(help: "Log level.") var logLevel: String = "notice"
     @Option(help: "Exit when this process (the demo supervisor) is gone.") var parentPID: Int32?
 
     func validate() throws {
         guard hosts >= 1, hosts <= 10_000 else { throw ValidationError("--hosts must be between 1 and 10000") }
+        guard (1...10_000).contains(firstHost) else { throw ValidationError("--first-host must be between 1 and 10000") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
         if let underlay {
             guard IPv4Address(underlay) != nil else { throw ValidationError("--underlay must be an IPv4 address") }
@@ -60,7 +63,9 @@ struct ComputeCommand: AsyncParsableCommand {
             guard !netns.isEmpty, netns.count <= 12, netns.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
                 throw ValidationError("--netns must be 1-12 letters, digits or dashes")
             }
-            guard (1...250).contains(siteIndex), hosts <= 250 else { throw ValidationError("--site-index and --hosts must be 1...250 with --netns") }
+            guard (1...250).contains(siteIndex), firstHost + hosts - 1 <= 250 else {
+                throw ValidationError("--site-index and the hosts' numbers must be 1...250 with --netns")
+            }
         }
     }
 
@@ -73,7 +78,7 @@ struct ComputeCommand: AsyncParsableCommand {
         let prefix = hostPrefix ?? site
         if let stateDir { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) }
         let http = InternalHTTP(secret: cloudConfig.secret)  // image downloads set their own timeout
-        let names = (1...hosts).map { "\(prefix)-h\($0)" }
+        let names = (firstHost..<(firstHost + hosts)).map { "\(prefix)-h\($0)" }
         let places = try await simulatedHosts(count: hosts, logger: logger)
         var fakes: [FakeHypervisorDriver] = []
         let drivers: [any HypervisorDriver]
@@ -134,7 +139,7 @@ struct ComputeCommand: AsyncParsableCommand {
         }
         let underlay = Underlay(prefix: netns)
         var places: [Underlay.Host] = []
-        for host in 1...count { places.append(try await underlay.addHost(site: siteIndex, host: host)) }
+        for host in firstHost..<(firstHost + count) { places.append(try await underlay.addHost(site: siteIndex, host: host)) }
         return places
     }
 

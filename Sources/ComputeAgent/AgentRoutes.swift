@@ -80,7 +80,8 @@ public enum AgentRoutes {
     }
 
     /// A host's tenant networks: `PUT {network}` makes the host carry it as the `NetworkWiring`
-    /// says (idempotent), `DELETE {network}` removes it from the host.
+    /// says (idempotent), `DELETE {network}` removes it from the host (the first 12 hex digits
+    /// of its ID suffice), `GET` lists those it carries (by those digits).
     static func networkRoutes(_ group: RouterGroup<BasicRequestContext>, agent: ComputeAgent, secret: String) {
         @Sendable func fabric(_ request: Request, _ context: BasicRequestContext) throws -> HostFabric {
             try authorize(request, secret: secret)
@@ -130,6 +131,13 @@ public enum AgentRoutes {
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
+        group.get("") { request, context in
+            let fabric = try fabric(request, context)
+            do {
+                let bridges = try await fabric.networks().map(\.bridge) + [try await fabric.uplinkBridge()].compactMap { $0 }
+                return try json(Set(bridges.filter { $0.hasPrefix("lb") }.map { String($0.dropFirst(2)) }).sorted())
+            } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+        }
         group.delete(":network") { request, context in
             let fabric = try fabric(request, context)
             let id = try networkID(context)
@@ -146,7 +154,7 @@ public enum AgentRoutes {
 
     /// A host's routers: `PUT {router}` makes the host run it as the `RouterWiring` says
     /// (idempotent; its networks' bridges must be there), `DELETE {router}` removes it, `GET`
-    /// lists the routers' namespaces.
+    /// lists the routers it runs (first 12 hex digits of their IDs).
     static func routerRoutes(_ group: RouterGroup<BasicRequestContext>, agent: ComputeAgent, secret: String) {
         @Sendable func routers(_ request: Request, _ context: BasicRequestContext) throws -> (HostFabric, HostRouter) {
             try authorize(request, secret: secret)
@@ -197,7 +205,7 @@ public enum AgentRoutes {
         }
         group.get("") { request, context in
             let (_, routers) = try routers(request, context)
-            do { return try json(try await routers.routerNamespaces()) } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            do { return try json(try await routers.routerIDs()) } catch { throw Failure(status: .internalServerError, message: "\(error)") }
         }
     }
 

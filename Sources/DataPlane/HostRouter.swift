@@ -31,7 +31,10 @@ public actor HostRouter {
             try await run(["ip", "netns", "add", ns])
         }
         try await run(["ip", "-n", ns, "link", "set", "lo", "up"])
-        try await run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        // Forwarding on; legs announce themselves (gratuitous ARP) when they come up, so the LANs
+        // learn at once where a router that moved from another host now is.
+        try await run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.arp_notify=1",
+                       "net.ipv4.conf.default.arp_notify=1"])
         var wanted: Set<String> = []
         for (kind, leg) in legs {
             let inside = kind + Self.short(leg.networkID, 8), outside = "rl" + Self.short(spec.routerID, 6) + Self.short(leg.networkID, 5)
@@ -86,6 +89,12 @@ public actor HostRouter {
     public func routerNamespaces() async throws -> [String] {
         let prefix = "\(hostNamespace ?? "luc")-r"
         return try await namespaces().filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    /// The routers on this host, each by the first 12 hex digits of its ID (as its namespace names it).
+    public func routerIDs() async throws -> [String] {
+        let prefix = "\(hostNamespace ?? "luc")-r"
+        return try await routerNamespaces().map { String($0.dropFirst(prefix.count)) }
     }
 
     /// The NAT table of a router: DNAT of each floating address to its fixed one, SNAT of that

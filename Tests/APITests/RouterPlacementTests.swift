@@ -74,6 +74,15 @@ struct RouterPlacementTests {
             try await eventually("the router moved, with its floating IP") { runs().keys.sorted() == [other] && runs()[other]?.floatingIPs == [floating: fixed] }
             #expect(cloud.agents.wirings.withLock { $0[host]?[lan] == nil && $0[host]?[pub] == nil }, "the old host was told to drop its networks")
 
+            // It comes back having missed that (an agent that was cut off): it drops its stale copy.
+            let stale = try #require(cloud.agents.wirings.withLock { $0[other]?[pub] })
+            cloud.agents.routers.withLock { $0[host] = [router: wiring] }
+            cloud.agents.wirings.withLock { $0[host] = [pub: stale] }
+            try await cloud.store.leases("alpha").renew(.host, id: host, payload: "", ttl: .seconds(3600))
+            await cloud.cloud.wiring.maintainRouters(site: "alpha")
+            #expect(runs().keys.sorted() == [other], "the router stays where it moved, and only there")
+            #expect(cloud.agents.wirings.withLock { $0[host]?[pub] } == nil, "the returning host no longer carries the uplink network")
+
             // Undone step by step: nothing is left on any host.
             let fipID = try #require(fip.json?["floatingip"]?["id"]?.string)
             #expect(try await api.call(.delete, "/networking/v2.0/floatingips/\(fipID)", token: admin).status == 204)

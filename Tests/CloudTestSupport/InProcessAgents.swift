@@ -98,7 +98,7 @@ public final class InProcessAgents: AgentClient {
 
     public func unwire(network: String, host: String, at agentURL: String) async throws {
         _ = try target(host)
-        _ = wirings.withLock { $0[host]?.removeValue(forKey: network) }
+        wirings.withLock { $0[host] = $0[host]?.filter { RouterWiring.hostName(of: $0.key) != RouterWiring.hostName(of: network) } }
     }
 
     public func wire(_ wiring: RouterWiring, router: String, host: String, at agentURL: String) async throws -> Bool {
@@ -110,6 +110,16 @@ public final class InProcessAgents: AgentClient {
 
     public func unwire(router: String, host: String, at agentURL: String) async throws {
         _ = try target(host)
-        _ = routers.withLock { $0[host]?.removeValue(forKey: router) }
+        routers.withLock { $0[host] = $0[host]?.filter { RouterWiring.hostName(of: $0.key) != RouterWiring.hostName(of: router) } }
+    }
+
+    public func networks(host: String, at agentURL: String) async throws -> [String] {
+        _ = try target(host)
+        return wirings.withLock { ($0[host] ?? [:]).keys.map(RouterWiring.hostName).sorted() }
+    }
+
+    public func routers(host: String, at agentURL: String) async throws -> [String] {
+        _ = try target(host)
+        return routers.withLock { ($0[host] ?? [:]).keys.map(RouterWiring.hostName).sorted() }
     }
 }

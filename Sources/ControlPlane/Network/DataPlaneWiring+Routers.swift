@@ -31,11 +31,36 @@ extension DataPlaneWiring {
 
     /// Called by the site's maintenance: when the site's live hosts changed since the last call
     /// (and on the first), every router of the site is placed again, so a router whose host went
-    /// down moves to another.
+    /// down moves to another. A host that came (back) up first drops the routers it runs that are
+    /// no longer its own (moved while it was away: two copies would answer for the same
+    /// addresses) and is restated every network it has ports on (updates it missed).
     public func maintainRouters(site: Site.ID) async {
-        guard let live = try? await routerHosts(site).map(\.id), await routerRuns.hostsChanged(site, Set(live)) else { return }
-        guard let routers = try? await store.networks.allRouters().filter({ $0.site == site }) else { return }
+        guard let hosts = try? await routerHosts(site), let before = await routerRuns.hostsChanged(site, Set(hosts.map(\.id))) else { return }
+        guard let routers = try? await store.networks.allRouters().filter({ $0.site == site }),
+              let ports = try? await store.ports(site).all() else { return }
+        for host in hosts where !before.contains(host.id) {
+            await resync(host, routers: routers, ports: ports.filter { $0.hostID == host.id })
+        }
         for router in routers.sorted(by: { $0.id < $1.id }) { await routerChanged(router.id) }
+    }
+
+    /// A host that came up: stale routers and networks removed, its networks restated.
+    func resync(_ host: Member, routers: [NetworkRouter], ports: [NetworkPort]) async {
+        let own = Set(ports.filter { $0.deviceOwner.hasPrefix("network:router") }.map { RouterWiring.hostName(of: $0.deviceID) })
+        let carried = Set(ports.map { RouterWiring.hostName(of: $0.networkID) })
+        do {
+            for stale in try await agents.routers(host: host.id, at: host.agentURL) where !own.contains(stale) {
+                logger.notice("removing a router its host no longer runs", metadata: ["router": "\(stale)", "host": "\(host.id)"])
+                try await agents.unwire(router: stale, host: host.id, at: host.agentURL)
+            }
+            for stale in try await agents.networks(host: host.id, at: host.agentURL) where !carried.contains(stale) {
+                logger.notice("removing a network its host no longer has ports on", metadata: ["network": "\(stale)", "host": "\(host.id)"])
+                try await agents.unwire(network: stale, host: host.id, at: host.agentURL)
+            }
+        } catch {
+            logger.warning("router check of a returning host failed", metadata: ["host": "\(host.id)", "error": "\(error)"])
+        }
+        for network in Set(ports.map(\.networkID)).sorted() { await update(network, site: host.site) }
     }
 
     /// The live hosts of `site` not known to lack a data plane.
@@ -165,9 +190,10 @@ extension DataPlaneWiring {
             return false
         }
 
-        func hostsChanged(_ site: Site.ID, _ live: Set<ComputeHost.ID>) -> Bool {
+        /// The live hosts last seen at `site` (empty the first time) when they changed since; nil when not.
+        func hostsChanged(_ site: Site.ID, _ live: Set<ComputeHost.ID>) -> Set<ComputeHost.ID>? {
             defer { hosts[site] = live }
-            return hosts[site] != live
+            return hosts[site] == live ? nil : hosts[site] ?? []
         }
     }
 }
