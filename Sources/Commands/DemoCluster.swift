@@ -99,8 +99,8 @@ final class DemoCluster: Sendable {
         do {
             for list in urls.values { for url in list { try await waitHealthy(url) } }
             try await cluster.waitForHosts(sites * hostsPerSite)
-            try await cluster.ensureImage(driver)
-            if dataPlane != nil { try await cluster.ensureUplinks() }
+            try await CloudSetup.ensureImage(driver, authURL: cluster.firstURL + "/identity/v3")
+            if dataPlane != nil { try await CloudSetup.ensureUplinks(sites: config.sites.map(\.id), authURL: cluster.firstURL + "/identity/v3") }
             try (cluster.firstURL + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
         } catch {
             await cluster.stop()
@@ -141,45 +141,6 @@ final class DemoCluster: Sendable {
     }
 
     static let imageName = DemoDriver.fake.imageName
-
-    /// A tiny public raw image so that servers can be booted at once: bytes for the fake
-    /// driver, LUC's guest disk for qemu.
-    private func ensureImage(_ driver: DemoDriver) async throws {
-        let client = OpenStackSession.makeClient()
-        defer { _ = client.shutdown() }
-        let session = try await adminSession(client: client)
-        let list = try await session.object(.GET, "image", "/v2/images?name=\(driver.imageName)")
-        if let images = list["images"] as? [[String: Any]], images.contains(where: { $0["status"] as? String == "active" }) { return }
-        let image = try await session.object(.POST, "image", "/v2/images", json: [
-            "name": driver.imageName, "disk_format": "raw", "container_format": "bare", "visibility": "public",
-        ])
-        guard let id = image["id"] as? String else { throw CommandError("image create answered without an id") }
-        try await session.send(.PUT, "image", "/v2/images/\(id)/file", bytes: try driver.imageBytes())
-    }
-
-    /// With a data plane: each site's external network `public-<site>` on its uplink LAN
-    /// (`Underlay.uplinkNetwork`, the outside namespace holding its gateway address), as an
-    /// operator registers a PoP's uplink; routers take their gateway and floating IPs from it.
-    private func ensureUplinks() async throws {
-        let client = OpenStackSession.makeClient()
-        defer { _ = client.shutdown() }
-        let session = try await adminSession(client: client)
-        for (i, site) in configuration.sites.enumerated() {
-            let name = "public-\(site.id)"
-            let found = try await session.object(.GET, "network", "/v2.0/networks?name=\(name)")
-            if let list = found["networks"] as? [[String: Any]], !list.isEmpty { continue }
-            let made = try await session.object(.POST, "network", "/v2.0/networks", json: ["network": [
-                "name": name, "router:external": true, "availability_zone_hints": [site.id],
-            ] as [String: Any]])
-            guard let id = (made["network"] as? [String: Any])?["id"] as? String else { throw CommandError("\(name) was not created") }
-            let range = Underlay.uplinkNetwork(i + 1), prefix = range.split(separator: ".").prefix(3).joined(separator: ".")
-            _ = try await session.object(.POST, "network", "/v2.0/subnets", json: ["subnet": [
-                "name": "\(name)-subnet", "network_id": id, "ip_version": 4, "cidr": range, "enable_dhcp": false,
-                "gateway_ip": Underlay.uplinkAddress(i + 1),
-                "allocation_pools": [["start": "\(prefix).10", "end": "\(prefix).250"]],
-            ] as [String: Any]])
-        }
-    }
 
     func banner() -> String {
         let sites = configuration.sites.map { "\($0.id) (\(controllerURLs[$0.id]!.joined(separator: ", ")))" }

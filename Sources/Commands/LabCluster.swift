@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import DataPlane
 import Foundation
+import QEMUDriver
 import LUCBase
 import Hummingbird
 import NIOCore
@@ -18,12 +20,17 @@ final class LabCluster: Sendable {
     let rttMS: Int
     /// Ports of every Redis server of the lab.
     let redisPorts: [Int]
+    let driver: DemoDriver
+    /// With qemu as root: the underlay the hosts run in (sites' links cut and healed with the WAN's).
+    let underlay: Underlay?
     private let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let stopRequested = Mutex(false)
 
     private init(root: URL, sites: [CloudConfiguration.SiteSettings], controllerURLs: [String: [String]], links: [WANLink],
-                 supervisor: ProcessSupervisor, deployment: String, rttMS: Int, redisPorts: [Int]) {
+                 supervisor: ProcessSupervisor, deployment: String, rttMS: Int, redisPorts: [Int], driver: DemoDriver, underlay: Underlay?) {
         self.redisPorts = redisPorts
+        self.driver = driver
+        self.underlay = underlay
         self.root = root
         self.sites = sites
         self.controllerURLs = controllerURLs
@@ -36,9 +43,14 @@ final class LabCluster: Sendable {
     static let redisBinary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func start(stateDir: String, sites count: Int, hostsPerSite: Int, controllersPerSite: Int, rttMS: Int, jitterMS: Int,
-                      deployment: String, port base: Int, spawnDelayMS: Int, hostRamMB: Int = 262_144) async throws -> LabCluster {
+                      deployment: String, port base: Int, spawnDelayMS: Int, hostRamMB: Int = 262_144,
+                      driver: DemoDriver = .fake) async throws -> LabCluster {
         guard let redis = redisBinary else { throw CommandError("the lab needs redis-server (apt-get install redis-server)") }
         let root = URL(fileURLWithPath: stateDir).standardizedFileURL
+        // Real VMs get a real data plane: every host a network namespace of an underlay (root only).
+        let underlay = driver.isQEMU && getuid() == 0 ? Underlay(prefix: "lab\(base)") : nil
+        await QEMUDriver.killMachines(under: root.appendingPathComponent("hosts"))  // a previous lab's, after a crash
+        try await underlay?.removeAll()
         try? FileManager.default.removeItem(at: root)
         let logs = root.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -140,16 +152,26 @@ final class LabCluster: Sendable {
                     if i == 0 && c == 0 { try await DemoCluster.waitHealthy(url) }
                 }
             }
+            if let underlay {
+                for i in sites.indices { for host in 1...hostsPerSite { _ = try await underlay.addHost(site: i + 1, host: host) } }
+            }
             for (i, site) in sites.enumerated() {
+                let machines = driver.isQEMU
+                    ? driver.agentArguments(hosts: sites.count * hostsPerSite) + ["--state-dir", root.appendingPathComponent("hosts").path]
+                    : ["--ram-mb", String(hostRamMB)]
                 try supervisor.start("compute-\(site.id)", ["compute", "--config", configPaths[site.id]!, "--site", site.id,
                                                             "--listen", "127.0.0.1:\(sitePort(i, 9))", "--hosts", String(hostsPerSite),
-                                                            "--spawn-delay-ms", String(spawnDelayMS), "--ram-mb", String(hostRamMB)]
+                                                            "--spawn-delay-ms", String(spawnDelayMS)] + machines
+                                                           + (underlay.map { ["--netns", $0.prefix, "--site-index", String(i + 1)] } ?? [])
                                                            + controllerURLs[site.id]!.flatMap { ["--controller", $0] })
             }
             let cluster = LabCluster(root: root, sites: sites, controllerURLs: controllerURLs, links: links, supervisor: supervisor,
-                                     deployment: deployment, rttMS: rttMS, redisPorts: redisPorts)
+                                     deployment: deployment, rttMS: rttMS, redisPorts: redisPorts, driver: driver, underlay: underlay)
             do {
                 for list in controllerURLs.values { for url in list { try await DemoCluster.waitHealthy(url) } }
+                let authURL = controllerURLs[sites[0].id]![0] + "/identity/v3"
+                if driver.isQEMU { try await CloudSetup.ensureImage(driver, authURL: authURL) }
+                if underlay != nil { try await CloudSetup.ensureUplinks(sites: sites.map(\.id), authURL: authURL) }
                 try (controllerURLs[sites[0].id]![0] + "/identity/v3\n").write(to: root.appendingPathComponent("auth-url"), atomically: true, encoding: .utf8)
                 try cluster.writeConfig(configPaths[sites[0].id]!)
                 try await cluster.startControl(port: base + 999)
@@ -160,8 +182,16 @@ final class LabCluster: Sendable {
             return cluster
         } catch {
             await supervisor.stopAll()
+            await QEMUDriver.killMachines(under: root.appendingPathComponent("hosts"))
+            try? await underlay?.removeAll()
             throw error
         }
+    }
+
+    /// Cuts (or heals) the data plane between two sites as the WAN links between them are.
+    func setDataPlaneCut(_ a: String, _ b: String, _ cut: Bool) async throws {
+        guard let underlay, let i = sites.firstIndex(where: { $0.id == a }), let j = sites.firstIndex(where: { $0.id == b }) else { return }
+        if cut { try await underlay.cut(i + 1, j + 1) } else { try await underlay.heal(i + 1, j + 1) }
     }
 
     /// `cloud.json` for `luc status`/`luc bench --state-dir`: the first site's view.
@@ -208,6 +238,7 @@ final class LabCluster: Sendable {
             let site = try context.parameters.require("site")
             guard self.sites.contains(where: { $0.id == site }) else { throw HTTPError(.notFound, message: "no site \(site)") }
             for link in self.links where link.from == site || link.to == site { link.setCut(true) }
+            for other in self.sites where other.id != site { try await self.setDataPlaneCut(site, other.id, true) }
             return "site \(site) is cut off"
         }
         router.post("/cut/:a/:b") { _, context -> String in
@@ -217,10 +248,12 @@ final class LabCluster: Sendable {
             }
             guard a != b else { throw HTTPError(.badRequest, message: "a link joins two different sites") }
             for link in self.links where Set([link.from, link.to]) == Set([a, b]) { link.setCut(true) }
+            try await self.setDataPlaneCut(a, b, true)
             return "\(a) and \(b) cannot reach each other (both still reach the other sites)"
         }
         router.post("/heal") { _, _ -> String in
             for link in self.links { link.setCut(false) }
+            for a in self.sites { for b in self.sites where a.id < b.id { try await self.setDataPlaneCut(a.id, b.id, false) } }
             return "all links restored"
         }
         router.get("/links") { _, _ -> String in self.linksReport() }
@@ -258,12 +291,23 @@ final class LabCluster: Sendable {
           state and logs: \(root.path)
         export OS_AUTH_URL=\(controllerURLs[sites[0].id]![0])/identity/v3 OS_USERNAME=admin OS_PASSWORD=\(DemoCluster.adminPassword) OS_PROJECT_NAME=admin
         luc lab partition <site> | luc lab cut <site> <site> | luc lab heal | luc lab links | luc lab down   (with --state-dir \(root.path))
+          data plane: \(dataPlaneNote)
         """
+    }
+
+    var dataPlaneNote: String {
+        if let underlay {
+            return "each host is a network namespace \(underlay.prefix)-s<site>h<n>, each site's uplink public-<site> ends in \(underlay.prefix)-s<site>out; partition, cut and heal apply to it too"
+        }
+        return driver.isQEMU ? "none: not root, so no network namespaces (VMs boot, their networks carry no traffic)" : "none with simulated hosts"
     }
 
     func stop() async {
         await supervisor.stopAll()
         for link in links { await link.stop() }
+        // Unlike the demo, a lab keeps nothing: its VMs and namespaces go with it.
+        if driver.isQEMU { await QEMUDriver.killMachines(under: root.appendingPathComponent("hosts")) }
+        try? await underlay?.removeAll()
         try? FileManager.default.removeItem(at: root.appendingPathComponent("control-url"))
     }
 }

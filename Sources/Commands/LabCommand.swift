@@ -47,6 +47,9 @@ struct LabUp: AsyncParsableCommand {
     @Option(help: "First port; the lab uses the next 2,000.") var port: Int = 7000
     @Option(help: "Fake driver spawn delay in milliseconds.") var spawnDelayMS: Int = 0
     @Option(help: "Memory of each simulated host in MiB (small hosts make scheduling contend).") var hostRamMB: Int = 262_144
+    @Option(help: "Hypervisor driver of the hosts: fake (simulated) or qemu (real VMs; as root each host is a network namespace).")
+    var driver: String = "fake"
+    @Option(help: "qemu: the guest image directory (scripts/build-guest-image.sh).") var guestDir: String = DemoDriver.defaultGuestDirectory
 
     func validate() throws {
         guard (2...8).contains(sites) else { throw ValidationError("--sites must be 2 to 8") }
@@ -58,7 +61,7 @@ struct LabUp: AsyncParsableCommand {
         let cluster = try await LabCluster.start(stateDir: lab.stateDir, sites: sites, hostsPerSite: hostsPerSite,
                                                  controllersPerSite: controllersPerSite, rttMS: rttMS, jitterMS: jitterMS,
                                                  deployment: deployment, port: port, spawnDelayMS: spawnDelayMS,
-                                                 hostRamMB: hostRamMB)
+                                                 hostRamMB: hostRamMB, driver: try DemoDriver.named(driver, guestDirectory: guestDir))
         print(cluster.banner())
         fflush(nil)
         await cluster.waitUntilStopped()
