@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "AgentHTTP", dependencies: ["AgentProtocol", httpClient, logging], swiftSettings: settings),
         /** The compute agent: hosts' drivers behind an HTTP endpoint, registration, heartbeats, reconcile. */
         .target(name: "ComputeAgent",
-                dependencies: ["AgentProtocol", "DataPlane", "HypervisorDriver", hummingbird, logging], swiftSettings: settings),
+                dependencies: ["AgentProtocol", "DataPlane", "HypervisorDriver", "LUCBase", hummingbird, logging], swiftSettings: settings),
 
         /** A user-space WAN between sites for the lab: delaying TCP relays that can be cut. */
         .target(name: "WANEmulator",

@@ -120,7 +120,8 @@ extension BenchCommand {
         do {
             guard case let .qemu(guest) = cluster.driver else { throw CommandError("not a qemu cloud") }
             try await QEMUBench(cluster: cluster, guestDirectory: guest, stateDirectory: dir.appendingPathComponent("hosts"),
-                                servers: servers, samples: min(samples, 20), flavorName: flavor).run()
+                                servers: servers, samples: min(samples, 20), flavorName: flavor,
+                                withNetwork: try networkFigures(cluster)).run()
         } catch {
             failure = error
         }
@@ -128,6 +129,15 @@ extension BenchCommand {
         await QEMUDriver.killMachines(under: dir)
         if let failure { throw failure }
         try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+extension BenchCommand {
+    /// Whether `--with-network` figures can be taken: they need the demo's data plane (root).
+    func networkFigures(_ cluster: DemoCluster) throws -> Bool {
+        guard withNetwork else { return false }
+        guard cluster.dataPlane != nil else { throw CommandError("--with-network with --driver qemu needs a data plane: run as root") }
+        return true
     }
 }
 

@@ -66,11 +66,12 @@ final class OpenStackSession: Sendable {
     /// Sends a request to `service`'s endpoint + `path`; returns status and body.
     @discardableResult
     func send(_ method: HTTPMethod, _ service: String, _ path: String, json: Any? = nil, bytes: [UInt8]? = nil,
-              expect: ClosedRange<Int> = 200...299) async throws -> (Int, Data) {
+              expect: ClosedRange<Int> = 200...299, microversion: String? = nil) async throws -> (Int, Data) {
         guard let base = endpoints[service] else { throw CommandError("no \(service) endpoint in the catalog") }
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "X-Auth-Token", value: token)
+        if let microversion { request.headers.add(name: "OpenStack-API-Version", value: "\(service) \(microversion)") }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
@@ -86,8 +87,9 @@ final class OpenStackSession: Sendable {
     }
 
     /// `send`, then the body as a JSON object.
-    func object(_ method: HTTPMethod, _ service: String, _ path: String, json: Any? = nil) async throws -> [String: Any] {
-        let (_, data) = try await send(method, service, path, json: json)
+    func object(_ method: HTTPMethod, _ service: String, _ path: String, json: Any? = nil,
+                microversion: String? = nil) async throws -> [String: Any] {
+        let (_, data) = try await send(method, service, path, json: json, microversion: microversion)
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 }

@@ -10,6 +10,8 @@ import QEMUDriver
 ///  2. Scale: `servers` VMs across the sites at once, all ACTIVE with the marker in their
 ///     console; idle memory and CPU per VM; then all deleted and nothing left behind.
 ///  3. Image traffic: bytes of image moved between sites (once per site, never again).
+///  With `withNetwork` (a data plane: root), `QEMUNetworkBench` too: the scale again with NICs,
+///  ACTIVE → first ping over 10 pairs, and boots with a NIC among the samples.
 struct QEMUBench {
     let cluster: DemoCluster
     let guestDirectory: URL
@@ -17,6 +19,7 @@ struct QEMUBench {
     let servers: Int
     let samples: Int
     let flavorName: String
+    var withNetwork = false
 
     func run() async throws {
         let client = OpenStackSession.makeClient(connections: 64)
@@ -96,8 +99,19 @@ struct QEMUBench {
         let files = machineDirectories()
         print(String(format: "  deleted in %.1f s; QEMU processes left: %d, machine directories left: %d", (ContinuousClock.now - deleteStart).inSeconds, left, files))
 
+        var nicNetwork: String?
+        if withNetwork {
+            let network = QEMUNetworkBench(bench: self, sessions: perSite, sites: sites, imageID: imageID, flavorID: flavorID)
+            let networks = try await network.makeNetworks(4)
+            nicNetwork = networks[0]
+            let nic = try await network.scale(servers, networks: networks)
+            print(String(format: "  with NICs / without: ACTIVE %.0f %%, every peer reached %.0f %% of the time without NICs",
+                         nic.active.inSeconds / bootAll.inSeconds * 100, nic.reached.inSeconds / bootAll.inSeconds * 100))
+            try await network.firstPings(10, network: networks[0])
+        }
+
         // 1. Driver overhead, alternating API boots and bare launches.
-        var api1: [Double] = [], bare: [Double] = []
+        var api1: [Double] = [], bare: [Double] = [], nics: [Double] = []
         for i in 0..<samples {
             let site = sites[i % sites.count]
             let t0 = ContinuousClock.now
@@ -106,22 +120,37 @@ struct QEMUBench {
             api1.append((ContinuousClock.now - t0).inSeconds)
             try await deleteAndWait(perSite[site]!, id)
             bare.append(try await BareLaunch.measure(guestDirectory: guestDirectory, ramMB: ramMB, accelerator: accelerator).inSeconds)
+            if let nicNetwork {
+                let t1 = ContinuousClock.now
+                let id = try await create(perSite[site]!, name: "qbench-seqnic-\(i)", image: imageID, flavor: flavorID, zone: site,
+                                          network: nicNetwork)
+                guard try await waitActive(perSite[site]!, id, poll: .milliseconds(20)) else { throw CommandError("sample boot with a NIC failed") }
+                nics.append((ContinuousClock.now - t1).inSeconds)
+                try await deleteAndWait(perSite[site]!, id)
+            }
         }
         let apiMedian = api1.sorted()[api1.count / 2], bareMedian = bare.sorted()[bare.count / 2]
         print(String(format: "boot to readiness marker, median of %d: through the API %.2f s, bare QEMU %.2f s (overhead %+.1f %%)",
                      samples, apiMedian, bareMedian, (apiMedian / bareMedian - 1) * 100))
         print("  API:  " + api1.map { String(format: "%.2f", $0) }.joined(separator: " "))
         print("  bare: " + bare.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        if !nics.isEmpty {
+            let nicMedian = nics.sorted()[nics.count / 2]
+            print(String(format: "boot with a NIC (wired before ACTIVE), median of %d: %.2f s, %+.1f %% against without", nics.count, nicMedian,
+                         (nicMedian / apiMedian - 1) * 100))
+            print("  NIC:  " + nics.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
 
         // 3. Image bytes between sites.
         let fetches = imageFetches()
         print("image transfers between sites: \(fetches.count) (\(fetches.reduce(0, +)) bytes) for \(servers + samples) boots at \(sites.count) sites; the image was uploaded at \(sites[0])")
     }
 
-    func create(_ api: OpenStackSession, name: String, image: String, flavor: String, zone: String) async throws -> String {
-        let body = try await api.object(.POST, "compute", "/servers", json: ["server": [
-            "name": name, "imageRef": image, "flavorRef": flavor, "availability_zone": zone,
-        ]])
+    func create(_ api: OpenStackSession, name: String, image: String, flavor: String, zone: String, network: String? = nil) async throws -> String {
+        var server: [String: Any] = ["name": name, "imageRef": image, "flavorRef": flavor, "availability_zone": zone]
+        // Explicit (2.37): with several tenant networks Nova's "pick the only one" does not apply.
+        server["networks"] = network.map { [["uuid": $0]] } ?? "none"
+        let body = try await api.object(.POST, "compute", "/servers", json: ["server": server], microversion: "2.37")
         guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("create answered \(body)") }
         return id
     }

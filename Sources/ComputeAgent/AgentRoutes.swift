@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import HypervisorDriver
+import LUCBase
 import NIOCore
 import NIOFoundationEssentialsCompat
 
@@ -70,6 +71,9 @@ public enum AgentRoutes {
         return parts.count == 6 && parts.allSatisfy { $0.count == 2 && UInt8($0, radix: 16) != nil }
     }
 
+    /// The key under which a host's kernel changes are serialised.
+    static func hostKey(_ fabric: HostFabric) -> String { "\(fabric.namespace ?? "")|\(fabric.underlay)" }
+
     /// The network ID of the path: letters, digits and dashes (it names the host's devices).
     static func networkID(_ context: BasicRequestContext) throws -> String {
         let id = try context.parameters.require("network")
@@ -120,14 +124,16 @@ public enum AgentRoutes {
                 throw Failure(status: .unprocessableContent, message: "this host has no uplink interface: it cannot carry external network \(network.networkID)")
             }
             do {
-                if wiring.uplink == true {
-                    try await fabric.ensureUplink(network)
-                } else {
-                    try await fabric.ensure(network)
-                    try await fabric.setPeers(Set(wiring.peers), of: network)
-                    try await fabric.setRemoteMACs(wiring.macs, of: network)
+                try await agent.dataPlaneLock.withLock(hostKey(fabric)) {
+                    if wiring.uplink == true {
+                        try await fabric.ensureUplink(network)
+                    } else {
+                        try await fabric.ensure(network)
+                        try await fabric.setPeers(Set(wiring.peers), of: network)
+                        try await fabric.setRemoteMACs(wiring.macs, of: network)
+                    }
+                    if let filters { try await fabric.setFilters(filters, of: network) }
                 }
-                if let filters { try await fabric.setFilters(filters, of: network) }
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
@@ -143,10 +149,12 @@ public enum AgentRoutes {
             let id = try networkID(context)
             let bridge = OverlayNetwork.bridgeName(id)
             do {
-                for carried in try await fabric.networks() where carried.bridge == bridge {
-                    try await fabric.remove(OverlayNetwork(networkID: id, vni: carried.vni))
+                try await agent.dataPlaneLock.withLock(hostKey(fabric)) {
+                    for carried in try await fabric.networks() where carried.bridge == bridge {
+                        try await fabric.remove(OverlayNetwork(networkID: id, vni: carried.vni))
+                    }
+                    if try await fabric.uplinkBridge() == bridge { try await fabric.remove(OverlayNetwork(networkID: id, vni: 1)) }
                 }
-                if try await fabric.uplinkBridge() == bridge { try await fabric.remove(OverlayNetwork(networkID: id, vni: 1)) }
             } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
@@ -189,18 +197,21 @@ public enum AgentRoutes {
                 throw Failure(status: .serviceUnavailable, message: "nftables (nft) is not installed on this host: routers cannot NAT")
             }
             do {
-                let bridges = Set(try await fabric.networks().map(\.bridge)).union([try await fabric.uplinkBridge()].compactMap { $0 })
-                let legs = (spec.gateway.map { [$0] } ?? []) + spec.interfaces
-                if let missing = legs.first(where: { !bridges.contains(OverlayNetwork.bridgeName($0.networkID)) }) {
-                    throw Failure(status: .unprocessableContent, message: "network \(missing.networkID) is not carried by this host yet: wire it first")
+                try await agent.dataPlaneLock.withLock(hostKey(fabric)) {
+                    let bridges = Set(try await fabric.networks().map(\.bridge)).union([try await fabric.uplinkBridge()].compactMap { $0 })
+                    let legs = (spec.gateway.map { [$0] } ?? []) + spec.interfaces
+                    if let missing = legs.first(where: { !bridges.contains(OverlayNetwork.bridgeName($0.networkID)) }) {
+                        throw Failure(status: .unprocessableContent, message: "network \(missing.networkID) is not carried by this host yet: wire it first")
+                    }
+                    try await routers.apply(spec)
                 }
-                try await routers.apply(spec)
             } catch let failure as Failure { throw failure } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
         group.delete(":router") { request, context in
-            let (_, routers) = try routers(request, context)
-            do { try await routers.remove(try routerID(context)) } catch { throw Failure(status: .internalServerError, message: "\(error)") }
+            let (fabric, routers) = try routers(request, context)
+            let id = try routerID(context)
+            do { try await agent.dataPlaneLock.withLock(hostKey(fabric)) { try await routers.remove(id) } } catch { throw Failure(status: .internalServerError, message: "\(error)") }
             return Response(status: .noContent)
         }
         group.get("") { request, context in

@@ -3,6 +3,7 @@ public import DataPlane
 import Foundation
 public import HypervisorDriver
 public import Logging
+import LUCBase
 import Synchronization
 
 /// A compute agent: serves one or more hosts' drivers to the controllers of its site, registers
@@ -21,6 +22,9 @@ public final class ComputeAgent: Sendable {
     private let drivers = Mutex<[String: any HypervisorDriver]>([:])
     private let fabrics = Mutex<[String: HostFabric]>([:])
     private let routers = Mutex<[String: HostRouter]>([:])
+    /// Serialises the kernel changes of one host (its networks and routers): each reads what the
+    /// kernel has and changes the difference, so two at once would both see the same "before".
+    let dataPlaneLock = KeyedLock()
 
     public init(site: String, hosts: [AgentHost], controllers: any ControllerClient, agentURL: String, logger: Logger,
                 reconcileInterval: Duration = .seconds(10)) {

@@ -1,3 +1,4 @@
+import LUCBase
 public import AgentProtocol
 import CloudModel
 import Foundation

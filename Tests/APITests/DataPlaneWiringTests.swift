@@ -111,4 +111,28 @@ struct DataPlaneWiringTests {
             }
         }
     }
+
+    /// A host that failed to take an update (its agent did not answer) is told again shortly,
+    /// without waiting for the network's next change.
+    @Test func aHostThatMissedAnUpdateIsToldAgain() async throws {
+        let cloud = try await TestCloud.make()
+        let alpha = try #require(cloud.hosts["alpha"]), beta = try #require(cloud.hosts["beta"])
+        cloud.agents.dataPlaneHosts.withLock { $0 = [alpha[0], beta[0]] }
+        try await cloud.withClient { api in
+            let admin = try await api.token("admin", "adminpw", project: "admin")
+            let image = try await api.image(admin)
+            let (net, _) = try await api.network(admin, "retried", cidr: "10.63.0.0/24")
+            let b = try await api.boot(admin, imageID: image, zone: "beta:beta-h1", extra: #","networks":[{"uuid":"\#(net)"}]"#)
+            try await api.waitStatus(admin, b, "ACTIVE")
+            cloud.agents.setUnreachable(beta[0], true)
+            let a = try await api.boot(admin, imageID: image, zone: "alpha:alpha-h1", extra: #","networks":[{"uuid":"\#(net)"}]"#)
+            try await api.waitStatus(admin, a, "ACTIVE")
+            #expect(cloud.agents.wirings.withLock { $0[beta[0]]?[net]?.peers } == [], "beta's agent did not answer: it still has the old list")
+            cloud.agents.setUnreachable(beta[0], false)
+            for _ in 0..<300 where cloud.agents.wirings.withLock({ $0[beta[0]]?[net]?.peers }) != ["10.255.1.1"] {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(cloud.agents.wirings.withLock { $0[beta[0]]?[net]?.peers } == ["10.255.1.1"], "told again once it answers")
+        }
+    }
 }

@@ -1,7 +1,7 @@
 public import AgentProtocol
 public import CloudModel
 import Foundation
-import LUCBase
+public import LUCBase
 public import StateStore
 
 /// Nova's server use cases: boot, list, show, update, delete, actions, metadata, console.

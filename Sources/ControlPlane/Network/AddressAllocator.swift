@@ -1,3 +1,4 @@
+import LUCBase
 public import CloudModel
 import Foundation
 import StateStore

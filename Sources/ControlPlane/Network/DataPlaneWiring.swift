@@ -56,7 +56,7 @@ public struct DataPlaneWiring: Sendable {
         guard await !memory.isBare(host) else { return }
         let placed = ports.map { port in var port = port; port.hostID = host; return port }
         for network in Set(placed.map(\.networkID)).sorted() {
-            await program(network, site: site, extra: placed.filter { $0.networkID == network }, only: host)
+            await retrying { await program(network, site: site, extra: placed.filter { $0.networkID == network }, only: host) }
         }
     }
 
@@ -102,16 +102,29 @@ public struct DataPlaneWiring: Sendable {
     func update(_ network: Network.ID, site: Site.ID, leaving: Leaving? = nil) async {
         guard await memory.begin(network, leaving: leaving) else { return }
         while let pending = await memory.next(network) {
-            await program(network, site: site, leaving: pending)
+            await retrying { await program(network, site: site, leaving: pending) }
+        }
+    }
+
+    /// Runs `attempt` again (up to 3 more times, 0.5 s, 1 s, 1.5 s apart) while a host it told
+    /// did not take it: a host left behind would keep a stale flood list or firewall until the
+    /// network's next change.
+    func retrying(_ attempt: () async -> Bool) async {
+        for round in 0..<4 {
+            if await attempt() { return }
+            if round < 3 { try? await Task.sleep(for: .milliseconds(500 * (round + 1))) }
         }
     }
 
     /// States the network to its member hosts (or only to `only`, with `extra` ports placed on it
-    /// before their binding is committed), and removes it from `leaving` hosts.
+    /// before their binding is committed), and removes it from `leaving` hosts. False when a host
+    /// failed to take it (a store failure stops the update: true, the hosts keep what they have).
+    @discardableResult
     func program(_ networkID: Network.ID, site: Site.ID, leaving: Set<Leaving> = [], extra: [NetworkPort] = [],
-                 only: ComputeHost.ID? = nil) async {
+                 only: ComputeHost.ID? = nil) async -> Bool {
+        var complete = true
         do {
-            guard let network = try await store.networks.network(networkID)?.value else { return }
+            guard let network = try await store.networks.network(networkID)?.value else { return true }
             var sites: Set<Site.ID> = [site]
             for subnet in try await store.networks.subnets(of: networkID) {
                 sites.formUnion(try await store.networks.blocks(of: subnet.value.id).values.map(\.site))
@@ -147,6 +160,7 @@ public struct DataPlaneWiring: Sendable {
                         let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
                         await memory.markBare(member.id, !wired)
                     } catch {
+                        complete = false
                         logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
                     }
                 }
@@ -160,6 +174,7 @@ public struct DataPlaneWiring: Sendable {
         } catch {
             logger.warning("network rewire stopped: hosts keep their last wiring", metadata: ["network.id": "\(networkID)", "error": "\(error)"])
         }
+        return complete
     }
 
     /// Every port of the network at `sites`, with `extra` in place of their stored versions.

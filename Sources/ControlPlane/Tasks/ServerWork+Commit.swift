@@ -1,3 +1,4 @@
+import LUCBase
 import CloudModel
 import Foundation
 import StateStore

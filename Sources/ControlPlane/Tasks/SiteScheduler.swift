@@ -1,3 +1,4 @@
+import LUCBase
 public import CloudModel
 public import Foundation
 public import Scheduling
