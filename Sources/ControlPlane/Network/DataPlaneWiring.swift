@@ -9,9 +9,9 @@ public import StateStore
 /// other hosts' ports' MACs, and the firewall of the host's own ports (anti-spoofing and their
 /// security groups, remote groups resolved to the members' addresses on the network).
 ///
-/// A host is programmed before a machine with ports on it starts (`prepare`: a server is ACTIVE
-/// only once its NICs are wired, as Nova waits for Neutron's vif-plugged), and every member host
-/// is restated after a change (`bound`, `released`, `portsChanged`, `groupsChanged`): what a
+/// Every member host of a network learns a new port before its machine starts (`prepare`: a
+/// server is ACTIVE only once its NICs are wired, as Nova waits for Neutron's vif-plugged; only
+/// the boot host's answer is waited for), and every member host is restated after a change (`bound`, `released`, `portsChanged`, `groupsChanged`): what a
 /// host is told is the whole state of the network for it, so repeating it is harmless. Updates of
 /// one network are coalesced: while one runs, later ones only ask it to run once more. A site that
 /// does not answer stops the update: the hosts keep what they were last told (a cut-off site
@@ -56,7 +56,9 @@ public struct DataPlaneWiring: Sendable {
         guard await !memory.isBare(host) else { return }
         let placed = ports.map { port in var port = port; port.hostID = host; return port }
         for network in Set(placed.map(\.networkID)).sorted() {
-            await retrying { await program(network, site: site, extra: placed.filter { $0.networkID == network }, only: host) }
+            // Every member host learns the new ports before the machine starts (so the first
+            // packets find their way); only the boot host's own wiring is waited for.
+            await retrying { await !program(network, site: site, extra: placed.filter { $0.networkID == network }, joining: host).contains(host) }
         }
     }
 
@@ -102,7 +104,7 @@ public struct DataPlaneWiring: Sendable {
     func update(_ network: Network.ID, site: Site.ID, leaving: Leaving? = nil) async {
         guard await memory.begin(network, leaving: leaving) else { return }
         while let pending = await memory.next(network) {
-            await retrying { await program(network, site: site, leaving: pending) }
+            await retrying { await program(network, site: site, leaving: pending).isEmpty }
         }
     }
 
@@ -116,15 +118,16 @@ public struct DataPlaneWiring: Sendable {
         }
     }
 
-    /// States the network to its member hosts (or only to `only`, with `extra` ports placed on it
-    /// before their binding is committed), and removes it from `leaving` hosts. False when a host
-    /// failed to take it (a store failure stops the update: true, the hosts keep what they have).
+    /// States the network to its member hosts (with `joining`, a host of `site` about to have
+    /// `extra` ports placed on it before their binding is committed), and removes it from
+    /// `leaving` hosts. Returns the hosts that failed to take it (a store failure stops the
+    /// update: nothing is returned, the hosts keep what they have).
     @discardableResult
     func program(_ networkID: Network.ID, site: Site.ID, leaving: Set<Leaving> = [], extra: [NetworkPort] = [],
-                 only: ComputeHost.ID? = nil) async -> Bool {
-        var complete = true
+                 joining: ComputeHost.ID? = nil) async -> Set<ComputeHost.ID> {
+        var failed: Set<ComputeHost.ID> = []
         do {
-            guard let network = try await store.networks.network(networkID)?.value else { return true }
+            guard let network = try await store.networks.network(networkID)?.value else { return [] }
             var sites: Set<Site.ID> = [site]
             for subnet in try await store.networks.subnets(of: networkID) {
                 sites.formUnion(try await store.networks.blocks(of: subnet.value.id).values.map(\.site))
@@ -133,7 +136,7 @@ public struct DataPlaneWiring: Sendable {
             for participating in sites.sorted() {
                 let hosts = store.hosts(participating)
                 var ids = try await store.ports(participating).hosts(on: networkID)
-                if participating == site, let only { ids.insert(only) }
+                if participating == site, let joining { ids.insert(joining) }
                 for id in ids.sorted() {
                     guard let record = try await hosts.find(id)?.value else { continue }
                     members[id] = Member(id: id, site: participating, address: record.hostIP, agentURL: record.agentURL,
@@ -141,7 +144,7 @@ public struct DataPlaneWiring: Sendable {
                 }
             }
             var targets: [Member] = []
-            for member in members.values.sorted(by: { $0.id < $1.id }) where only == nil || member.id == only {
+            for member in members.values.sorted(by: { $0.id < $1.id }) {
                 if member.dataPlane, await !memory.isBare(member.id) { targets.append(member) }
             }
             if !targets.isEmpty {
@@ -160,11 +163,11 @@ public struct DataPlaneWiring: Sendable {
                         let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
                         await memory.markBare(member.id, !wired)
                     } catch {
-                        complete = false
+                        failed.insert(member.id)
                         logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
                     }
                 }
-            } else if only == nil {
+            } else if joining == nil {
                 await memory.markAllBare(networkID)
             }
             for gone in leaving.sorted(by: { $0.host < $1.host }) where members[gone.host] == nil {
@@ -174,7 +177,7 @@ public struct DataPlaneWiring: Sendable {
         } catch {
             logger.warning("network rewire stopped: hosts keep their last wiring", metadata: ["network.id": "\(networkID)", "error": "\(error)"])
         }
-        return complete
+        return failed
     }
 
     /// Every port of the network at `sites`, with `extra` in place of their stored versions.
