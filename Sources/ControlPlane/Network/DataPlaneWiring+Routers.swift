@@ -97,7 +97,8 @@ extension DataPlaneWiring {
             while true {
                 let sticky = before.count == 1 ? candidates.first { before.contains($0.id) } : nil
                 guard let chosen = sticky ?? Self.choose(id, among: candidates) else {
-                    logger.warning("router has no live host with a data plane at its site: not running", metadata: ["router.id": "\(id)", "site": "\(site)"])
+                    // The normal case of simulated hosts (fake driver): said, not warned.
+                    logger.info("router has no live host with a data plane at its site: not running", metadata: ["router.id": "\(id)", "site": "\(site)"])
                     return
                 }
                 var placed: [NetworkPort] = []
