@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import DataPlane
 import Foundation
 import LUCBase
 import QEMUDriver
@@ -127,6 +128,8 @@ extension BenchCommand {
         }
         await cluster.stop()
         await QEMUDriver.killMachines(under: dir)
+        // Unlike `luc demo`, the bench keeps nothing: its hosts' namespaces go with its VMs.
+        if let dataPlane = cluster.dataPlane { try? await Underlay(prefix: dataPlane).removeAll() }
         if let failure { throw failure }
         try? FileManager.default.removeItem(at: dir)
     }
