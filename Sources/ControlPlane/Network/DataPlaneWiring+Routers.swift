@@ -39,13 +39,13 @@ extension DataPlaneWiring {
         guard let routers = try? await store.networks.allRouters().filter({ $0.site == site }),
               let ports = try? await store.ports(site).all() else { return }
         for host in hosts where !before.contains(host.id) {
-            await resync(host, routers: routers, ports: ports.filter { $0.hostID == host.id })
+            await resync(host, ports: ports.filter { $0.hostID == host.id })
         }
         for router in routers.sorted(by: { $0.id < $1.id }) { await routerChanged(router.id) }
     }
 
     /// A host that came up: stale routers and networks removed, its networks restated.
-    func resync(_ host: Member, routers: [NetworkRouter], ports: [NetworkPort]) async {
+    func resync(_ host: Member, ports: [NetworkPort]) async {
         let own = Set(ports.filter { $0.deviceOwner.hasPrefix("network:router") }.map { RouterWiring.hostName(of: $0.deviceID) })
         let carried = Set(ports.map { RouterWiring.hostName(of: $0.networkID) })
         do {
@@ -91,9 +91,9 @@ extension DataPlaneWiring {
             let site = router.site
             let portIDs = (router.gateway.map { [$0.portID] } ?? []) + router.interfaces.map(\.portID)
             let ports = try await store.ports(site).find(portIDs).map(\.value)
+            guard !ports.isEmpty else { return }
             let before = Set(ports.compactMap(\.hostID))
             var candidates = try await routerHosts(site)
-            guard !ports.isEmpty else { return }
             while true {
                 let sticky = before.count == 1 ? candidates.first { before.contains($0.id) } : nil
                 guard let chosen = sticky ?? Self.choose(id, among: candidates) else {
