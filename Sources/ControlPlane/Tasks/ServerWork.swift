@@ -129,10 +129,20 @@ public struct ServerWork: TaskWork {
                                metadata: ["server.id": "\(server.id)", "error": "\(error)"])
             }
         }
+        // Floating IPs of the ports that go with the server are released before the record goes,
+        // so that once the server is gone its floating IPs read DOWN. An uplink site out of reach
+        // does not hold the delete up (a cut-off site keeps serving its users).
+        let floating = server.nics.filter { !$0.floatingAddresses.isEmpty && $0.madeForServer }.map(\.portID)
+        if !floating.isEmpty {
+            do {
+                try await networking.ports.releaseFloatingIPs(of: Set(floating))
+            } catch {
+                logger.warning("floating IPs not released; they stay associated until updated",
+                               metadata: ["server.id": "\(server.id)", "error": "\(error)"])
+            }
+        }
         try await commit(ServerLifecycle.apply(.completed(power: .noState), to: server, now: clock.now()), from: current)
         await schedulers.scheduler(for: server.site).invalidate()
-        let floating = server.nics.filter { !$0.floatingAddresses.isEmpty && $0.madeForServer }.map(\.portID)
-        if !floating.isEmpty { try await networking.ports.releaseFloatingIPs(of: Set(floating)) }
     }
 
     private func operate(_ current: Versioned<Server>, _ operation: MachineOperation) async throws {
