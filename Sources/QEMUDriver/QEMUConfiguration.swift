@@ -39,6 +39,13 @@ public struct QEMUConfiguration: Sendable {
     /// `Underlay`): taps are made there and QEMU runs there (`ip netns exec`). Nil: the agent's.
     public var networkNamespace: String?
 
+    /// The machine-wide boots at once by default: one per core under TCG (CPU-bound), four per
+    /// core under KVM.
+    public static func defaultConcurrentBoots(_ accelerator: Accelerator) -> Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return accelerator == .kvm ? 4 * cores : cores
+    }
+
     /// qboot, a minimal firmware that only loads the kernel QEMU was given, if installed.
     public static var installedQboot: String? {
         ["/usr/share/qemu/qboot.rom", "/usr/share/qemu/qboot.bin"].first { FileManager.default.fileExists(atPath: $0) }
@@ -57,8 +64,7 @@ public struct QEMUConfiguration: Sendable {
         self.hostReserveMB = hostReserveMB
         self.overheadMB = overheadMB
         self.consoleLimitBytes = consoleLimitBytes
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        self.concurrentBoots = concurrentBoots ?? (accelerator == .kvm ? 4 * cores : cores)
+        self.concurrentBoots = concurrentBoots ?? Self.defaultConcurrentBoots(accelerator)
         self.bootSlotDirectory = bootSlotDirectory
         self.directBootFirmware = directBootFirmware
         self.networkNamespace = networkNamespace
