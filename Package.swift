@@ -55,6 +55,12 @@ let package = Package(
         .target(name: "HypervisorDriver", swiftSettings: settings),
         /** A host's share of tenant networks (DESIGN §8.1): per network a Linux bridge and a VXLAN device, flood and MAC entries toward the other hosts. Runs `ip`/`bridge`, optionally inside a host's network namespace. */
         .target(name: "DataPlane", dependencies: ["LUCBase"], swiftSettings: settings),
+        /** The contract every block-storage driver fulfils. */
+        .target(name: "StorageDriver", swiftSettings: settings),
+        /** In-memory volumes for tests and scale simulation. */
+        .target(name: "FakeStorageDriver", dependencies: ["StorageDriver"], swiftSettings: settings),
+        /** Volumes as qcow2 files in a site's shared storage directory, made with qemu-img. */
+        .target(name: "FileStorageDriver", dependencies: ["StorageDriver", "LUCBase"], swiftSettings: settings),
         /** In-memory driver for tests and scale simulation. */
         .target(name: "FakeHypervisorDriver", dependencies: ["HypervisorDriver"], swiftSettings: settings),
         /** Real VMs: one detached QEMU per server, driven over QMP; per-host image cache. */
@@ -78,7 +84,7 @@ let package = Package(
         // MARK: Control plane
         /** Use cases: identity, compute, images, scheduling claims, background tasks and recovery. */
         .target(name: "ControlPlane",
-                dependencies: ["CloudModel", "LUCBase", "Scheduling", "StateStore", "AgentProtocol", "HypervisorDriver", logging,
+                dependencies: ["CloudModel", "LUCBase", "Scheduling", "StateStore", "AgentProtocol", "HypervisorDriver", "StorageDriver", logging,
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: settings),
@@ -90,36 +96,38 @@ let package = Package(
         .target(name: "ComputeAPI", dependencies: ["OpenStackHTTP", "LUCBase", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "ImageAPI", dependencies: ["OpenStackHTTP", "LUCBase"], swiftSettings: settings),
         .target(name: "NetworkAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
+        .target(name: "VolumeAPI", dependencies: ["OpenStackHTTP"], swiftSettings: settings),
         /** Endpoints compute agents call. */
         .target(name: "InternalAPI", dependencies: ["OpenStackHTTP", "AgentProtocol", "LUCBase"], swiftSettings: settings),
         /** Forwards requests about another site's resources to a controller of that site. */
         .target(name: "SiteRouting", dependencies: ["OpenStackHTTP", "ControlPlane", "AgentHTTP", httpClient], swiftSettings: settings),
         /** Builds a controller's HTTP application from its parts. */
         .target(name: "Controller",
-                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "NetworkAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
+                dependencies: ["IdentityAPI", "ComputeAPI", "ImageAPI", "NetworkAPI", "VolumeAPI", "InternalAPI", "OpenStackHTTP", "SiteRouting", httpClient],
                 swiftSettings: settings),
 
         // MARK: Commands
         /** The `luc` commands; the only place that names concrete engines and drivers. */
         .target(name: "Commands",
-                dependencies: ["Controller", "ComputeAgent", "DataPlane", "FakeHypervisorDriver", "QEMUDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator", "LUCBase",
+                dependencies: ["Controller", "ComputeAgent", "DataPlane", "FakeHypervisorDriver", "QEMUDriver", "FileStorageDriver", "StateStoreEmbedded", "StateStoreRedis", "AgentHTTP", "WANEmulator", "LUCBase",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"), httpClient],
                 swiftSettings: settings),
         .executableTarget(name: "luc", dependencies: ["Commands"], swiftSettings: settings),
 
         // MARK: Tests
         /** Conformance suites and fixtures shared by test targets. */
-        .target(name: "TestSupport", dependencies: ["StateStore", "HypervisorDriver"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["StateStore", "HypervisorDriver", "StorageDriver"], path: "Tests/TestSupport",
                 swiftSettings: settings),
         .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"], swiftSettings: settings),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: settings),
         .testTarget(name: "StateStoreTests",
                     dependencies: ["StateStore", "StateStoreEmbedded", "StateStoreRedis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DataPlaneTests", dependencies: ["DataPlane", "LUCBase"], swiftSettings: settings),
-        .testTarget(name: "DriverTests", dependencies: ["DataPlane", "FakeHypervisorDriver", "QEMUDriver", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DriverTests", dependencies: ["DataPlane", "FakeHypervisorDriver", "QEMUDriver", "TestSupport",
+                                                        "StorageDriver", "FakeStorageDriver", "FileStorageDriver"], swiftSettings: settings),
         /** A whole controller in the test process: in-memory store, fake hosts, the real router. */
         .target(name: "CloudTestSupport",
-                dependencies: ["Controller", "FakeHypervisorDriver", "StateStore", "AgentProtocol",
+                dependencies: ["Controller", "FakeHypervisorDriver", "FakeStorageDriver", "StateStore", "AgentProtocol",
                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                 path: "Tests/CloudTestSupport", swiftSettings: settings),
         .testTarget(name: "APITests",

@@ -16,6 +16,8 @@
 #    rennes' outside namespace `ssh root@<floating ip> hostname` prints the server's name, and
 #    the server at nantes reaches the outside through the router's SNAT; a second rennes host
 #    joins, the router's host dies: the router is made on the other and answers again;
+#  - a volume attached to a running guest that writes a marker on it, detached (the guest
+#    releases it), attached to a second server that reads the marker; extended; deleted;
 #  - after deleting: no QEMU process, tap or machine file left (nor device or table in the hosts).
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -103,6 +105,22 @@ check "the guest's SSH server runs" 'console_has vm3 "luc-guest: sshd (dropbear)
 check "the server's port is bound and ACTIVE" '[ "$("$OSC" port list --server vm3 -f value -c Status)" = ACTIVE ]'
 check "server add port: a second NIC hot-plugged" '"$OSC" port create --network qnet qport >/dev/null && "$OSC" server add port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = ACTIVE ]'
 check "server remove port: unplugged, the port released" '"$OSC" server remove port vm3 qport && [ "$("$OSC" port show qport -f value -c status)" = DOWN ] && "$OSC" port delete qport'
+
+# Volumes (the site's storage: qcow2 files in <data>/<site>/volumes): attached to a running
+# guest, written by one server, detached, attached to another that reads the same bytes.
+VOLDIR="$STATE/data/nantes/volumes"
+printf '#!/bin/sh\nuntil [ -b /dev/vdc ]; do sleep 0.2; done\necho "luc-volume-marker-$(hostname)" > /dev/vdc && sync && echo marker-written\n' > "$STATE/vol-writer"
+printf '#!/bin/sh\nuntil [ -b /dev/vdc ]; do sleep 0.2; done\necho "volume-says: $(head -n 1 /dev/vdc)"\n' > "$STATE/vol-reader"
+check "volume create --size 1 at nantes: available, its file in the site's storage" '"$OSC" volume create --size 1 --availability-zone nantes qvol >/dev/null && for _ in $(seq 1 40); do [ "$("$OSC" volume show qvol -f value -c status)" = available ] && break; sleep 0.25; done && [ "$("$OSC" volume show qvol -f value -c status)" = available ] && ls "$VOLDIR" | grep -q "^$("$OSC" volume show qvol -f value -c id).qcow2$"'
+check "writer and reader servers at nantes" '"$OSC" server create --flavor m1.nano --image guest --user-data "$STATE/vol-writer" --availability-zone nantes --wait vw >/dev/null && "$OSC" server create --flavor m1.nano --image guest --user-data "$STATE/vol-reader" --availability-zone nantes --wait vr >/dev/null'
+vol_status() { for _ in $(seq 1 60); do [ "$("$OSC" volume show qvol -f value -c status)" = "$1" ] && return 0; sleep 0.25; done; return 1; }
+check "server add volume vw qvol: in-use, and the guest saw vdc arrive" 'T0=$(date +%s.%N); "$OSC" server add volume vw qvol && vol_status in-use && awk "BEGIN { printf \"  (in-use %.2f s after the request)\n\", $(date +%s.%N) - $T0 }" && console_has vw "luc-guest: disk vdc add"'
+check "the writer wrote its marker on the volume" 'console_has vw marker-written'
+check "server show vw lists the volume" '"$OSC" server show vw -f json | grep -q "$("$OSC" volume show qvol -f value -c id)"'
+check "server remove volume: the guest released it, the volume is available" '"$OSC" server remove volume vw qvol && vol_status available && console_has vw "luc-guest: disk vdc remove"'
+check "attached to the reader, the marker is there" '"$OSC" server add volume vr qvol && vol_status in-use && console_has vr "volume-says: luc-volume-marker-vw"'
+check "volume extend refused while in use; the reader deleted with it attached: the volume is available again" '! "$OSC" volume set --size 2 qvol 2>/dev/null && "$OSC" server delete --wait vr && vol_status available'
+check "volume set --size 2 (extend), then delete: no file left in the storage" '"$OSC" volume set --size 2 qvol && vol_status available && [ "$("$OSC" volume show qvol -f value -c size)" = 2 ] && "$OSC" volume delete qvol && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR")" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR")" ] && "$OSC" server delete --wait vw'
 
 # The data plane (root: the demo runs each host in a network namespace of an underlay): two
 # servers on qnet at two sites, in a security group with only its default egress rules; the

@@ -32,6 +32,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Leave the servers in place.") var keep = false
     @Flag(help: "Time network, subnet and port creates (one at a time, --samples of each) instead of servers.") var networks = false
     @Flag(help: "Boot every server with a NIC on one tenant network (a /16 subnet).") var withNetwork = false
+    @Flag(help: "Time volume creates, attaches to a running server, detaches and deletes (one at a time, --samples of each) instead of servers.")
+    var volumes = false
     @Option(help: "Hypervisor driver: fake, or qemu for real VMs on a fresh demo cloud (boot overhead, scale, idle cost).")
     var driver: String = "fake"
     @Option(help: "With --driver qemu: the guest image directory.") var guestDir: String = DemoDriver.defaultGuestDirectory
@@ -41,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if driver == "qemu" { return try await runQEMU() }
+        if driver == "qemu" { return volumes ? try await runQEMUVolumes() : try await runQEMU() }
         var cluster: DemoCluster? = nil
         var labCluster: LabCluster? = nil
         var stateDir: String? = nil
@@ -91,6 +93,10 @@ struct BenchCommand: AsyncParsableCommand {
             }
             if networks {
                 try await NetworkBench(api: api, samples: samples).run()
+            } else if volumes {
+                let server = try await Self.bootOne(api, flavor: flavor, image: image)
+                try await VolumeBench(api: api, samples: samples, serverID: server, guestReports: false).run()
+                _ = try await api.send(.DELETE, "compute", "/servers/\(server)")
             } else {
                 try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
                             imageName: image, shows: shows, lists: lists, samples: samples, keep: keep, withNetwork: withNetwork,
@@ -110,6 +116,54 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension BenchCommand {
+    /// Boots one server and waits until it is ACTIVE; returns its ID.
+    static func bootOne(_ api: OpenStackSession, flavor: String, image: String) async throws -> String {
+        let flavors = try await api.object(.GET, "compute", "/flavors/detail")["flavors"] as? [[String: Any]] ?? []
+        guard let flavorID = flavors.first(where: { $0["name"] as? String == flavor })?["id"] as? String else {
+            throw CommandError("no flavor named \(flavor)")
+        }
+        let images = try await api.object(.GET, "image", "/v2/images?name=\(image)")["images"] as? [[String: Any]] ?? []
+        guard let imageID = images.first?["id"] as? String else { throw CommandError("no image \(image)") }
+        let body = try await api.object(.POST, "compute", "/servers", json: ["server": ["name": "vbench-server", "imageRef": imageID, "flavorRef": flavorID]])
+        guard let id = (body["server"] as? [String: Any])?["id"] as? String else { throw CommandError("server create answered \(body)") }
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
+            let server = try await api.object(.GET, "compute", "/servers/\(id)")["server"] as? [String: Any]
+            if server?["status"] as? String == "ACTIVE" { return id }
+            if server?["status"] as? String == "ERROR" { throw CommandError("the bench's server went to ERROR") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandError("the bench's server did not become ACTIVE")
+    }
+
+    /// `--driver qemu --volumes`: a fresh one-site demo cloud with one QEMU host, one running
+    /// guest, then `VolumeBench` with the guest's own hot-plug reports.
+    func runQEMUVolumes() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-vbench-\(getpid())")
+        print("starting a demo cloud: 1 site × 1 QEMU host in \(dir.path)")
+        let cluster = try await DemoCluster.start(stateDir: dir.path, sites: 1, hostsPerSite: 1, controllersPerSite: 1,
+                                                  port: port, spawnDelayMS: 0, fresh: true,
+                                                  driver: try DemoDriver.named("qemu", guestDirectory: guestDir))
+        let client = OpenStackSession.makeClient(connections: 8)
+        var failure: (any Error)?
+        do {
+            let api = try await OpenStackSession.login(authURL: cluster.firstURL + "/identity/v3", user: "admin",
+                                                       password: DemoCluster.adminPassword, project: "admin", client: client)
+            let server = try await Self.bootOne(api, flavor: flavor, image: cluster.driver.imageName)
+            // The guest is ACTIVE once ready; its hot-plug reports come from its mdev from then on.
+            try await VolumeBench(api: api, samples: samples, serverID: server, guestReports: true).run()
+            _ = try await api.send(.DELETE, "compute", "/servers/\(server)")
+        } catch {
+            failure = error
+        }
+        try? await client.shutdown()
+        await cluster.stop()
+        await QEMUDriver.killMachines(under: dir)
+        if let dataPlane = cluster.dataPlane { try? await Underlay(prefix: dataPlane).removeAll() }
+        if let failure { throw failure }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     /// `--driver qemu`: a fresh demo cloud of QEMU hosts, then `QEMUBench`.
     func runQEMU() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-qbench-\(getpid())")

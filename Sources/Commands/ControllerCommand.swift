@@ -3,6 +3,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import ControlPlane
 import Controller
+import FileStorageDriver
 import Foundation
 import Hummingbird
 import InternalAPI
@@ -44,7 +45,13 @@ struct ControllerCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         configuration.latencyMS = cloudConfig.latencyMS?[site] ?? [:]
         configuration.keepsSightings = multiSite && cloudConfig.forwardRequests != false
+        // Each site's shared storage: <data>/<site>/volumes (as every host of the site sees it).
+        let dataPath = URL(fileURLWithPath: cloudConfig.dataPath)
+        let storage = SiteStorage { site in
+            try? FileStorageDriver(directory: dataPath.appendingPathComponent(site).appendingPathComponent("volumes"))
+        }
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
+                                                 storage: storage,
                                                  imagePeers: multiSite ? HTTPImagePeers(http: http, controllers: peers) : nil,
                                                  logger: logger)
         let forwarding = OpenStackSession.makeClient(connections: 32)

@@ -151,7 +151,8 @@ final class DemoCluster: Sendable {
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
         ports, security groups, routers, floating IPs, quotas; servers get addresses and config
-        drives). Volumes and the dashboard are not built yet.
+        drives), block storage (volumes in each site's storage, attach/detach, extend, quotas;
+        snapshots, backups and boot from volume are not built yet). No dashboard yet.
           data plane: \(dataPlaneNote)
         Use it with the openstack CLI (any controller serves every site):
 
@@ -161,6 +162,7 @@ final class DemoCluster: Sendable {
           openstack server create --flavor m1.tiny --image \(driver.imageName) --availability-zone \(configuration.sites.last!.id) --wait vm1
           openstack network create net1 && openstack subnet create --network net1 --subnet-range 10.0.0.0/24 subnet1
           openstack server create --flavor m1.tiny --image \(driver.imageName) --network net1 --wait vm2
+          openstack volume create --size 1 vol1 && openstack server add volume vm2 vol1
 
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
         Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).\(driver.stopNote)

@@ -28,6 +28,10 @@ public struct ControlPlane: Sendable {
     public let routers: RouterService
     public let floatingIPs: FloatingIPService
     public let networkQuotas: NetworkQuotaService
+    /// Cinder's volumes and Nova's volume attachments; their tasks' runner.
+    public let volumes: VolumeService
+    public let serverVolumes: ServerVolumeService
+    public let volumeQuotas: VolumeQuotaService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
     public let placement: SitePlacement
@@ -40,7 +44,8 @@ public struct ControlPlane: Sendable {
 
     /// Builds a controller. The token key is read from the store (created at bootstrap).
     public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
-                             imagePeers: (any ImagePeers)? = nil, clock: any WallClock = SystemClock(), logger: Logger)
+                             storage: SiteStorage, imagePeers: (any ImagePeers)? = nil, clock: any WallClock = SystemClock(),
+                             logger: Logger)
         async throws -> ControlPlane {
         let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
         let sites = SiteDirectory(store: store, latencyMS: configuration.latencyMS)
@@ -48,11 +53,12 @@ public struct ControlPlane: Sendable {
         let revocations = RevocationCache(store: store)
         try await revocations.refresh()
         return ControlPlane(configuration: configuration, store: store, sites: sites, tokenKey: tokenKey,
-                            revocations: revocations, agents: agents, imagePeers: imagePeers, clock: clock, logger: logger)
+                            revocations: revocations, agents: agents, storage: storage, imagePeers: imagePeers, clock: clock,
+                            logger: logger)
     }
 
     init(configuration: ControllerConfiguration, store: Store, sites: SiteDirectory, tokenKey: Data,
-         revocations: RevocationCache, agents: any AgentClient, imagePeers: (any ImagePeers)?, clock: any WallClock,
+         revocations: RevocationCache, agents: any AgentClient, storage: SiteStorage, imagePeers: (any ImagePeers)?, clock: any WallClock,
          logger: Logger) {
         self.configuration = configuration
         self.store = store
@@ -76,17 +82,27 @@ public struct ControlPlane: Sendable {
         self.ports = ports
         routers = RouterService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         floatingIPs = FloatingIPService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
+        let volumeTasks = TaskRunner(work: VolumeWork(store: store, storage: storage, agents: agents, configuration: configuration,
+                                                      clock: clock, logger: logger),
+                                     store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
                                             clock: clock, logger: logger, locks: KeyedLock(), networking: networking,
-                                            wiring: wiring),
+                                            wiring: wiring, volumeRelease: ServerVolumeRelease(store: store, configuration: configuration),
+                                            volumeTasks: volumeTasks),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
-        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks], wiring: wiring, logger: logger)
+        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks, volumeTasks], wiring: wiring,
+                                            logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
         serverGroups = ServerGroupService(store: store, sites: sites, configuration: configuration, clock: clock)
         servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, agents: agents,
                                 placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, networking: networking,
                                 clock: clock)
+        let volumeQuotas = VolumeQuotaService(store: store, sites: sites, configuration: configuration)
+        self.volumeQuotas = volumeQuotas
+        volumes = VolumeService(store: store, sites: sites, configuration: configuration, quotas: volumeQuotas, storage: storage,
+                                tasks: volumeTasks, clock: clock)
+        serverVolumes = ServerVolumeService(store: store, servers: servers, volumes: volumes, clock: clock)
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)

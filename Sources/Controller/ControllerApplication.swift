@@ -5,6 +5,7 @@ public import Hummingbird
 import IdentityAPI
 import ImageAPI
 import NetworkAPI
+import VolumeAPI
 public import InternalAPI
 public import OpenStackHTTP
 public import SiteRouting
@@ -21,6 +22,7 @@ public enum ControllerApplication {
         ComputeRoutes.service,
         ImageRoutes.service,
         NetworkRoutes.service,
+        VolumeRoutes.service,
     ]
 
     /// - Parameter forwarding: with a client and the directory of other sites' controllers,

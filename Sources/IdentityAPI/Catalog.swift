@@ -15,6 +15,9 @@ struct Catalog {
         SHA256.hash(data: Data(parts.joined(separator: "|").utf8)).prefix(16).hexString
     }
 
+    /// What a service path names in place of the token's project (Cinder's `/volume/v3/{project_id}`).
+    static let projectPlaceholder = "{project_id}"
+
     /// Each catalog type (a service's type and its aliases) with the service's name and path.
     private var entries: [(type: String, name: String, path: String)] {
         services.flatMap { entry in ([entry.type] + entry.aliases).map { (type: $0, name: entry.name, path: entry.path) } }
@@ -36,7 +39,8 @@ struct Catalog {
                 let endpoint = id(service.type, interface, baseURL)
                 return .object([
                     ("id", .string(endpoint)), ("interface", .string(interface)), ("region", .string(region)),
-                    ("region_id", .string(region)), ("service_id", .string(id(service.type))), ("url", .string(baseURL + service.path)),
+                    ("region_id", .string(region)), ("service_id", .string(id(service.type))),
+                    ("url", .string(baseURL + service.path.replacingOccurrences(of: Self.projectPlaceholder, with: "%(project_id)s"))),
                     ("enabled", true), ("links", .object([("self", .string(baseURL + "/identity/v3/endpoints/" + endpoint))])),
                 ])
             }
@@ -49,8 +53,18 @@ struct Catalog {
                   ("links", .object([("self", .string(baseURL + "/identity/v3/regions/" + region))]))])]
     }
 
-    var json: JSON {
-        .array(entries.map { service in
+    /// The catalog of a token scoped to `project`: a path naming the project gets its ID; such
+    /// services are left out of a token without a project (as Keystone does).
+    func json(project: String?) -> JSON {
+        .array(entries.compactMap { service -> JSON? in
+            let path: String
+            if service.path.contains(Self.projectPlaceholder) {
+                guard let project else { return nil }
+                path = service.path.replacingOccurrences(of: Self.projectPlaceholder, with: project)
+            } else {
+                path = service.path
+            }
+            return
             .object([
                 ("endpoints", .array(["public", "internal", "admin"].map { interface in
                     .object([
@@ -58,7 +72,7 @@ struct Catalog {
                         ("interface", .string(interface)),
                         ("region", .string(region)),
                         ("region_id", .string(region)),
-                        ("url", .string(baseURL + service.path)),
+                        ("url", .string(baseURL + path)),
                     ])
                 })),
                 ("id", .string(id(service.type))),

@@ -33,8 +33,8 @@ public struct IdentityRoutes: Sendable {
             return Response.empty(.noContent)
         }
         v3.get("auth/catalog") { _, context in
-            _ = try context.requirePrincipal()
-            return Response.json(.object([("catalog", catalog.json), ("links", .object([("self", .string(base + "/identity/v3/auth/catalog"))]))]))
+            let p = try context.requirePrincipal()
+            return Response.json(.object([("catalog", catalog.json(project: p.projectID)), ("links", .object([("self", .string(base + "/identity/v3/auth/catalog"))]))]))
         }
         v3.get("auth/projects") { _, context in
             let p = try context.requirePrincipal()

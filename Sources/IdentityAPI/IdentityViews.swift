@@ -22,13 +22,13 @@ enum IdentityViews {
             members += [
                 ("project", .object([("id", .string(projectID)), ("name", JSON(p.projectName)),
                                      ("domain", domainRef(projectDomain ?? .default))])),
-                ("is_domain", false), ("roles", roles), ("catalog", catalog.json),
+                ("is_domain", false), ("roles", roles), ("catalog", catalog.json(project: p.projectID)),
             ]
         } else if let domainID = p.scopeDomainID {
             members += [("domain", .object([("id", .string(domainID)), ("name", JSON(p.scopeDomainName))])),
-                        ("roles", roles), ("catalog", catalog.json)]
+                        ("roles", roles), ("catalog", catalog.json(project: p.projectID))]
         } else if p.systemScope {
-            members += [("system", .object([("all", true)])), ("roles", roles), ("catalog", catalog.json)]
+            members += [("system", .object([("all", true)])), ("roles", roles), ("catalog", catalog.json(project: p.projectID))]
         }
         return .object([("token", .object(members))])
     }

@@ -29,7 +29,10 @@ struct IdentityAPITests {
             #expect(token?["project"]?["name"] == "demo")
             #expect(Set(token?["roles"]?.array?.compactMap { $0["name"]?.string } ?? []) == ["member", "reader"])
             let catalog = token?["catalog"]?.array ?? []
-            #expect(Set(catalog.compactMap { $0["type"]?.string }) == ["identity", "compute", "image", "network"])
+            #expect(Set(catalog.compactMap { $0["type"]?.string }) == ["identity", "compute", "image", "network", "block-storage", "volumev3"])
+            let projectID = try #require(token?["project"]?["id"]?.string)
+            let volume = catalog.first { $0["type"] == "block-storage" }?["endpoints"]?.array?.first?["url"]?.string
+            #expect(volume == "http://cloud.test/volume/v3/\(projectID)", "the block-storage URL names the token's project")
             for service in catalog {
                 let endpoints = service["endpoints"]?.array ?? []
                 #expect(Set(endpoints.compactMap { $0["interface"]?.string }) == ["public", "internal", "admin"])

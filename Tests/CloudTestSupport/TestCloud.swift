@@ -3,6 +3,7 @@ public import CloudModel
 public import ControlPlane
 import Controller
 import FakeHypervisorDriver
+import FakeStorageDriver
 import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -66,7 +67,9 @@ public struct TestCloud: Sendable {
             bootDeadline: .seconds(30), actionDeadline: .seconds(30), controllerLeaseTTL: options.controllerLeaseTTL,
             hostLeaseTTL: options.hostLeaseTTL)
         let agents = agents ?? InProcessAgents()
-        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents, imagePeers: imagePeers,
+        let storages = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, FakeStorageDriver(root: "/fake-storage/\($0.id)")) })
+        let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents,
+                                                 storage: SiteStorage { storages[$0] }, imagePeers: imagePeers,
                                                  clock: clock, logger: logger)
         var hosts: [String: [String]] = [:]
         if register {

@@ -66,6 +66,8 @@ public struct Server: Sendable, Hashable {
     /// Its NICs, in order, and the names of its security groups.
     public var nics: [ServerNIC] = []
     public var securityGroupNames: [String] = []
+    /// Its volumes, in the order they were attached (attaching ones included).
+    public var volumes: [ServerVolume] = []
 
     /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
     public enum LockHolder: String, Sendable, Hashable {

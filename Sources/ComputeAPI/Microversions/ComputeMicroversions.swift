@@ -36,7 +36,7 @@ public enum ComputeMicroversions {
         (v(17), .served("trigger_crash_dump action (an NMI through the driver)")),
         (v(18), .served("project_id optional in URLs: this cloud's URLs never carry one (the catalog names none)")),
         (v(19), .served("server description (create, update, show)")),
-        (v(20), .absent("volume attach and detach while shelved (no shelve, no os-volume_attachments yet)")),
+        (v(20), .absent("volume attach and detach while shelved (no shelve)")),
         (v(21), .served("instance actions of deleted servers")),
         (v(22), .absent("force live migration complete")),
         (v(23), .absent("server migrations")),
@@ -65,7 +65,7 @@ public enum ComputeMicroversions {
         (v(46), .served("X-OpenStack-Request-Id on every response")),
         (v(47), .served("flavor embedded in servers")),
         (v(48), .absent("standard server diagnostics (no diagnostics API)")),
-        (v(49), .served("tagged interface attach (os-interface; no os-volume_attachments yet)")),
+        (v(49), .served("tagged attach of interfaces (os-interface) and volumes (os-volume_attachments)")),
         (v(50), .absent("quota class sets server groups")),
         (v(51), .absent("volume-extended external event (no os-server-external-events)")),
         (v(52), .served("tags at boot")),
@@ -76,17 +76,17 @@ public enum ComputeMicroversions {
         (v(57), .served("personality removed; maxPersonality and injected file quotas removed")),
         (v(58), .served("instance action pagination, changes-since, updated_at")),
         (v(59), .absent("migration pagination")),
-        (v(60), .absent("multiattach volumes (no volumes yet)")),
+        (v(60), .absent("multiattach volumes (a volume attaches to one server)")),
         (v(61), .served("flavor extra_specs in views")),
         (v(62), .served("host and hostId in instance action events")),
         (v(63), .served("trusted_image_certificates (no signature verification here: requests naming certificates are 400)")),
         (v(64), .served("server group policy and rules (max_server_per_host)")),
         (v(65), .absent("abort queued live migration")),
         (v(66), .served("changes-before filter on servers and instance actions")),
-        (v(67), .served("volume_type in block device mappings (volume mappings are refused until block storage)")),
+        (v(67), .served("volume_type in block device mappings (volume mappings are refused until boot from volume)")),
         (v(68), .absent("live migration force removed")),
         (v(69), .served("servers of unreachable sites shown minimal and UNKNOWN (left out below)")),
-        (v(70), .served("device tags shown in os-interface (no os-volume_attachments yet)")),
+        (v(70), .served("device tags shown in os-interface and os-volume_attachments")),
         (v(71), .served("server_groups in server show and update")),
         (v(72), .absent("neutron ports with resource requests (no QoS minimum bandwidth here: ports have none)")),
         (v(73), .served("locked_reason; lock with a reason; locked filter")),
@@ -95,17 +95,17 @@ public enum ComputeMicroversions {
         (v(76), .absent("power-update external event")),
         (v(77), .absent("unshelve availability zone (no shelve)")),
         (v(78), .served("server topology (no NUMA guests here: empty)")),
-        (v(79), .absent("delete_on_termination in volume attachments (no os-volume_attachments yet)")),
+        (v(79), .served("delete_on_termination in volume attachments")),
         (v(80), .absent("migrations user and project filters")),
         (v(81), .absent("image cache pre-caching")),
         (v(82), .absent("accelerator request events")),
         (v(83), .served("more server list filters for non-admins")),
         (v(84), .served("instance action event details")),
-        (v(85), .absent("volume attachment update (no os-volume_attachments yet)")),
+        (v(85), .absent("volume attachment update (PUT os-volume_attachments: no volume swap or update)")),
         (v(86), .absent("flavor extra spec validation (extra specs are not writable here)")),
         (v(87), .absent("rescue of volume-backed servers (no rescue)")),
         (v(88), .served("hypervisor statistics and usage fields removed; uptime in hypervisor views")),
-        (v(89), .absent("volume attachment attachment_id and bdm_uuid (no os-volume_attachments yet)")),
+        (v(89), .served("volume attachments show attachment_id and bdm_uuid, not id")),
         (v(90), .served("hostname at boot and update; OS-EXT-SRV-ATTR:hostname for everyone")),
         (v(91), .absent("unshelve to a host (no shelve)")),
         (v(92), .served("keypair generation refused; '@' and '.' allowed in names")),
@@ -153,6 +153,8 @@ enum ComputeFeature: Sendable {
     case deviceTags
     case interfaceTags
     case interfaceTagsShown
+    case volumeDeleteOnTermination
+    case volumeAttachmentIDs
     case hypervisorPagination
     case keypairPagination
     case noNetworkProxyLimits
@@ -209,6 +211,8 @@ enum ComputeFeature: Sendable {
         case .deviceTags: v(32)
         case .interfaceTags: v(49)
         case .interfaceTagsShown: v(70)
+        case .volumeDeleteOnTermination: v(79)
+        case .volumeAttachmentIDs: v(89)
         case .hypervisorPagination: v(33)
         case .keypairPagination: v(35)
         case .noNetworkProxyLimits: v(36)

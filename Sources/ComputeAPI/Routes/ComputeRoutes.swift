@@ -24,6 +24,7 @@ public struct ComputeRoutes: Sendable {
         let v21 = router.group("/compute/v2.1").add(middleware: MicroversionMiddleware())
         ServerRoutes(cloud: cloud).register(on: v21)
         InterfaceRoutes(cloud: cloud).register(on: v21)
+        VolumeAttachmentRoutes(cloud: cloud).register(on: v21)
         FlavorRoutes(cloud: cloud).register(on: v21)
         KeypairRoutes(cloud: cloud).register(on: v21)
         ServerGroupRoutes(cloud: cloud).register(on: v21)

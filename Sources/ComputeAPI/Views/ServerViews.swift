@@ -129,7 +129,10 @@ struct ServerViews {
             ("OS-EXT-STS:vm_state", .string(s.vmState.rawValue)),
             ("OS-SRV-USG:launched_at", JSON(s.launchedAt.map(Timestamps.micros))),
             ("OS-SRV-USG:terminated_at", JSON(s.terminatedAt.map(Timestamps.micros))),
-            ("os-extended-volumes:volumes_attached", []),
+            ("os-extended-volumes:volumes_attached", .array(s.volumes.map { v in
+                .object([("id", .string(v.volumeID))]
+                        + (ComputeFeature.extendedAttributes.served(at: version) ? [("delete_on_termination", .bool(v.deleteOnTermination))] : []))
+            })),
             ("security_groups", Self.securityGroups(s)),
             ("config_drive", ""),
         ]

@@ -6,22 +6,28 @@ import StateStore
 extension ServerWork {
     /// Commits a lifecycle transition of the server read as `current`, in one transaction in its
     /// site: the server's record (or its removal), the released claim, the end of the instance
-    /// action and the usage change. Throws a conflict when the server changed meanwhile. With
+    /// action, the usage change and, for a deletion, the release of its volumes (those deleted with
+    /// it start their deletion). Throws a conflict when the server changed meanwhile. With
     /// `host`, the server's ports are bound to it (`binding:host_id`) in the same transaction.
     func commit(_ transition: ServerTransition, from current: Versioned<Server>, bindingPortsTo host: String? = nil) async throws {
         let site = current.value.site
-        let write: @Sendable () async throws -> Void = {
+        // Returns the volumes the deletion started deleting (those deleted with their server).
+        let write: @Sendable () async throws -> [Volume.ID] = {
             var txn = Transaction()
             try await stage(transition, from: current, now: clock.now(), into: &txn)
             if let host, !current.value.nics.isEmpty { try await networking.stageBinding(of: current.value, to: host, into: &txn, now: clock.now()) }
-            guard !txn.isEmpty else { return }
+            let deleting = transition.server == nil ? try await volumeRelease.stage(of: current.value, into: &txn, now: clock.now()) : []
+            guard !txn.isEmpty else { return [] }
             try await store.commit(txn, in: .site(site))
+            return deleting
         }
+        let volumesDeleted: [Volume.ID]
         if transition.releasedClaim != nil || transition.usage != Usage() {
-            try await locks.withLock("site-counters/\(site)") { try await write() }
+            volumesDeleted = try await locks.withLock("site-counters/\(site)") { try await write() }
         } else {
-            try await write()
+            volumesDeleted = try await write()
         }
+        for id in volumesDeleted { volumeTasks.drive(id, site: site) }
         // The data plane follows the ports' bindings (a rewire only when a host joins or leaves a network).
         let server = current.value
         if !server.nics.isEmpty {
@@ -65,3 +71,4 @@ extension ServerWork {
         }
     }
 }
+

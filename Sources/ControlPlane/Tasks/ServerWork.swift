@@ -24,6 +24,10 @@ public struct ServerWork: TaskWork {
     let networking: ServerNetworking
     /// Tells hosts which other hosts carry their networks when a host joins or leaves one.
     let wiring: DataPlaneWiring
+    /// Releases (or deletes) a deleted server's volumes in the same transaction.
+    let volumeRelease: ServerVolumeRelease
+    /// Drives the deletion of volumes deleted with their server.
+    let volumeTasks: TaskRunner<VolumeWork>
     /// At most this many spawns are attempted per server (Nova's `max_attempts`).
     static let maxAttempts = 3
 

@@ -28,3 +28,5 @@ extension StoredSecurityGroup: StoredRecord {}
 extension StoredNetworkQuota: StoredRecord {}
 extension StoredRouter: StoredRecord {}
 extension StoredFloatingIP: StoredRecord {}
+extension StoredVolume: StoredRecord {}
+extension StoredVolumeQuota: StoredRecord {}

@@ -46,6 +46,7 @@ struct StoredServer: Codable {
     var hn: String?
     var nics: [StoredNIC]?
     var sgs: [String]?
+    var vols: [StoredServerVolume]?
     var req: String
 
     init(_ s: Server) {
@@ -60,6 +61,7 @@ struct StoredServer: Codable {
         hints = s.schedulerHints.isEmpty ? nil : s.schedulerHints; imgProps = s.imageProperties.isEmpty ? nil : s.imageProperties
         hn = s.requestedHostname
         nics = s.nics.isEmpty ? nil : s.nics.map(StoredNIC.init); sgs = s.securityGroupNames.isEmpty ? nil : s.securityGroupNames
+        vols = s.volumes.isEmpty ? nil : s.volumes.map(StoredServerVolume.init)
     }
 
     var model: Server {
@@ -73,6 +75,7 @@ struct StoredServer: Codable {
         s.lockedReason = lkWhy; s.tags = tags ?? []; s.pinnedZone = az; s.schedulerHints = hints ?? [:]
         s.imageProperties = imgProps ?? [:]; s.requestedHostname = hn
         s.nics = nics?.map(\.model) ?? []; s.securityGroupNames = sgs ?? []
+        s.volumes = vols?.map(\.model) ?? []
         return s
     }
 }
@@ -100,6 +103,24 @@ struct StoredNIC: Codable {
         nic.floatingAddresses = (fips ?? []).compactMap { IPv4Address($0) }
         nic.tag = tag
         return nic
+    }
+}
+
+/// Version 1 of the stored form of a `ServerVolume`.
+struct StoredServerVolume: Codable {
+    var vol: String
+    var dev: String
+    var att: String
+    var dot: Bool?
+    var tag: String?
+    var bdm: String
+
+    init(_ v: ServerVolume) {
+        vol = v.volumeID; dev = v.device; att = v.attachmentID; dot = v.deleteOnTermination ? true : nil; tag = v.tag; bdm = v.mappingID
+    }
+
+    var model: ServerVolume {
+        ServerVolume(volumeID: vol, device: dev, attachmentID: att, deleteOnTermination: dot ?? false, tag: tag, mappingID: bdm)
     }
 }
 

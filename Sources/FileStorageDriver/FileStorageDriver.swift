@@ -1,0 +1,164 @@
+public import Foundation
+import LUCBase
+public import StorageDriver
+
+/// Volumes as files in one directory that every host of the site sees (the site's shared
+/// storage): `<directory>/<id>.qcow2`, made and grown with `qemu-img`, or, on a machine without
+/// it, sparse raw files `<directory>/<id>.raw`. A file appears under its name only once complete
+/// (written aside, then renamed), so a crash mid-create leaves no half-made volume, only a
+/// `.part` file that the next create of that ID replaces.
+public struct FileStorageDriver: StorageDriver {
+    /// How volumes are kept.
+    public enum Format: String, Sendable {
+        /// qcow2 images (`qemu-img`): copy-on-write clones later, snapshots inside the file.
+        case qcow2
+        /// Sparse raw files: no tool needed.
+        case raw
+    }
+
+    public let directory: URL
+    public let format: Format
+
+    public init(directory: URL, format: Format = Self.preferredFormat) throws {
+        self.directory = directory
+        self.format = format
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// qcow2 where `qemu-img` is installed, raw otherwise.
+    public static var preferredFormat: Format {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let found = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/qemu-img") }
+        return found ? .qcow2 : .raw
+    }
+
+    func url(_ id: String) throws -> URL {
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw StorageError(.invalid, "'\(id)' is not a volume ID.")
+        }
+        return directory.appendingPathComponent(id + "." + format.rawValue)
+    }
+
+    func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
+
+    func qemuImg(_ arguments: [String]) async throws -> String {
+        do {
+            return try await HostCommand.run("qemu-img", arguments, timeout: .seconds(600)).output
+        } catch {
+            throw StorageError(.failed, "qemu-img \(arguments.first ?? ""): \(error)")
+        }
+    }
+
+    /// The file's virtual size in GiB (rounded up).
+    func sizeGB(_ url: URL) async throws -> Int {
+        if format == .raw {
+            let bytes = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.int64Value ?? 0
+            return Int((bytes + (1 << 30) - 1) >> 30)
+        }
+        let json = try await qemuImg(["info", "--output=json", "-U", url.path])
+        guard let info = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let bytes = (info["virtual-size"] as? NSNumber)?.int64Value
+        else { throw StorageError(.failed, "qemu-img cannot read \(url.lastPathComponent)") }
+        return Int((bytes + (1 << 30) - 1) >> 30)
+    }
+
+    func file(_ id: String, _ url: URL) async throws -> VolumeFile {
+        VolumeFile(id: id, path: url.path, format: format.rawValue, sizeGB: try await sizeGB(url))
+    }
+
+    /// Runs `make` on a `.part` file and renames it into place.
+    func publish(_ url: URL, _ make: (URL) async throws -> Void) async throws {
+        let part = url.appendingPathExtension("part")
+        try? FileManager.default.removeItem(at: part)
+        do {
+            try await make(part)
+            try FileManager.default.moveItem(at: part, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: part)
+            throw error as? StorageError ?? StorageError(.failed, "\(error)")
+        }
+    }
+
+    public func create(_ id: String, sizeGB: Int) async throws -> VolumeFile {
+        guard sizeGB >= 1 else { throw StorageError(.invalid, "Volume size must be at least 1 GiB, not \(sizeGB).") }
+        let url = try url(id)
+        if !exists(url) {
+            try await publish(url) { part in
+                switch format {
+                case .qcow2: _ = try await qemuImg(["create", "-q", "-f", "qcow2", part.path, "\(sizeGB)G"])
+                case .raw: try Self.truncate(part, to: sizeGB, creating: true)
+                }
+            }
+        }
+        return try await file(id, url)
+    }
+
+    public func clone(_ id: String, from sourceID: String, sizeGB: Int) async throws -> VolumeFile {
+        let source = try url(sourceID), url = try url(id)
+        if !exists(url) {
+            guard exists(source) else { throw StorageError(.notFound, "No volume \(sourceID).") }
+            let have = try await self.sizeGB(source)
+            guard sizeGB >= have else { throw StorageError(.invalid, "A clone of \(sourceID) needs at least \(have) GiB.") }
+            try await publish(url) { part in
+                switch format {
+                case .qcow2:
+                    _ = try await qemuImg(["convert", "-q", "-U", "-f", "qcow2", "-O", "qcow2", source.path, part.path])
+                    if sizeGB > have { _ = try await qemuImg(["resize", "-q", part.path, "\(sizeGB)G"]) }
+                case .raw:
+                    do { try await HostCommand.run("cp", ["--sparse=always", source.path, part.path]) } catch {
+                        throw StorageError(.failed, "copy of \(sourceID): \(error)")
+                    }
+                    if sizeGB > have { try Self.truncate(part, to: sizeGB, creating: false) }
+                }
+            }
+        }
+        return try await file(id, url)
+    }
+
+    public func extend(_ id: String, sizeGB: Int) async throws -> VolumeFile {
+        let url = try url(id)
+        guard exists(url) else { throw StorageError(.notFound, "No volume \(id).") }
+        let have = try await self.sizeGB(url)
+        guard sizeGB >= have else { throw StorageError(.invalid, "Volume \(id) has \(have) GiB; it cannot shrink to \(sizeGB).") }
+        if sizeGB > have {
+            switch format {
+            case .qcow2: _ = try await qemuImg(["resize", "-q", url.path, "\(sizeGB)G"])
+            case .raw: try Self.truncate(url, to: sizeGB, creating: false)
+            }
+        }
+        return try await file(id, url)
+    }
+
+    /// Sets a raw file's length to `sizeGB` GiB (a sparse hole: no bytes written).
+    static func truncate(_ url: URL, to sizeGB: Int, creating: Bool) throws {
+        do {
+            if creating { guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw StorageError(.failed, "cannot create \(url.path)") } }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.truncate(atOffset: UInt64(sizeGB) << 30)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(.failed, "\(url.lastPathComponent): \(error)")
+        }
+    }
+
+    public func delete(_ id: String) async throws {
+        let url = try url(id)
+        for file in [url, url.appendingPathExtension("part")] where exists(file) {
+            do { try FileManager.default.removeItem(at: file) } catch { throw StorageError(.failed, "\(error)") }
+        }
+    }
+
+    public func export(_ id: String) async throws -> VolumeFile {
+        let url = try url(id)
+        guard exists(url) else { throw StorageError(.notFound, "No volume \(id).") }
+        return try await file(id, url)
+    }
+
+    public func list() async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let suffix = "." + format.rawValue
+        return names.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) }.sorted()
+    }
+}

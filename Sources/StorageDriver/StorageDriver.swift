@@ -1,0 +1,28 @@
+/// A site's block storage: makes, grows and removes volumes' backing files where every host of
+/// the site can open them (a site's Ceph or NFS, or a shared directory). Every driver passes
+/// `StorageConformance`. Operations are idempotent per volume ID: creating a volume that exists
+/// with the same size reports it, deleting a missing one succeeds.
+public protocol StorageDriver: Sendable {
+    /// Creates an empty volume of `sizeGB` GiB (reads as zeros).
+    /// - Throws: `StorageError.invalid` for a size below 1; `failed` when the storage cannot.
+    func create(_ id: String, sizeGB: Int) async throws -> VolumeFile
+
+    /// Creates a volume whose content is a copy of volume `sourceID`, grown to `sizeGB` GiB.
+    /// The new volume is independent: writes to either are not seen by the other.
+    /// - Throws: `notFound` without the source; `invalid` when `sizeGB` is below the source's size.
+    func clone(_ id: String, from sourceID: String, sizeGB: Int) async throws -> VolumeFile
+
+    /// Grows the volume to `sizeGB` GiB, keeping its content; succeeds when it has that size.
+    /// - Throws: `notFound`; `invalid` when `sizeGB` is smaller than its size.
+    func extend(_ id: String, sizeGB: Int) async throws -> VolumeFile
+
+    /// Removes the volume and its bytes. Succeeds when there is no such volume.
+    func delete(_ id: String) async throws
+
+    /// The volume as a host opens it, to attach it to a machine.
+    /// - Throws: `notFound`.
+    func export(_ id: String) async throws -> VolumeFile
+
+    /// The IDs of every volume the storage holds, sorted.
+    func list() async throws -> [String]
+}

@@ -1,0 +1,179 @@
+import CloudModel
+public import ControlPlane
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import OpenStackHTTP
+import StateStore
+
+/// Cinder's Block Storage API v3 at base microversion 3.0: the version documents, volumes
+/// (create, list, detail, show, update, delete, metadata, actions), volume types, quotas,
+/// limits and availability zones.
+public struct VolumeRoutes: Sendable {
+    let cloud: ControlPlane
+    var base: String { cloud.configuration.publicURL }
+
+    public init(cloud: ControlPlane) {
+        self.cloud = cloud
+    }
+
+    public func register(on router: Router<APIRequestContext>) {
+        router.get("/volume") { _, _ in Response.json(versions, status: .multipleChoices) }
+        router.get("/volume/v3") { _, _ in Response.json(versions) }
+        let v3 = router.group("/volume/v3/:project").add(middleware: VolumeMicroversion())
+        v3.get("") { request, context in
+            _ = try project(context)
+            return Response.json(versions)
+        }
+        registerVolumes(on: v3)
+        VolumeActionRoutes(cloud: cloud).register(on: v3)
+        VolumeInfoRoutes(cloud: cloud).register(on: v3)
+    }
+
+    var versions: JSON {
+        .object([("versions", [.object([
+            ("id", "v3.0"), ("status", "CURRENT"), ("version", .string("\(VolumeMicroversion.served)")),
+            ("min_version", .string("\(VolumeMicroversion.served)")), ("updated", "2022-08-31T00:00:00Z"),
+            ("links", [.object([("href", "https://docs.openstack.org/"), ("rel", "describedby"), ("type", "text/html")]),
+                       .object([("href", .string("\(base)/volume/v3/")), ("rel", "self")])]),
+            ("media-types", [.object([("base", "application/json"), ("type", "application/vnd.openstack.volume+json;version=3")])]),
+        ])])])
+    }
+
+    func registerVolumes(on v3: RouterGroup<APIRequestContext>) {
+        v3.post("volumes") { request, context in
+            let p = try project(context)
+            let body = try VolumeBody(try await request.json(context: context), "volume")
+            var f = VolumeFields()
+            f.sizeGB = try body.integer("size")
+            f.name = try body.string("name") ?? body.string("display_name")
+            f.description = try body.string("description") ?? body.string("display_description")
+            f.typeName = try body.string("volume_type")
+            f.availabilityZone = try body.string("availability_zone")
+            f.imageID = try body.string("imageRef")
+            f.snapshotID = try body.string("snapshot_id")
+            f.sourceVolumeID = try body.string("source_volid")
+            f.metadata = try body.metadata()
+            if try body.string("backup_id") != nil { throw APIError.badRequest("Invalid input received: volumes from a backup are made by restoring it.") }
+            if try body.string("consistencygroup_id") != nil { throw APIError.badRequest("Invalid input received: consistency groups are not supported.") }
+            if f.sizeGB == nil && f.sourceVolumeID == nil && f.snapshotID == nil {
+                throw APIError.badRequest("Invalid input received: Invalid volume size provided for create request: None (size argument must be an integer (or string representation of an integer) and greater than zero).")
+            }
+            let volume = try await cloud.volumes.create(f, by: p)
+            return Response.json(.object([("volume", VolumeViews.volume(volume, base: base, admin: p.isAdmin, summary: true))]),
+                                 status: .accepted)
+        }
+        v3.get("volumes") { request, context in
+            let p = try project(context)
+            let page = try await listed(request, p)
+            return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
+                                                    items: page.items.map { VolumeViews.brief($0, base: base) })))
+        }
+        v3.get("volumes/detail") { request, context in
+            let p = try project(context)
+            let page = try await listed(request, p)
+            return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
+                                                    items: page.items.map { VolumeViews.volume($0, base: base, admin: p.isAdmin) })))
+        }
+        v3.get("volumes/:id") { _, context in
+            let p = try project(context)
+            let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
+            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin))]))
+        }
+        v3.put("volumes/:id") { request, context in
+            let p = try project(context)
+            let body = try VolumeBody(try await request.json(context: context), "volume")
+            let v = try await cloud.volumes.update(try context.parameters.require("id"),
+                                                   name: try body.string("name") ?? body.string("display_name"),
+                                                   description: try body.string("description") ?? body.string("display_description"),
+                                                   metadata: try body.metadata(), by: p)
+            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin, summary: true))]))
+        }
+        v3.delete("volumes/:id") { request, context in
+            let p = try project(context)
+            let force = try request.query.bool("force") ?? false
+            try await cloud.volumes.delete(try context.parameters.require("id"), force: force, by: p)
+            return Response.empty(.accepted)
+        }
+        v3.get("volumes/:id/metadata") { _, context in
+            let p = try project(context)
+            let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
+            return Response.json(.object([("metadata", Self.metadata(v.metadata))]))
+        }
+        for (method, replace) in [(HTTPRequest.Method.post, false), (.put, true)] {
+            v3.on("volumes/:id/metadata", method: method) { request, context in
+                let p = try project(context)
+                let body = try await request.json(context: context)
+                guard let items = try VolumeBody.metadataObject(body["metadata"]) else {
+                    throw APIError.badRequest("Malformed request body: metadata is required.")
+                }
+                let result = try await cloud.volumes.setMetadata(try context.parameters.require("id"), items, replace: replace, by: p)
+                return Response.json(.object([("metadata", Self.metadata(result))]))
+            }
+        }
+        v3.get("volumes/:id/metadata/:key") { _, context in
+            let p = try project(context)
+            let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
+            let key = try context.parameters.require("key")
+            guard let value = v.metadata[key] else { throw APIError.notFound("Metadata item was not found") }
+            return Response.json(.object([("meta", .object([(key, .string(value))]))]))
+        }
+        v3.put("volumes/:id/metadata/:key") { request, context in
+            let p = try project(context)
+            let key = try context.parameters.require("key")
+            guard let items = try VolumeBody.metadataObject(try await request.json(context: context)["meta"]), items.count == 1,
+                  let value = items[key]
+            else { throw APIError.badRequest("Malformed request body: meta must hold exactly the key of the URL.") }
+            _ = try await cloud.volumes.setMetadata(try context.parameters.require("id"), [key: value], replace: false, by: p)
+            return Response.json(.object([("meta", .object([(key, .string(value))]))]))
+        }
+        v3.delete("volumes/:id/metadata/:key") { _, context in
+            let p = try project(context)
+            try await cloud.volumes.deleteMetadata(try context.parameters.require("id"), key: try context.parameters.require("key"), by: p)
+            return Response.empty(.ok)
+        }
+    }
+
+    static func metadata(_ m: [String: String]) -> JSON {
+        .object(m.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+    }
+
+    /// The caller, whose project must be the one in the URL (Cinder's 400 otherwise).
+    func project(_ context: APIRequestContext) throws -> Principal {
+        let p = try context.requirePrincipal()
+        let inPath = try context.parameters.require("project")
+        guard inPath == p.projectID else { throw APIError.badRequest("Malformed request url") }
+        return p
+    }
+
+    /// The page of volumes a listing asks for: filters, `sort`, `limit` and `marker`.
+    func listed(_ request: Request, _ p: Principal) async throws -> VolumePage {
+        let q = request.query
+        var filter = VolumeService.Filter()
+        filter.name = q["name"] ?? q["display_name"]
+        filter.status = q["status"]
+        filter.availabilityZone = q["availability_zone"]
+        if let b = q["bootable"] {
+            switch b.lowercased() {
+            case "true", "1", "yes": filter.bootable = true
+            case "false", "0", "no": filter.bootable = false
+            default: throw APIError.badRequest("Invalid input received: bootable must be a boolean, not \(b).")
+            }
+        }
+        if let text = q["metadata"] {
+            // `metadata={'k': 'v'}` as the clients write it (a Python dict literal) or JSON.
+            let json = text.replacingOccurrences(of: "'", with: "\"")
+            guard let parsed = JSON.parse(Data(json.utf8)), let items = try VolumeBody.metadataObject(parsed) else {
+                throw APIError.badRequest("Invalid input received: metadata filter \(text) is not a dictionary.")
+            }
+            filter.metadata = items
+        }
+        filter.allProjects = q["all_tenants"] == "" ? true : try q.bool("all_tenants") ?? false
+        filter.projectID = q["project_id"]
+        var volumes = try await cloud.volumes.list(filter, by: p)
+        if let sort = q["sort"] ?? q["sort_key"].map({ key in q["sort_dir"].map { "\(key):\($0)" } ?? key }) {
+            volumes = try VolumePage.sorted(volumes, by: sort)
+        }
+        return try VolumePage(volumes, limit: try q.int("limit"), marker: q["marker"], query: q)
+    }
+}

@@ -1,0 +1,67 @@
+import FakeStorageDriver
+import FileStorageDriver
+import Foundation
+import StorageDriver
+import Testing
+import TestSupport
+
+@Suite("Storage driver conformance")
+struct StorageConformanceTests {
+    @Test(arguments: StorageConformance.checks.map(\.0))
+    func fake(_ name: String) async throws {
+        try await StorageConformance.checks.first { $0.0 == name }!.1(FakeStorageDriver())
+    }
+
+    @Test(arguments: StorageConformance.checks.map(\.0))
+    func fileQcow2(_ name: String) async throws {
+        guard FileStorageDriver.preferredFormat == .qcow2 else {
+            print("skipped: qcow2 volumes need qemu-img (apt install qemu-utils)")
+            return
+        }
+        try await check(name, format: .qcow2)
+    }
+
+    @Test(arguments: StorageConformance.checks.map(\.0))
+    func fileRaw(_ name: String) async throws {
+        try await check(name, format: .raw)
+    }
+
+    func check(_ name: String, format: FileStorageDriver.Format) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-storage-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await StorageConformance.checks.first { $0.0 == name }!.1(try FileStorageDriver(directory: dir, format: format))
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".part") }
+        #expect(left.isEmpty, "half-made files left: \(left)")
+    }
+
+    @Test func fileDriverKeepsContentAcrossClone() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-io") else {
+            print("skipped: needs qemu-io (apt install qemu-utils)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-storage-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = try FileStorageDriver(directory: dir, format: .qcow2)
+        let src = try await d.create("src", sizeGB: 1)
+        try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "write -P 0x5a 4096 512", src.path])
+        let copy = try await d.clone("dst", from: "src", sizeGB: 1)
+        let read = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x5a 4096 512", copy.path])
+        #expect(!read.contains("Pattern verification failed"), "the clone lost the source's bytes: \(read)")
+    }
+
+    @discardableResult
+    func runTool(_ path: String, _ args: [String]) async throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard p.terminationStatus == 0 else { throw ConformanceFailure("\(path) failed: \(text)") }
+        return text
+    }
+}

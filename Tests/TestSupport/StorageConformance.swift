@@ -1,0 +1,96 @@
+import Foundation
+public import StorageDriver
+
+/// The contract of `StorageDriver`, checked against any driver. Each check gets a fresh driver.
+public enum StorageConformance {
+    public typealias Check = @Sendable (any StorageDriver) async throws -> Void
+
+    public static let checks: [(String, Check)] = [
+        ("create makes an empty volume of the size asked, idempotently", create),
+        ("a size below 1 GiB is invalid and leaves nothing", invalidSize),
+        ("clone copies a volume into an independent one of at least its size", clone),
+        ("extend grows, keeps an equal size and refuses to shrink", extend),
+        ("delete removes the volume and is idempotent", delete),
+        ("operations on a missing volume are notFound", missing),
+    ]
+
+    static func create(_ d: any StorageDriver) async throws {
+        let file = try await d.create("v-1", sizeGB: 1)
+        try require(file.id == "v-1" && file.sizeGB == 1, "created \(file)")
+        try require(!file.path.isEmpty && ["raw", "qcow2"].contains(file.format), "created file \(file)")
+        let again = try await d.create("v-1", sizeGB: 1)
+        try require(again == file, "second create changed the volume: \(again)")
+        try require(try await d.export("v-1") == file, "export after create")
+        try require(try await d.list() == ["v-1"], "list after create")
+    }
+
+    static func invalidSize(_ d: any StorageDriver) async throws {
+        for size in [0, -1] {
+            do {
+                _ = try await d.create("v-bad", sizeGB: size)
+                throw ConformanceFailure("size \(size) was accepted")
+            } catch let error as StorageError {
+                try require(error.code == .invalid, "size \(size): \(error)")
+            }
+        }
+        let left = try await d.list()
+        try require(left.isEmpty, "an invalid create left \(left)")
+    }
+
+    static func clone(_ d: any StorageDriver) async throws {
+        _ = try await d.create("src", sizeGB: 1)
+        let copy = try await d.clone("dst", from: "src", sizeGB: 2)
+        try require(copy.sizeGB == 2 && copy.id == "dst", "clone \(copy)")
+        try require(copy.path != (try await d.export("src")).path, "clone shares the source's file")
+        do {
+            _ = try await d.clone("small", from: "dst", sizeGB: 1)
+            throw ConformanceFailure("a clone smaller than its source was made")
+        } catch let error as StorageError {
+            try require(error.code == .invalid, "smaller clone: \(error)")
+        }
+        try await d.delete("src")
+        try require(try await d.export("dst").sizeGB == 2, "the clone went with its source")
+        let listed = try await d.list()
+        try require(listed == ["dst"], "list after clone and delete: \(listed)")
+    }
+
+    static func extend(_ d: any StorageDriver) async throws {
+        _ = try await d.create("e", sizeGB: 1)
+        try require(try await d.extend("e", sizeGB: 3).sizeGB == 3, "extend to 3")
+        try require(try await d.extend("e", sizeGB: 3).sizeGB == 3, "extend to the same size")
+        try require(try await d.export("e").sizeGB == 3, "export after extend")
+        do {
+            _ = try await d.extend("e", sizeGB: 2)
+            throw ConformanceFailure("a volume shrank")
+        } catch let error as StorageError {
+            try require(error.code == .invalid, "shrink: \(error)")
+        }
+    }
+
+    static func delete(_ d: any StorageDriver) async throws {
+        let file = try await d.create("d", sizeGB: 1)
+        try await d.delete("d")
+        try await d.delete("d")
+        try require(try await d.list().isEmpty, "list after delete")
+        if file.path.hasPrefix("/"), !file.path.hasPrefix("/fake-storage") {
+            try require(!FileManager.default.fileExists(atPath: file.path), "\(file.path) left on disk")
+        }
+    }
+
+    static func missing(_ d: any StorageDriver) async throws {
+        let calls: [(String, @Sendable () async throws -> Void)] = [
+            ("export", { _ = try await d.export("nope") }),
+            ("extend", { _ = try await d.extend("nope", sizeGB: 2) }),
+            ("clone", { _ = try await d.clone("x", from: "nope", sizeGB: 1) }),
+        ]
+        for (name, call) in calls {
+            do {
+                try await call()
+                throw ConformanceFailure("\(name) of a missing volume succeeded")
+            } catch let error as StorageError {
+                try require(error.code == .notFound, "\(name): \(error)")
+            }
+        }
+        try await d.delete("nope")
+    }
+}
