@@ -45,10 +45,14 @@ struct ControllerCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: cloudConfig.dataPath).appendingPathComponent(site))
         configuration.latencyMS = cloudConfig.latencyMS?[site] ?? [:]
         configuration.keepsSightings = multiSite && cloudConfig.forwardRequests != false
-        // Each site's shared storage: <data>/<site>/volumes (as every host of the site sees it).
+        // Each site's shared storage: <data>/<site>/volumes, as every host of the site sees it. This
+        // site's is made here; another site's is used only where it exists (the same machine or a
+        // shared file system): otherwise that site's controllers do its volumes' work.
         let dataPath = URL(fileURLWithPath: cloudConfig.dataPath)
-        let storage = SiteStorage { site in
-            try? FileStorageDriver(directory: dataPath.appendingPathComponent(site).appendingPathComponent("volumes"))
+        @Sendable func volumes(_ site: String) -> URL { dataPath.appendingPathComponent(site).appendingPathComponent("volumes") }
+        _ = try FileStorageDriver(directory: volumes(site))
+        let storage = SiteStorage { other in
+            FileManager.default.fileExists(atPath: volumes(other).path) ? try? FileStorageDriver(directory: volumes(other)) : nil
         }
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
                                                  storage: storage,

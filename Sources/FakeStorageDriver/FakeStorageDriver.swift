@@ -4,6 +4,7 @@ public import StorageDriver
 /// makes the next call fail, to test what the control plane does with a storage failure.
 public actor FakeStorageDriver: StorageDriver {
     private var sizes: [String: Int] = [:]
+    private var snapshots: [String: Int] = [:]
     private var failures: [String] = []
     private let root: String
 
@@ -60,4 +61,28 @@ public actor FakeStorageDriver: StorageDriver {
     }
 
     public func list() async throws -> [String] { sizes.keys.sorted() }
+
+    public func snapshot(_ snapshotID: String, of volumeID: String) async throws -> VolumeFile {
+        try injected()
+        if let size = snapshots[snapshotID] { return VolumeFile(id: snapshotID, path: "\(root)/snapshots/\(snapshotID)", format: "raw", sizeGB: size) }
+        guard let size = sizes[volumeID] else { throw StorageError(.notFound, "No volume \(volumeID).") }
+        snapshots[snapshotID] = size
+        return VolumeFile(id: snapshotID, path: "\(root)/snapshots/\(snapshotID)", format: "raw", sizeGB: size)
+    }
+
+    public func clone(_ id: String, fromSnapshot snapshotID: String, sizeGB: Int) async throws -> VolumeFile {
+        try injected()
+        guard let source = snapshots[snapshotID] else { throw StorageError(.notFound, "No snapshot \(snapshotID).") }
+        guard sizeGB >= source else { throw StorageError(.invalid, "A volume from snapshot \(snapshotID) needs at least \(source) GiB.") }
+        if let size = sizes[id] { return file(id, size) }
+        sizes[id] = sizeGB
+        return file(id, sizeGB)
+    }
+
+    public func deleteSnapshot(_ snapshotID: String) async throws {
+        try injected()
+        snapshots[snapshotID] = nil
+    }
+
+    public func listSnapshots() async throws -> [String] { snapshots.keys.sorted() }
 }

@@ -4,7 +4,8 @@ public import StorageDriver
 
 /// Volumes as files in one directory that every host of the site sees (the site's shared
 /// storage): `<directory>/<id>.qcow2`, made and grown with `qemu-img`, or, on a machine without
-/// it, sparse raw files `<directory>/<id>.raw`. A file appears under its name only once complete
+/// it, sparse raw files `<directory>/<id>.raw`. Snapshots are full copies in
+/// `<directory>/snapshots/` (copy-on-write chains would tie a volume to its snapshots). A file appears under its name only once complete
 /// (written aside, then renamed), so a crash mid-create leaves no half-made volume, only a
 /// `.part` file that the next create of that ID replaces.
 public struct FileStorageDriver: StorageDriver {
@@ -32,11 +33,12 @@ public struct FileStorageDriver: StorageDriver {
         return found ? .qcow2 : .raw
     }
 
-    func url(_ id: String) throws -> URL {
+    func url(_ id: String, snapshot: Bool = false) throws -> URL {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw StorageError(.invalid, "'\(id)' is not a volume ID.")
         }
-        return directory.appendingPathComponent(id + "." + format.rawValue)
+        let dir = snapshot ? directory.appendingPathComponent("snapshots") : directory
+        return dir.appendingPathComponent(id + "." + format.rawValue)
     }
 
     func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
@@ -94,11 +96,40 @@ public struct FileStorageDriver: StorageDriver {
     }
 
     public func clone(_ id: String, from sourceID: String, sizeGB: Int) async throws -> VolumeFile {
-        let source = try url(sourceID), url = try url(id)
+        try await copy(try url(sourceID), named: "volume \(sourceID)", to: try url(id), id: id, sizeGB: sizeGB)
+    }
+
+    public func clone(_ id: String, fromSnapshot snapshotID: String, sizeGB: Int) async throws -> VolumeFile {
+        try await copy(try url(snapshotID, snapshot: true), named: "snapshot \(snapshotID)", to: try url(id), id: id, sizeGB: sizeGB)
+    }
+
+    public func snapshot(_ snapshotID: String, of volumeID: String) async throws -> VolumeFile {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("snapshots"), withIntermediateDirectories: true)
+        return try await copy(try url(volumeID), named: "volume \(volumeID)", to: try url(snapshotID, snapshot: true), id: snapshotID,
+                              sizeGB: nil)
+    }
+
+    public func deleteSnapshot(_ snapshotID: String) async throws {
+        let url = try url(snapshotID, snapshot: true)
+        for file in [url, url.appendingPathExtension("part")] where exists(file) {
+            do { try FileManager.default.removeItem(at: file) } catch { throw StorageError(.failed, "\(error)") }
+        }
+    }
+
+    public func listSnapshots() async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("snapshots").path)) ?? []
+        let suffix = "." + format.rawValue
+        return names.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) }.sorted()
+    }
+
+    /// Copies `source` (a volume or snapshot) to a new file `url`, grown to `sizeGB` (nil: as is).
+    /// Idempotent: an existing `url` is reported as it is.
+    func copy(_ source: URL, named name: String, to url: URL, id: String, sizeGB wanted: Int?) async throws -> VolumeFile {
         if !exists(url) {
-            guard exists(source) else { throw StorageError(.notFound, "No volume \(sourceID).") }
+            guard exists(source) else { throw StorageError(.notFound, "No \(name).") }
             let have = try await self.sizeGB(source)
-            guard sizeGB >= have else { throw StorageError(.invalid, "A clone of \(sourceID) needs at least \(have) GiB.") }
+            let sizeGB = wanted ?? have
+            guard sizeGB >= have else { throw StorageError(.invalid, "A copy of \(name) needs at least \(have) GiB.") }
             try await publish(url) { part in
                 switch format {
                 case .qcow2:
@@ -106,7 +137,7 @@ public struct FileStorageDriver: StorageDriver {
                     if sizeGB > have { _ = try await qemuImg(["resize", "-q", part.path, "\(sizeGB)G"]) }
                 case .raw:
                     do { try await HostCommand.run("cp", ["--sparse=always", source.path, part.path]) } catch {
-                        throw StorageError(.failed, "copy of \(sourceID): \(error)")
+                        throw StorageError(.failed, "copy of \(name): \(error)")
                     }
                     if sizeGB > have { try Self.truncate(part, to: sizeGB, creating: false) }
                 }

@@ -25,4 +25,20 @@ public protocol StorageDriver: Sendable {
 
     /// The IDs of every volume the storage holds, sorted.
     func list() async throws -> [String]
+
+    /// Keeps a point-in-time copy of volume `volumeID` as snapshot `snapshotID` (of an attached
+    /// volume: what a crash at that moment would leave). Later writes to the volume do not change
+    /// it. Idempotent per snapshot ID.
+    /// - Throws: `notFound` without the volume.
+    func snapshot(_ snapshotID: String, of volumeID: String) async throws -> VolumeFile
+
+    /// Creates volume `id` with the content of snapshot `snapshotID`, grown to `sizeGB` GiB.
+    /// - Throws: `notFound` without the snapshot; `invalid` when `sizeGB` is below its size.
+    func clone(_ id: String, fromSnapshot snapshotID: String, sizeGB: Int) async throws -> VolumeFile
+
+    /// Removes the snapshot. Succeeds when there is no such snapshot; volumes made from it stay.
+    func deleteSnapshot(_ snapshotID: String) async throws
+
+    /// The IDs of every snapshot the storage holds, sorted.
+    func listSnapshots() async throws -> [String]
 }

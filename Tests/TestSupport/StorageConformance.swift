@@ -12,6 +12,7 @@ public enum StorageConformance {
         ("extend grows, keeps an equal size and refuses to shrink", extend),
         ("delete removes the volume and is idempotent", delete),
         ("operations on a missing volume are notFound", missing),
+        ("a snapshot outlives its volume and new volumes are made from it", snapshots),
     ]
 
     static func create(_ d: any StorageDriver) async throws {
@@ -75,6 +76,34 @@ public enum StorageConformance {
         if file.path.hasPrefix("/"), !file.path.hasPrefix("/fake-storage") {
             try require(!FileManager.default.fileExists(atPath: file.path), "\(file.path) left on disk")
         }
+    }
+
+    static func snapshots(_ d: any StorageDriver) async throws {
+        _ = try await d.create("v", sizeGB: 2)
+        let snap = try await d.snapshot("s", of: "v")
+        try require(snap.id == "s" && snap.sizeGB == 2, "snapshot \(snap)")
+        try require(try await d.snapshot("s", of: "v") == snap, "second snapshot changed it")
+        try require(snap.path != (try await d.export("v")).path, "the snapshot shares the volume's file")
+        try await d.delete("v")
+        let made = try await d.clone("w", fromSnapshot: "s", sizeGB: 3)
+        try require(made.sizeGB == 3, "volume from the snapshot: \(made)")
+        do {
+            _ = try await d.clone("small", fromSnapshot: "s", sizeGB: 1)
+            throw ConformanceFailure("a volume smaller than its snapshot was made")
+        } catch let error as StorageError {
+            try require(error.code == .invalid, "smaller volume: \(error)")
+        }
+        do {
+            _ = try await d.snapshot("s2", of: "v")
+            throw ConformanceFailure("a snapshot of a deleted volume was made")
+        } catch let error as StorageError {
+            try require(error.code == .notFound, "snapshot of a missing volume: \(error)")
+        }
+        try require(try await d.listSnapshots() == ["s"], "snapshots listed")
+        try await d.deleteSnapshot("s")
+        try await d.deleteSnapshot("s")
+        try require(try await d.listSnapshots().isEmpty, "snapshot deleted")
+        try require(try await d.export("w").sizeGB == 3, "the volume made from a snapshot went with it")
     }
 
     static func missing(_ d: any StorageDriver) async throws {

@@ -59,7 +59,7 @@ struct CreateServerRequest {
                 let source = mapping["source_type"]?.string, destination = mapping["destination_type"]?.string ?? "local"
                 let bootIndex = mapping["boot_index"]?.int ?? Int(mapping["boot_index"]?.string ?? "")
                 guard source == "image", destination == "local", let uuid = mapping["uuid"]?.string else {
-                    throw APIError.badRequest("Only image-backed local boot disks are supported; volumes come with the block storage service.")
+                    throw APIError.badRequest("Only image-backed local boot disks are supported: boot from volume and volumes in block device mappings are not built yet (attach volumes after boot with os-volume_attachments).")
                 }
                 if bootIndex == 0 {
                     if !imageRef.isEmpty && imageRef != uuid {

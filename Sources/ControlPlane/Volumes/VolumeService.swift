@@ -42,13 +42,18 @@ public struct VolumeService: Sendable {
 
     // MARK: create
 
-    /// Creates a volume at the zone asked (this controller's site by default): empty, or a copy
-    /// of another volume of the same site. The record is written `creating`, owned by this
-    /// controller, and the storage work follows as its task.
+    /// Creates a volume at the zone asked (the source volume's, or else this controller's site, by
+    /// default): empty, or a copy of another volume of the same site. The record is written
+    /// `creating`, owned by this controller, and the storage work follows as its task.
     public func create(_ f: VolumeFields, by p: Principal) async throws -> Volume {
         let project = try requireProject(p)
         try requireWrite(p)
-        let siteID = f.availabilityZone ?? configuration.site
+        var source: Volume?
+        if let sourceID = f.sourceVolumeID {
+            guard let found = try? await get(sourceID, by: p).value else { throw Self.notFound(sourceID) }
+            source = found
+        }
+        let siteID = f.availabilityZone ?? source?.site ?? configuration.site
         guard let site = await sites.site(siteID) else {
             throw ControlPlaneError.badRequest("Invalid input received: Availability zone '\(siteID)' is invalid.")
         }
@@ -58,16 +63,14 @@ public struct VolumeService: Sendable {
         if f.snapshotID != nil {
             throw ControlPlaneError.notFound("Snapshot \(f.snapshotID ?? "") could not be found.")
         }
-        var source: Volume?
-        if let sourceID = f.sourceVolumeID {
-            guard let found = try? await get(sourceID, by: p).value else { throw Self.notFound(sourceID) }
+        if let found = source {
+            let sourceID = found.id
             guard found.site == site.id else {
                 throw ControlPlaneError.badRequest("Invalid input received: source volume \(sourceID) is in availability zone \(found.site), not \(site.id).")
             }
             guard [.available, .inUse].contains(found.status) else {
                 throw ControlPlaneError.badRequest("Invalid volume: Volume \(sourceID) status must be available or in-use, but current status is: \(found.status.rawValue).")
             }
-            source = found
         }
         guard let size = f.sizeGB ?? source?.sizeGB else {
             throw ControlPlaneError.badRequest("Invalid input received: size is required unless the volume is made from another.")

@@ -30,3 +30,4 @@ extension StoredRouter: StoredRecord {}
 extension StoredFloatingIP: StoredRecord {}
 extension StoredVolume: StoredRecord {}
 extension StoredVolumeQuota: StoredRecord {}
+extension StoredSnapshot: StoredRecord {}

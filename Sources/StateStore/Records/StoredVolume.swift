@@ -113,3 +113,38 @@ struct StoredVolumeQuota: Codable {
                     perVolumeGigabytes: perVolumeGB)
     }
 }
+
+/// Version 1 of the stored form of a `VolumeSnapshot`.
+struct StoredSnapshot: Codable {
+    var v = 1
+    var id: String
+    var name: String
+    var desc: String
+    var project: String
+    var site: String
+    var vol: String
+    var size: Int
+    var status: String
+    var meta: [String: String]
+    var owner: String?
+    var deadline: Date?
+    var fault: String?
+    var created: Date
+    var updated: Date
+    var rev: Int
+
+    init(_ m: VolumeSnapshot) {
+        id = m.id; name = m.name; desc = m.description; project = m.projectID; site = m.site; vol = m.volumeID; size = m.sizeGB
+        status = m.status.rawValue; meta = m.metadata; owner = m.taskOwner; deadline = m.taskDeadline; fault = m.fault
+        created = m.createdAt; updated = m.updatedAt; rev = m.revision
+    }
+
+    var model: VolumeSnapshot {
+        var m = VolumeSnapshot(id: id, name: name, description: desc, projectID: project, site: site, volumeID: vol, sizeGB: size,
+                               createdAt: created)
+        m.status = VolumeSnapshot.Status(rawValue: status) ?? .error
+        m.metadata = meta; m.taskOwner = owner; m.taskDeadline = deadline; m.fault = fault
+        m.updatedAt = updated; m.revision = rev
+        return m
+    }
+}
