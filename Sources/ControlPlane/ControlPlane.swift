@@ -32,6 +32,7 @@ public struct ControlPlane: Sendable {
     public let volumes: VolumeService
     public let serverVolumes: ServerVolumeService
     public let volumeQuotas: VolumeQuotaService
+    public let snapshots: SnapshotService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
     public let placement: SitePlacement
@@ -90,8 +91,11 @@ public struct ControlPlane: Sendable {
                                             wiring: wiring, volumeRelease: ServerVolumeRelease(store: store, configuration: configuration),
                                             volumeTasks: volumeTasks),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
-        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks, volumeTasks], wiring: wiring,
-                                            logger: logger)
+        let snapshotTasks = TaskRunner(work: SnapshotWork(store: store, storage: storage, configuration: configuration, clock: clock,
+                                                          logger: logger),
+                                       store: store, owner: configuration.controllerID, clock: clock, logger: logger)
+        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks, volumeTasks, snapshotTasks],
+                                            wiring: wiring, logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
         serverGroups = ServerGroupService(store: store, sites: sites, configuration: configuration, clock: clock)
@@ -103,6 +107,8 @@ public struct ControlPlane: Sendable {
         volumes = VolumeService(store: store, sites: sites, configuration: configuration, quotas: volumeQuotas, storage: storage,
                                 tasks: volumeTasks, clock: clock)
         serverVolumes = ServerVolumeService(store: store, servers: servers, volumes: volumes, clock: clock)
+        snapshots = SnapshotService(store: store, sites: sites, configuration: configuration, volumes: volumes, tasks: snapshotTasks,
+                                    clock: clock)
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)

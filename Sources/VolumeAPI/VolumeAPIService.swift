@@ -11,6 +11,7 @@ extension VolumeRoutes {
         pathPrefix: "/volume", errorStyle: .compute,
         siteScopedRoutes: [SiteScopedRoute("/volume/v3/*/volumes/{id}", home: .idInPath),
                            SiteScopedRoute("/volume/v3/*/volumes/{id}/**", home: .idInPath),
+                           SiteScopedRoute("/volume/v3/*/snapshots/{id}", home: .idInPath),
                            SiteScopedRoute(.post, "/volume/v3/*/volumes", home: .zoneInBody(["volume", "availability_zone"]))]
     ) { router, context in
         VolumeRoutes(cloud: context.cloud).register(on: router)

@@ -7,7 +7,7 @@ public import OpenStackHTTP
 import StateStore
 
 /// Cinder's Block Storage API v3 at base microversion 3.0: the version documents, volumes
-/// (create, list, detail, show, update, delete, metadata, actions), volume types, quotas,
+/// (create, list, detail, show, update, delete, metadata, actions), snapshots, volume types, quotas,
 /// limits and availability zones.
 public struct VolumeRoutes: Sendable {
     let cloud: ControlPlane
@@ -27,6 +27,7 @@ public struct VolumeRoutes: Sendable {
         }
         registerVolumes(on: v3)
         VolumeActionRoutes(cloud: cloud).register(on: v3)
+        SnapshotRoutes(cloud: cloud).register(on: v3)
         VolumeInfoRoutes(cloud: cloud).register(on: v3)
     }
 

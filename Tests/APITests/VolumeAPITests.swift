@@ -277,6 +277,53 @@ struct VolumeAPITests {
         }
     }
 
+    static func waitSnapshot(_ api: APIClient, _ token: String, _ url: String, _ status: String) async throws -> JSON? {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let reply = try await api.call(.get, url, token: token)
+            if status == "gone" ? reply.status == 404 : reply.json?["snapshot"]?["status"]?.string == status { return reply.json?["snapshot"] }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("snapshot \(url) did not become \(status)")
+    }
+
+    @Test func snapshotsAreTakenAndVolumesMadeFromThem() async throws {
+        try await TestCloud.make().withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let base = try await Self.volumeBase(api, demo)
+            let vol = try #require(try await api.call(.post, "\(base)/volumes", token: demo, json: #"{"volume":{"size":2,"availability_zone":"beta"}}"#)
+                .json?["volume"]?["id"]?.string)
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(vol)", "available")
+            let made = try await api.call(.post, "\(base)/snapshots", token: demo,
+                                          json: #"{"snapshot":{"volume_id":"\#(vol)","name":"s1","description":null,"force":false,"metadata":{}}}"#)
+            #expect(made.status == 202 && made.json?["snapshot"]?["status"] == "creating" && made.json?["snapshot"]?["size"] == 2)
+            let snap = try #require(made.json?["snapshot"]?["id"]?.string)
+            let shown = try await Self.waitSnapshot(api, demo, "\(base)/snapshots/\(snap)", "available")
+            for key in ["id", "name", "description", "volume_id", "status", "size", "metadata", "created_at", "updated_at"] {
+                #expect(shown?[key] != nil, "snapshot has \(key)")
+            }
+            #expect(try await api.call(.get, "\(base)/snapshots/detail?volume_id=\(vol)", token: demo).json?["snapshots"]?.array?.count == 1)
+            let usage = try await api.call(.get, "\(base)/limits", token: demo).json?["limits"]?["absolute"]
+            #expect(usage?["totalSnapshotsUsed"] == 1 && usage?["totalGigabytesUsed"] == 4, "a snapshot counts in gigabytes too")
+            // A volume with snapshots stays; one made from the snapshot is at its zone, at least its size.
+            #expect(try await api.call(.delete, "\(base)/volumes/\(vol)", token: demo).status == 400)
+            #expect(try await api.call(.post, "\(base)/volumes", token: demo, json: #"{"volume":{"size":1,"snapshot_id":"\#(snap)"}}"#).status == 400)
+            let restored = try await api.call(.post, "\(base)/volumes", token: demo, json: #"{"volume":{"snapshot_id":"\#(snap)","size":null}}"#)
+            #expect(restored.status == 202 && restored.json?["volume"]?["snapshot_id"]?.string == snap)
+            #expect(restored.json?["volume"]?["availability_zone"] == "beta" && restored.json?["volume"]?["size"] == 2)
+            let copy = try #require(restored.json?["volume"]?["id"]?.string)
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(copy)", "available")
+            #expect(try await api.call(.put, "\(base)/snapshots/\(snap)", token: demo, json: #"{"snapshot":{"name":"s2"}}"#)
+                .json?["snapshot"]?["name"] == "s2")
+            #expect(try await api.call(.post, "\(base)/snapshots", token: demo, json: #"{"snapshot":{"volume_id":"nope"}}"#).status == 404)
+            #expect(try await api.call(.delete, "\(base)/snapshots/\(snap)", token: demo).status == 202)
+            _ = try await Self.waitSnapshot(api, demo, "\(base)/snapshots/\(snap)", "gone")
+            #expect(try await api.call(.delete, "\(base)/volumes/\(vol)", token: demo).status == 202)
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(vol)", "gone")
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(copy)", "available")
+        }
+    }
+
     @Test func cindersLegacyAttachRecordsTheAttachment() async throws {
         try await TestCloud.make().withClient { api in
             let demo = try await api.token("demo", "demopw", project: "demo")

@@ -24,19 +24,25 @@ public struct VolumeQuotaService: Sendable {
         try await store.volumeQuotas.find(project: project)?.value ?? .defaults
     }
 
-    /// What a project uses, by Cinder name (snapshots and backups are not made yet: 0).
+    /// What a project uses, by Cinder name: snapshots count in `gigabytes` too, as in Cinder
+    /// (backups are not made yet: 0).
     public func usage(of project: String) async throws -> [String: Int] {
         let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
-            try await store.volumes(site.id).all().map(\.value).filter { $0.projectID == project }
+            (try await store.volumes(site.id).all().map(\.value).filter { $0.projectID == project },
+             try await store.snapshots(site.id).all().map(\.value).filter { $0.projectID == project })
         }
-        let volumes = gathered.parts.values.flatMap { $0 }
-        return ["volumes": volumes.count, "gigabytes": volumes.reduce(0) { $0 + $1.sizeGB }, "snapshots": 0, "backups": 0,
+        let volumes = gathered.parts.values.flatMap(\.0), snapshots = gathered.parts.values.flatMap(\.1)
+        let gigabytes = volumes.reduce(0) { $0 + $1.sizeGB } + snapshots.reduce(0) { $0 + $1.sizeGB }
+        return ["volumes": volumes.count, "gigabytes": gigabytes, "snapshots": snapshots.count, "backups": 0,
                 "backup_gigabytes": 0, "per_volume_gigabytes": 0]
     }
 
-    /// Runs `body` (the write that makes or grows volumes) if `volumes` more volumes and
-    /// `gigabytes` more GiB fit the project's quota; 413 naming the quota otherwise.
-    func withReservation(project: String, volumes: Int, gigabytes: Int, _ body: () async throws -> Void) async throws {
+    /// Runs `body` (the write that makes or grows volumes or snapshots) if `volumes` more
+    /// volumes, `snapshots` more snapshots and `gigabytes` more GiB fit the project's quota; 413
+    /// naming the quota otherwise.
+    func withReservation(project: String, volumes: Int, snapshots: Int = 0, gigabytes: Int, _ body: () async throws -> Void)
+        async throws
+    {
         let quota = try await quota(for: project)
         if quota.perVolumeGigabytes >= 0, gigabytes > quota.perVolumeGigabytes, volumes > 0 {
             throw ControlPlaneError(.overLimit, "VolumeSizeExceedsLimit: Requested volume size \(gigabytes)G is larger than maximum allowed limit \(quota.perVolumeGigabytes)G.")
@@ -44,6 +50,9 @@ public struct VolumeQuotaService: Sendable {
         let used = try await usage(of: project)
         if quota.volumes >= 0, volumes > 0, used["volumes", default: 0] + volumes > quota.volumes {
             throw ControlPlaneError(.overLimit, "VolumeLimitExceeded: Maximum number of volumes allowed (\(quota.volumes)) exceeded for quota 'volumes'.")
+        }
+        if quota.snapshots >= 0, snapshots > 0, used["snapshots", default: 0] + snapshots > quota.snapshots {
+            throw ControlPlaneError(.overLimit, "SnapshotLimitExceeded: Maximum number of snapshots allowed (\(quota.snapshots)) exceeded")
         }
         if quota.gigabytes >= 0, used["gigabytes", default: 0] + gigabytes > quota.gigabytes {
             throw ControlPlaneError(.overLimit, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested \(gigabytes)G, quota is \(quota.gigabytes)G and \(used["gigabytes", default: 0])G has been consumed.")

@@ -42,8 +42,9 @@ public struct VolumeService: Sendable {
 
     // MARK: create
 
-    /// Creates a volume at the zone asked (the source volume's, or else this controller's site, by
-    /// default): empty, or a copy of another volume of the same site. The record is written
+    /// Creates a volume at the zone asked (the source volume's or snapshot's, or else this
+    /// controller's site, by default): empty, or a copy of another volume or of a snapshot of the
+    /// same site. The record is written
     /// `creating`, owned by this controller, and the storage work follows as its task.
     public func create(_ f: VolumeFields, by p: Principal) async throws -> Volume {
         let project = try requireProject(p)
@@ -53,15 +54,25 @@ public struct VolumeService: Sendable {
             guard let found = try? await get(sourceID, by: p).value else { throw Self.notFound(sourceID) }
             source = found
         }
-        let siteID = f.availabilityZone ?? source?.site ?? configuration.site
+        var snapshot: VolumeSnapshot?
+        if let snapshotID = f.snapshotID {
+            guard let normalized = ResourceID.normalized(snapshotID), let home = await sites.home(of: normalized),
+                  let found = try await store.snapshots(home.id).find(normalized)?.value, p.isAdmin || found.projectID == p.projectID
+            else { throw ControlPlaneError.notFound("Snapshot \(snapshotID) could not be found.") }
+            guard found.status == .available else {
+                throw ControlPlaneError.badRequest("Invalid snapshot: Originating snapshot status must be one of 'available' values")
+            }
+            snapshot = found
+        }
+        let siteID = f.availabilityZone ?? source?.site ?? snapshot?.site ?? configuration.site
         guard let site = await sites.site(siteID) else {
             throw ControlPlaneError.badRequest("Invalid input received: Availability zone '\(siteID)' is invalid.")
         }
         if f.imageID != nil {
             throw ControlPlaneError.badRequest("Invalid input received: volumes from an image are not supported yet.")
         }
-        if f.snapshotID != nil {
-            throw ControlPlaneError.notFound("Snapshot \(f.snapshotID ?? "") could not be found.")
+        if let snapshot, snapshot.site != site.id {
+            throw ControlPlaneError.badRequest("Invalid input received: snapshot \(snapshot.id) is in availability zone \(snapshot.site), not \(site.id).")
         }
         if let found = source {
             let sourceID = found.id
@@ -72,11 +83,14 @@ public struct VolumeService: Sendable {
                 throw ControlPlaneError.badRequest("Invalid volume: Volume \(sourceID) status must be available or in-use, but current status is: \(found.status.rawValue).")
             }
         }
-        guard let size = f.sizeGB ?? source?.sizeGB else {
+        guard let size = f.sizeGB ?? source?.sizeGB ?? snapshot?.sizeGB else {
             throw ControlPlaneError.badRequest("Invalid input received: size is required unless the volume is made from another.")
         }
         guard size >= 1 else {
             throw ControlPlaneError.badRequest("Invalid input received: Invalid volume size provided for create request: \(size) (size argument must be an integer (or string representation of an integer) and greater than zero).")
+        }
+        if let snapshot, size < snapshot.sizeGB {
+            throw ControlPlaneError.badRequest("Invalid input received: Volume size '\(size)GB' cannot be smaller than the snapshot size \(snapshot.sizeGB)GB. They must be >= original snapshot size.")
         }
         if let source, size < source.sizeGB {
             throw ControlPlaneError.badRequest("Invalid input received: Volume size '\(size)GB' cannot be smaller than the source volume size '\(source.sizeGB)GB'.")
@@ -94,7 +108,7 @@ public struct VolumeService: Sendable {
                             projectID: project, userID: p.userID, site: site.id, sizeGB: size, typeName: type.name, createdAt: clock.now())
         volume.metadata = f.metadata ?? [:]
         volume.bootable = source?.bootable ?? false
-        volume.source = source.map { .volume($0.id) }
+        volume.source = source.map { .volume($0.id) } ?? snapshot.map { .snapshot($0.id) }
         volume.taskOwner = configuration.controllerID
         volume.taskDeadline = deadline()
         volume.revision = 1
@@ -238,6 +252,10 @@ public struct VolumeService: Sendable {
     public func delete(_ id: String, force: Bool, by p: Principal) async throws {
         try requireWrite(p)
         if force && !p.isAdmin { throw ControlPlaneError.forbidden("Policy doesn't allow volume:force_delete to be performed.") }
+        let target = try await get(id, by: p).value
+        if try await !store.snapshots(target.site).of(volume: target.id).isEmpty {
+            throw ControlPlaneError.badRequest("Invalid volume: Volume \(target.id) has snapshots: delete them first.")
+        }
         _ = try await startTask(id, by: p) { v in
             guard v.status != .deleting else { return }
             let deletable: Set<VolumeStatus> = [.available, .error, .errorExtending, .errorDeleting]

@@ -108,6 +108,8 @@ public struct VolumeWork: TaskWork {
         do {
             if case let .volume(sourceID) = v.source {
                 _ = try await driver.clone(v.id, from: sourceID, sizeGB: v.sizeGB)
+            } else if case let .snapshot(snapshotID) = v.source {
+                _ = try await driver.clone(v.id, fromSnapshot: snapshotID, sizeGB: v.sizeGB)
             } else {
                 _ = try await driver.create(v.id, sizeGB: v.sizeGB)
             }
