@@ -17,7 +17,8 @@
 #    the server at nantes reaches the outside through the router's SNAT; a second rennes host
 #    joins, the router's host dies: the router is made on the other and answers again;
 #  - a volume attached to a running guest that writes a marker on it, detached (the guest
-#    releases it), attached to a second server that reads the marker; extended; deleted;
+#    releases it), attached to a second server that reads the marker; snapshotted, a volume made
+#    from the snapshot shows the marker too; extended; deleted, nothing left in the storage;
 #  - after deleting: no QEMU process, tap or machine file left (nor device or table in the hosts).
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -110,7 +111,7 @@ check "server remove port: unplugged, the port released" '"$OSC" server remove p
 # guest, written by one server, detached, attached to another that reads the same bytes.
 VOLDIR="$STATE/data/nantes/volumes"
 printf '#!/bin/sh\nuntil [ -b /dev/vdc ]; do sleep 0.2; done\necho "luc-volume-marker-$(hostname)" > /dev/vdc && sync && echo marker-written\n' > "$STATE/vol-writer"
-printf '#!/bin/sh\nuntil [ -b /dev/vdc ]; do sleep 0.2; done\necho "volume-says: $(head -n 1 /dev/vdc)"\n' > "$STATE/vol-reader"
+printf '#!/bin/sh\nwhile true; do\n  until [ -b /dev/vdc ]; do sleep 0.2; done\n  echo "volume-says: $(head -n 1 /dev/vdc)"\n  while [ -b /dev/vdc ]; do sleep 0.2; done\ndone\n' > "$STATE/vol-reader"
 check "volume create --size 1 at nantes: available, its file in the site's storage" '"$OSC" volume create --size 1 --availability-zone nantes qvol >/dev/null && for _ in $(seq 1 40); do [ "$("$OSC" volume show qvol -f value -c status)" = available ] && break; sleep 0.25; done && [ "$("$OSC" volume show qvol -f value -c status)" = available ] && ls "$VOLDIR" | grep -q "^$("$OSC" volume show qvol -f value -c id).qcow2$"'
 check "writer and reader servers at nantes" '"$OSC" server create --flavor m1.nano --image guest --user-data "$STATE/vol-writer" --availability-zone nantes --wait vw >/dev/null && "$OSC" server create --flavor m1.nano --image guest --user-data "$STATE/vol-reader" --availability-zone nantes --wait vr >/dev/null'
 vol_status() { for _ in $(seq 1 60); do [ "$("$OSC" volume show qvol -f value -c status)" = "$1" ] && return 0; sleep 0.25; done; return 1; }
@@ -119,8 +120,11 @@ check "the writer wrote its marker on the volume" 'console_has vw marker-written
 check "server show vw lists the volume" '"$OSC" server show vw -f json | grep -q "$("$OSC" volume show qvol -f value -c id)"'
 check "server remove volume: the guest released it, the volume is available" '"$OSC" server remove volume vw qvol && vol_status available && console_has vw "luc-guest: disk vdc remove"'
 check "attached to the reader, the marker is there" '"$OSC" server add volume vr qvol && vol_status in-use && console_has vr "volume-says: luc-volume-marker-vw"'
-check "volume extend refused while in use; the reader deleted with it attached: the volume is available again" '! "$OSC" volume set --size 2 qvol 2>/dev/null && "$OSC" server delete --wait vr && vol_status available'
-check "volume set --size 2 (extend), then delete: no file left in the storage" '"$OSC" volume set --size 2 qvol && vol_status available && [ "$("$OSC" volume show qvol -f value -c size)" = 2 ] && "$OSC" volume delete qvol && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR")" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR")" ] && "$OSC" server delete --wait vw'
+check "volume extend refused while in use; detached from the reader" '! "$OSC" volume set --size 2 qvol 2>/dev/null && "$OSC" server remove volume vr qvol && vol_status available && console_has vr "luc-guest: disk vdc remove"'
+check "volume snapshot create, volume create --snapshot: the copy is available" '"$OSC" volume snapshot create --volume qvol qsnap >/dev/null && for _ in $(seq 1 40); do [ "$("$OSC" volume snapshot show qsnap -f value -c status)" = available ] && break; sleep 0.25; done && "$OSC" volume create --snapshot qsnap qvol2 >/dev/null && for _ in $(seq 1 40); do [ "$("$OSC" volume show qvol2 -f value -c status)" = available ] && break; sleep 0.25; done && [ "$("$OSC" volume show qvol2 -f value -c status)" = available ]'
+check "the volume made from the snapshot, attached to the reader, has the marker too" '"$OSC" server add volume vr qvol2 && for _ in $(seq 1 60); do [ "$("$OSC" console log show vr | grep -c "volume-says: luc-volume-marker-vw")" -ge 2 ] && break; sleep 0.5; done; [ "$("$OSC" console log show vr | grep -c "volume-says: luc-volume-marker-vw")" -ge 2 ]'
+check "the reader deleted with qvol2 attached: qvol2 is available again; snapshot and qvol2 deleted" '"$OSC" server delete --wait vr && for _ in $(seq 1 40); do [ "$("$OSC" volume show qvol2 -f value -c status)" = available ] && break; sleep 0.25; done && "$OSC" volume delete qvol2 && "$OSC" volume snapshot delete qsnap && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR/snapshots" 2>/dev/null)" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR/snapshots" 2>/dev/null)" ]'
+check "volume set --size 2 (extend), then delete: no file left in the storage" '"$OSC" volume set --size 2 qvol && vol_status available && [ "$("$OSC" volume show qvol -f value -c size)" = 2 ] && "$OSC" volume delete qvol && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR" | grep -v "^snapshots$")" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR" | grep -v "^snapshots$")" ] && "$OSC" server delete --wait vw'
 
 # The data plane (root: the demo runs each host in a network namespace of an underlay): two
 # servers on qnet at two sites, in a security group with only its default egress rules; the

@@ -151,8 +151,8 @@ final class DemoCluster: Sendable {
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
         ports, security groups, routers, floating IPs, quotas; servers get addresses and config
-        drives), block storage (volumes in each site's storage, attach/detach, extend, quotas;
-        snapshots, backups and boot from volume are not built yet). No dashboard yet.
+        drives), block storage (volumes in each site's storage, attach/detach, extend, snapshots,
+        quotas; backups, volumes from images and boot from volume are not built yet). No dashboard yet.
           data plane: \(dataPlaneNote)
         Use it with the openstack CLI (any controller serves every site):
 
