@@ -1,5 +1,6 @@
 import CloudModel
 import CloudTestSupport
+import ControlPlane
 import FakeHypervisorDriver
 import Foundation
 import HTTPTypes
@@ -322,6 +323,49 @@ struct VolumeAPITests {
             _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(vol)", "gone")
             _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(copy)", "available")
         }
+    }
+
+    /// A controller dies between recording an attach and plugging the disk: another controller of
+    /// the site adopts the volume's task and the volume ends `in-use` on the machine.
+    @Test func anotherControllerFinishesADeadControllersAttach() async throws {
+        let engine = InMemoryEngine()
+        let a = try await TestCloud.make(TestCloud.Options(controllerID: "ctl-a"), engine: engine)
+        let b = try await TestCloud.make(TestCloud.Options(controllerID: "ctl-b"), engine: engine,
+                                         agents: InProcessAgents(sharingDriversWith: a.agents), register: false, storage: a.storage)
+        let (server, vol): (String, String) = try await a.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let base = try await Self.volumeBase(api, demo)
+            let server = try await api.boot(demo, imageID: try await api.image(demo), zone: "alpha")
+            try await api.waitStatus(demo, server, "ACTIVE")
+            let vol = try #require(try await api.call(.post, "\(base)/volumes", token: demo, json: #"{"volume":{"size":1}}"#)
+                .json?["volume"]?["id"]?.string)
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(vol)", "available")
+            return (server, vol)
+        }
+        // What the dead controller "ctl-gone" had committed before its attach call: both records.
+        let current = try #require(try await a.store.volumes("alpha").find(vol))
+        let serverRead = try #require(try await a.store.servers("alpha").find(server))
+        let ref = ServerVolume(volumeID: vol, device: "/dev/vdc", attachmentID: "att-1", deleteOnTermination: false, mappingID: "bdm-1")
+        var v = current.value
+        v.status = .attaching
+        v.pending = .attach(VolumeAttachment(id: "att-1", serverID: server, device: "/dev/vdc", hostName: nil, attachedAt: Date()))
+        v.taskOwner = "ctl-gone"
+        v.taskDeadline = Date().addingTimeInterval(600)
+        var s = serverRead.value
+        s.volumes = [ref]
+        var txn = Transaction()
+        a.store.volumes("alpha").stageUpdate(v, from: current, into: &txn)
+        a.store.servers("alpha").stageUpdate(s, from: serverRead, into: &txn)
+        try await a.store.commit(txn, in: .site("alpha"))
+
+        #expect(try await b.cloud.volumes.tasks.recoverOrphans(site: "alpha") == 1, "ctl-gone holds no lease")
+        try await b.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let inUse = try await Self.waitVolume(api, demo, "\(try await Self.volumeBase(api, demo))/volumes/\(vol)", "in-use")
+            #expect(inUse?["attachments"]?.array?.first?["server_id"]?.string == server)
+        }
+        let hostID = try #require(try await a.store.servers("alpha").find(server)?.value.hostID)
+        #expect(await a.agents.driver(hostID)?.inspect(server)?.disks == [vol])
     }
 
     @Test func cindersLegacyAttachRecordsTheAttachment() async throws {

@@ -23,6 +23,8 @@ public struct TestCloud: Sendable {
     public let cloud: ControlPlane
     public let agents: InProcessAgents
     public let hosts: [String: [String]]  // site → host IDs
+    /// Each site's block storage (in memory; pass one cloud's to another to share it).
+    public let storage: SiteStorage
     public static let sites = [Site(id: "alpha", index: 1, name: "Alpha", latitude: 48.1, longitude: -1.7),
                         Site(id: "beta", index: 2, name: "Beta", latitude: 45.8, longitude: 4.8)]
 
@@ -50,7 +52,7 @@ public struct TestCloud: Sendable {
     }
 
     public static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
-                     register: Bool = true, imagePeers: (any ImagePeers)? = nil,
+                     register: Bool = true, imagePeers: (any ImagePeers)? = nil, storage: SiteStorage? = nil,
                      clock: any WallClock = SystemClock()) async throws -> TestCloud {
         let store = Store(engine: engine ?? InMemoryEngine())
         try await Bootstrap.ensure(store: store, sites: sites, accounts: [
@@ -68,8 +70,9 @@ public struct TestCloud: Sendable {
             hostLeaseTTL: options.hostLeaseTTL)
         let agents = agents ?? InProcessAgents()
         let storages = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, FakeStorageDriver(root: "/fake-storage/\($0.id)")) })
+        let storage = storage ?? SiteStorage { storages[$0] }
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents,
-                                                 storage: SiteStorage { storages[$0] }, imagePeers: imagePeers,
+                                                 storage: storage, imagePeers: imagePeers,
                                                  clock: clock, logger: logger)
         var hosts: [String: [String]] = [:]
         if register {
@@ -88,7 +91,7 @@ public struct TestCloud: Sendable {
                 }
             }
         }
-        return TestCloud(store: store, cloud: cloud, agents: agents, hosts: hosts)
+        return TestCloud(store: store, cloud: cloud, agents: agents, hosts: hosts, storage: storage)
     }
 
     public var router: Router<APIRequestContext> { ControllerApplication.router(cloud: cloud, secret: ClusterSecret("secret")) }
