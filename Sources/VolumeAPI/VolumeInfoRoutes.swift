@@ -9,18 +9,18 @@ struct VolumeInfoRoutes: Sendable {
 
     func register(on v3: RouterGroup<APIRequestContext>) {
         v3.get("types") { _, context in
-            let p = try VolumeRoutes(cloud: cloud).project(context)
-            return Response.json(.object([("volume_types", .array(VolumeType.all.map { VolumeViews.type($0, base: "", project: p.projectID ?? "") }))]))
+            _ = try VolumeRoutes(cloud: cloud).project(context)
+            return Response.json(.object([("volume_types", .array(VolumeType.all.map { VolumeViews.type($0) }))]))
         }
         v3.get("types/default") { _, context in
-            let p = try VolumeRoutes(cloud: cloud).project(context)
-            return Response.json(.object([("volume_type", VolumeViews.type(.defaultType, base: "", project: p.projectID ?? ""))]))
+            _ = try VolumeRoutes(cloud: cloud).project(context)
+            return Response.json(.object([("volume_type", VolumeViews.type(.defaultType))]))
         }
         v3.get("types/:type") { _, context in
-            let p = try VolumeRoutes(cloud: cloud).project(context)
+            _ = try VolumeRoutes(cloud: cloud).project(context)
             let name = try context.parameters.require("type")
             guard let t = VolumeType.find(name) else { throw APIError.notFound("Volume type \(name) could not be found.") }
-            return Response.json(.object([("volume_type", VolumeViews.type(t, base: "", project: p.projectID ?? ""))]))
+            return Response.json(.object([("volume_type", VolumeViews.type(t))]))
         }
         v3.get("os-availability-zone") { _, context in
             _ = try VolumeRoutes(cloud: cloud).project(context)
@@ -87,7 +87,6 @@ struct VolumeInfoRoutes: Sendable {
                 m.append((name, .int(limit)))
             }
         }
-        m.append(("groups", usage == nil ? 10 : .object([("limit", 10), ("in_use", 0), ("reserved", 0), ("allocated", 0)])))
         return .object(m)
     }
 }

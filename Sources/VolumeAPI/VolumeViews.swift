@@ -55,7 +55,7 @@ enum VolumeViews {
                  ("links", links(base, project: v.projectID, "volumes", v.id))])
     }
 
-    static func type(_ t: VolumeType, base: String, project: String) -> JSON {
+    static func type(_ t: VolumeType) -> JSON {
         .object([("id", .string(t.id)), ("name", .string(t.name)), ("description", .string(t.description)),
                  ("is_public", true), ("extra_specs", .object([])), ("qos_specs_id", .null),
                  ("os-volume-type-access:is_public", true)])

@@ -27,7 +27,11 @@ public struct ServerVolumeService: Sendable {
 
     /// One of the server's volumes; 404 when it has no such volume.
     public func get(_ serverID: String, volumeID: String, by p: Principal) async throws -> ServerVolume {
-        let server = try await servers.get(serverID, by: p).value
+        try Self.volume(volumeID, of: try await servers.get(serverID, by: p).value)
+    }
+
+    /// The server's attachment of `volumeID`; 404 when it has none.
+    static func volume(_ volumeID: String, of server: Server) throws -> ServerVolume {
         guard let found = server.volumes.first(where: { $0.volumeID == ResourceID.normalized(volumeID) ?? volumeID }) else {
             throw ControlPlaneError.notFound("Volume attachment could not be found with filter: volume_id = \(volumeID), instance_uuid = \(server.id).")
         }
@@ -43,7 +47,7 @@ public struct ServerVolumeService: Sendable {
         async throws -> ServerVolume
     {
         try servers.requireWrite(p)
-        let ref = try await retryOnConflict { () -> ServerVolume in
+        let (ref, site) = try await retryOnConflict { () -> (ServerVolume, Site.ID) in
             let server = try await servers.get(serverID, by: p)
             try servers.requireUnlocked(server.value, p)
             let s = server.value
@@ -78,9 +82,9 @@ public struct ServerVolumeService: Sendable {
             store.servers(s.site).stageUpdate(updated, from: server, into: &txn)
             store.volumes(v.site).stageUpdate(claimed, from: volume, into: &txn)
             try await store.commit(txn, in: .site(s.site))
-            return ref
+            return (ref, s.site)
         }
-        volumes.tasks.drive(ref.volumeID, site: try await servers.get(serverID, by: p).value.site)
+        volumes.tasks.drive(ref.volumeID, site: site)
         return ref
     }
 
@@ -88,8 +92,8 @@ public struct ServerVolumeService: Sendable {
     /// guest released it. 404 when the server has no such volume; 400 while it is still attaching.
     public func detach(_ serverID: String, volumeID: String, by p: Principal) async throws {
         try servers.requireWrite(p)
-        let ref = try await get(serverID, volumeID: volumeID, by: p)
         let server = try await servers.get(serverID, by: p).value
+        let ref = try Self.volume(volumeID, of: server)
         try servers.requireUnlocked(server, p)
         guard server.taskState == nil else {
             throw ControlPlaneError.conflict("Cannot 'detach_volume' instance \(server.id) while it is in task_state \(server.taskState?.rawValue ?? "")")

@@ -147,7 +147,8 @@ public struct VolumeWork: TaskWork {
     /// The server a volume attaches to or detaches from, and its host when it has one.
     private func machine(_ serverID: String, site: Site.ID) async throws -> (Versioned<Server>, ComputeHost?)? {
         guard let server = try await store.servers(site).find(serverID) else { return nil }
-        let host = try await server.value.hostID.asyncMap { try await store.hosts(site).find($0)?.value } ?? nil
+        guard let hostID = server.value.hostID else { return (server, nil) }
+        let host = try await store.hosts(site).find(hostID)?.value
         return (server, host)
     }
 
@@ -211,12 +212,5 @@ public struct VolumeWork: TaskWork {
             $0.attachments.removeAll { $0.serverID == serverID }
             $0.status = $0.attachments.isEmpty ? .available : .inUse
         }
-    }
-}
-
-fileprivate extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
