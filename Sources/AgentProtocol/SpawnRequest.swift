@@ -71,6 +71,9 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
     public var nics: [NIC]
     /// Disks in guest order after the image's.
     public var disks: [Disk]
+    /// The root disk when the server boots from a volume (`imageID` is then empty); nil boots a
+    /// copy of the image.
+    public var rootDisk: Disk?
 
     public init(serverID: String, name: String, vcpus: Int, ramMB: Int, diskGB: Int, imageID: String,
                 userData: String? = nil, publicKey: String? = nil, nics: [NIC] = [], disks: [Disk] = []) {
@@ -93,6 +96,7 @@ public struct SpawnRequest: Sendable, Hashable, Codable {
         spec.keyName = keyName
         spec.hostname = hostname
         spec.zone = zone
+        spec.rootDisk = rootDisk?.machineDisk
         return spec
     }
 }

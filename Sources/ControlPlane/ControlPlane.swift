@@ -83,13 +83,22 @@ public struct ControlPlane: Sendable {
         self.ports = ports
         routers = RouterService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
         floatingIPs = FloatingIPService(store: store, sites: sites, configuration: configuration, networks: networks, ports: ports, clock: clock)
-        let volumeTasks = TaskRunner(work: VolumeWork(store: store, storage: storage, agents: agents, configuration: configuration,
-                                                      clock: clock, logger: logger),
+        let volumeQuotas = VolumeQuotaService(store: store, sites: sites, configuration: configuration)
+        self.volumeQuotas = volumeQuotas
+        let images = ImageService(store: store, configuration: configuration, replicator: ImageReplicator(
+            store: store, site: configuration.site, sites: sites,
+            directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
+            clock: clock)
+        self.images = images
+        let volumeTasks = TaskRunner(work: VolumeWork(store: store, storage: storage, images: images, agents: agents,
+                                                      configuration: configuration, clock: clock, logger: logger),
                                      store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         tasks = TaskRunner(work: ServerWork(store: store, configuration: configuration, agents: agents, schedulers: schedulers,
                                             clock: clock, logger: logger, locks: KeyedLock(), networking: networking,
                                             wiring: wiring, volumeRelease: ServerVolumeRelease(store: store, configuration: configuration),
-                                            volumeTasks: volumeTasks),
+                                            volumeTasks: volumeTasks,
+                                            bootVolumes: BootVolumeMaker(store: store, storage: storage, images: images,
+                                                                         quotas: volumeQuotas, clock: clock)),
                            store: store, owner: configuration.controllerID, clock: clock, logger: logger)
         let snapshotTasks = TaskRunner(work: SnapshotWork(store: store, storage: storage, configuration: configuration, clock: clock,
                                                           logger: logger),
@@ -102,10 +111,8 @@ public struct ControlPlane: Sendable {
         servers = ServerService(store: store, sites: sites, configuration: configuration, tasks: tasks, agents: agents,
                                 placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, networking: networking,
                                 clock: clock)
-        let volumeQuotas = VolumeQuotaService(store: store, sites: sites, configuration: configuration)
-        self.volumeQuotas = volumeQuotas
         volumes = VolumeService(store: store, sites: sites, configuration: configuration, quotas: volumeQuotas, storage: storage,
-                                tasks: volumeTasks, clock: clock)
+                                images: images, tasks: volumeTasks, clock: clock)
         serverVolumes = ServerVolumeService(store: store, servers: servers, volumes: volumes, clock: clock)
         snapshots = SnapshotService(store: store, sites: sites, configuration: configuration, volumes: volumes, tasks: snapshotTasks,
                                     clock: clock)
@@ -113,10 +120,6 @@ public struct ControlPlane: Sendable {
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)
         hypervisors = HypervisorService(store: store, sites: sites, schedulers: schedulers)
-        images = ImageService(store: store, configuration: configuration, replicator: ImageReplicator(
-            store: store, site: configuration.site, sites: sites,
-            directory: configuration.dataDirectory.appendingPathComponent("images"), peers: imagePeers, logger: logger),
-            clock: clock)
         hostRegistry = HostRegistry(store: store, sites: sites, configuration: configuration, clock: clock, logger: logger)
     }
 

@@ -16,7 +16,8 @@ enum FakeBootLog {
             "[    0.010000] smpboot: Allowing \(spec.vcpus) CPUs, 0 hotplug CPUs",
             "[    0.020000] Hypervisor detected: KVM",
             "[    0.100000] clocksource: Switched to clocksource kvm-clock",
-            "[    0.200000] virtio_blk virtio1: [vda] \(max(1, spec.diskGB) * 2_097_152) 512-byte logical blocks",
+            spec.rootDisk.map { "[    0.200000] virtio_blk virtio1: [vda] volume \($0.id) (\($0.format) \($0.path))" }
+                ?? "[    0.200000] virtio_blk virtio1: [vda] \(max(1, spec.diskGB) * 2_097_152) 512-byte logical blocks",
             "[    0.210000]  vda: vda1",
             "[    0.300000] Serial: 8250/16550 driver, 4 ports, IRQ sharing enabled",
             "[    0.400000] EXT4-fs (vda1): mounted filesystem with ordered data mode",

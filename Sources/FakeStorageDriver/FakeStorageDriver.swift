@@ -1,3 +1,4 @@
+import Foundation
 public import StorageDriver
 
 /// Volumes kept in memory, for tests and scale simulation: no bytes, only sizes. `failNext`
@@ -6,6 +7,9 @@ public actor FakeStorageDriver: StorageDriver {
     private var sizes: [String: Int] = [:]
     private var snapshots: [String: Int] = [:]
     private var failures: [String] = []
+    /// Cached images, and the image each volume made from one is over.
+    private var images: Set<String> = []
+    private var over: [String: String] = [:]
     private let root: String
 
     /// - Parameter root: the directory the reported paths pretend to be in.
@@ -41,6 +45,33 @@ public actor FakeStorageDriver: StorageDriver {
         return file(id, sizeGB)
     }
 
+    public func clone(_ id: String, fromImage image: StorageImage, sizeGB: Int) async throws -> VolumeFile {
+        try injected()
+        if let size = sizes[id] { return file(id, size) }
+        guard sizeGB >= 1 else { throw StorageError(.invalid, "Volume size must be at least 1 GiB, not \(sizeGB).") }
+        guard ["raw", "qcow2"].contains(image.format) else { throw StorageError(.invalid, "Image \(image.id) is \(image.format).") }
+        if !images.contains(image.id) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: image.path) else {
+                throw StorageError(.notFound, "The bytes of image \(image.id) are not here.")
+            }
+            let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            guard Int64(sizeGB) << 30 >= bytes else { throw StorageError(.invalid, "Image \(image.id) does not fit in \(sizeGB) GiB.") }
+            images.insert(image.id)
+        }
+        sizes[id] = sizeGB
+        over[id] = image.id
+        return file(id, sizeGB)
+    }
+
+    public func listImages() async throws -> [String] { images.sorted() }
+
+    public func pruneImages(keeping: Set<String>) async throws -> [String] {
+        let used = Set(over.filter { sizes[$0.key] != nil }.values)
+        let gone = images.subtracting(keeping).subtracting(used)
+        images.subtract(gone)
+        return gone.sorted()
+    }
+
     public func extend(_ id: String, sizeGB: Int) async throws -> VolumeFile {
         try injected()
         guard let size = sizes[id] else { throw StorageError(.notFound, "No volume \(id).") }
@@ -52,6 +83,7 @@ public actor FakeStorageDriver: StorageDriver {
     public func delete(_ id: String) async throws {
         try injected()
         sizes[id] = nil
+        over[id] = nil
     }
 
     public func export(_ id: String) async throws -> VolumeFile {

@@ -5,7 +5,10 @@ public import StorageDriver
 /// Volumes as files in one directory that every host of the site sees (the site's shared
 /// storage): `<directory>/<id>.qcow2`, made and grown with `qemu-img`, or, on a machine without
 /// it, sparse raw files `<directory>/<id>.raw`. Snapshots are full copies in
-/// `<directory>/snapshots/` (copy-on-write chains would tie a volume to its snapshots). A file appears under its name only once complete
+/// `<directory>/snapshots/` (copy-on-write chains would tie a volume to its snapshots). Images
+/// are kept once per site in `<directory>/images/` (a hard link to the image service's file
+/// where they share a file system); a qcow2 volume from an image is an overlay over that copy.
+/// A file appears under its name only once complete
 /// (written aside, then renamed), so a crash mid-create leaves no half-made volume, only a
 /// `.part` file that the next create of that ID replaces.
 public struct FileStorageDriver: StorageDriver {
@@ -144,6 +147,93 @@ public struct FileStorageDriver: StorageDriver {
             }
         }
         return try await file(id, url)
+    }
+
+    var imagesDirectory: URL { directory.appendingPathComponent("images") }
+
+    public func clone(_ id: String, fromImage image: StorageImage, sizeGB: Int) async throws -> VolumeFile {
+        let url = try url(id)
+        if exists(url) { return try await file(id, url) }
+        guard sizeGB >= 1 else { throw StorageError(.invalid, "Volume size must be at least 1 GiB, not \(sizeGB).") }
+        guard ["raw", "qcow2"].contains(image.format), format == .qcow2 || image.format == "raw" else {
+            throw StorageError(.invalid, "Image \(image.id) is \(image.format); this storage makes volumes from raw\(format == .qcow2 ? " and qcow2" : "") images.")
+        }
+        let base = try await cachedImage(image)
+        let have = try await virtualSizeGB(base, format: image.format)
+        guard sizeGB >= have else {
+            throw StorageError(.invalid, "Image \(image.id) is \(have) GiB: a volume of \(sizeGB) GiB cannot hold it.")
+        }
+        try await publish(url) { part in
+            switch format {
+            case .qcow2:
+                _ = try await qemuImg(["create", "-q", "-f", "qcow2", "-b", base.path, "-F", image.format, part.path, "\(sizeGB)G"])
+            case .raw:
+                do { try await HostCommand.run("cp", ["--sparse=always", base.path, part.path]) } catch {
+                    throw StorageError(.failed, "copy of image \(image.id): \(error)")
+                }
+                try Self.truncate(part, to: sizeGB, creating: false)
+            }
+        }
+        return try await file(id, url)
+    }
+
+    /// The site's copy of the image, made on first use: a hard link to the image service's file,
+    /// or a copy where they are on different file systems.
+    func cachedImage(_ image: StorageImage) async throws -> URL {
+        guard !image.id.isEmpty, image.id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw StorageError(.invalid, "'\(image.id)' is not an image ID.")
+        }
+        let cached = imagesDirectory.appendingPathComponent(image.id + "." + image.format)
+        if exists(cached) { return cached }
+        guard exists(URL(fileURLWithPath: image.path)) else { throw StorageError(.notFound, "The bytes of image \(image.id) are not here.") }
+        try FileManager.default.createDirectory(at: imagesDirectory, withIntermediateDirectories: true)
+        try await publish(cached) { part in
+            do {
+                try FileManager.default.linkItem(atPath: image.path, toPath: part.path)
+            } catch {
+                do { try await HostCommand.run("cp", ["--sparse=always", image.path, part.path]) } catch {
+                    throw StorageError(.failed, "copy of image \(image.id): \(error)")
+                }
+            }
+        }
+        return cached
+    }
+
+    /// The virtual size in GiB (rounded up) of a file in `format`.
+    func virtualSizeGB(_ url: URL, format imageFormat: String) async throws -> Int {
+        if imageFormat == "raw" {
+            let bytes = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.int64Value ?? 0
+            return Int((bytes + (1 << 30) - 1) >> 30)
+        }
+        return try await sizeGB(url)
+    }
+
+    public func listImages() async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: imagesDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".raw") || $0.hasSuffix(".qcow2") }
+            .map { String($0[..<$0.lastIndex(of: ".")!]) }.sorted()
+    }
+
+    public func pruneImages(keeping: Set<String>) async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: imagesDirectory.path)) ?? []
+        var inUse: Set<String> = []
+        if format == .qcow2 {
+            for id in try await list() {
+                let json = try await qemuImg(["info", "--output=json", "-U", try url(id).path])
+                let info = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+                if let backing = info?["backing-filename"] as? String { inUse.insert(URL(fileURLWithPath: backing).lastPathComponent) }
+            }
+        }
+        var removed: [String] = []
+        for name in names where !name.hasSuffix(".part") && !inUse.contains(name) {
+            let id = String(name[..<(name.lastIndex(of: ".") ?? name.endIndex)])
+            guard !keeping.contains(id) else { continue }
+            do { try FileManager.default.removeItem(at: imagesDirectory.appendingPathComponent(name)) } catch {
+                throw StorageError(.failed, "\(error)")
+            }
+            removed.append(id)
+        }
+        return removed.sorted()
     }
 
     public func extend(_ id: String, sizeGB: Int) async throws -> VolumeFile {

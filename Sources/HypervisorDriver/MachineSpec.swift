@@ -19,6 +19,9 @@ public struct MachineSpec: Sendable, Hashable {
     public var ports: [MachinePort]
     /// Disks attached from the first boot (volumes), in guest order after the image's disk.
     public var disks: [MachineDisk]
+    /// The disk the machine boots from when it is a volume (`imageID` is then empty): the
+    /// driver boots it as it is, through the firmware, instead of a copy of the image.
+    public var rootDisk: MachineDisk?
 
     public init(serverID: String, name: String, vcpus: Int, ramMB: Int, diskGB: Int, imageID: String,
                 userData: String? = nil, publicKey: String? = nil, ports: [MachinePort] = [], disks: [MachineDisk] = []) {

@@ -32,11 +32,13 @@ struct MachineRecord: Codable, Sendable {
         var keyName: String?
         var hostname: String?
         var zone: String?
+        /// The volume the machine boots from, if it boots from one.
+        var rootDisk: MachineDisk?
 
         init(_ spec: MachineSpec) {
             serverID = spec.serverID; name = spec.name; vcpus = spec.vcpus; ramMB = spec.ramMB; diskGB = spec.diskGB
             imageID = spec.imageID; userData = spec.userData; publicKey = spec.publicKey; ports = spec.ports
-            keyName = spec.keyName; hostname = spec.hostname; zone = spec.zone
+            keyName = spec.keyName; hostname = spec.hostname; zone = spec.zone; rootDisk = spec.rootDisk
         }
 
         var model: MachineSpec {
@@ -45,6 +47,7 @@ struct MachineRecord: Codable, Sendable {
             spec.keyName = keyName
             spec.hostname = hostname
             spec.zone = zone
+            spec.rootDisk = rootDisk
             return spec
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import HypervisorDriver
 
 /// The QEMU command line of one machine: q35 (hot-plug capable), virtio disk over a qcow2
-/// overlay, one tap per port, serial console to a socket and a log file, QMP socket, daemonized.
+/// overlay (or the volume it boots from), one tap per port, serial console to a socket and a log file, QMP socket, daemonized.
 /// A machine booted straight from its image's kernel uses `firmware` (qboot: a fifth of a
 /// second less than SeaBIOS under emulation); one booted from its disk keeps SeaBIOS.
 enum QEMUCommandLine {
@@ -36,8 +36,16 @@ enum QEMUCommandLine {
             if let initrd = record.initrd { args += ["-initrd", initrd] }
         }
         args += ["-fw_cfg", "name=opt/org.luc/cmdline,string=\(guestWords(spec).joined(separator: " "))"]
-        args += ["-drive", "file=\(directory.disk.path),if=none,id=root,format=qcow2,cache=writeback,discard=unmap",
-                 "-device", "virtio-blk-pci,drive=root,bootindex=1",
+        if let volume = spec.rootDisk {
+            // Booted from a volume: its file in the site's storage is the root disk, as it is.
+            let serial = String(volume.id.filter { $0 != "-" }.prefix(20))
+            args += ["-drive", "file=\(volume.path),if=none,id=root,format=\(volume.format),cache=writeback,discard=unmap",
+                     "-device", "virtio-blk-pci,drive=root,bootindex=1,serial=\(serial)"]
+        } else {
+            args += ["-drive", "file=\(directory.disk.path),if=none,id=root,format=qcow2,cache=writeback,discard=unmap",
+                     "-device", "virtio-blk-pci,drive=root,bootindex=1"]
+        }
+        args += [
                  "-device", "virtio-balloon-pci,free-page-reporting=on"]
         // The config drive is the guest's second disk (vdb), made at spawn; machines made
         // before config drives had none.

@@ -111,13 +111,19 @@ public actor QEMUDriver: HypervisorDriver {
             }
             var taps: [String] = []
             do {
-                let image = try await images.entry(spec.imageID)
+                // A machine booted from a volume has no copy of an image: the firmware boots the volume.
+                var image: ImageCache.Entry?
+                if spec.rootDisk == nil { image = try await images.entry(spec.imageID) }
                 try? FileManager.default.removeItem(at: dir.url)
                 try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
-                var create = ["create", "-q", "-f", "qcow2", "-b", image.base, "-F", "raw", dir.disk.path]
-                let baseSize = ((try? FileManager.default.attributesOfItem(atPath: image.base))?[.size] as? NSNumber)?.intValue ?? 0
-                if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
-                try await HostCommand.run("qemu-img", create)
+                if let image {
+                    var create = ["create", "-q", "-f", "qcow2", "-b", image.base, "-F", "raw", dir.disk.path]
+                    let baseSize = ((try? FileManager.default.attributesOfItem(atPath: image.base))?[.size] as? NSNumber)?.intValue ?? 0
+                    if spec.diskGB > 0, spec.diskGB << 30 > baseSize { create.append("\(spec.diskGB)G") }
+                    try await HostCommand.run("qemu-img", create)
+                } else if let volume = spec.rootDisk, !FileManager.default.fileExists(atPath: volume.path) {
+                    throw DriverError(code: .spawnFailed, message: "The root volume's file \(volume.path) is not on this host.")
+                }
                 try await ConfigDrive.make(spec, at: dir.configDrive)
                 for port in spec.ports { taps.append(try await TapNetwork.plug(port, in: configuration.networkNamespace)) }
                 guard spec.disks.count <= QEMUCommandLine.hotplugSlots else {
@@ -128,7 +134,7 @@ public actor QEMUDriver: HypervisorDriver {
                 }
                 let disks = spec.disks.enumerated().map { AttachedDisk(id: $1.id, path: $1.path, format: $1.format, slot: $0 + 1) }
                 let record = MachineRecord(spec: MachineRecord.Spec(spec), intent: .on, accelerator: configuration.accelerator,
-                                           kernel: image.kernel, initrd: image.initrd,
+                                           kernel: image?.kernel, initrd: image?.initrd,
                                            kernelArguments: QEMUCommandLine.kernelArguments(spec, tscKHz: tscKHz, accelerator: configuration.accelerator),
                                            taps: taps, disks: disks, createdAt: Date())
                 try dir.save(record)

@@ -12,6 +12,21 @@ public protocol StorageDriver: Sendable {
     /// - Throws: `notFound` without the source; `invalid` when `sizeGB` is below the source's size.
     func clone(_ id: String, from sourceID: String, sizeGB: Int) async throws -> VolumeFile
 
+    /// Creates volume `id` holding image `image`, grown to `sizeGB` GiB. The storage keeps its
+    /// own copy of the image the first time (volumes made from it later reuse that copy, and it
+    /// outlives the image's deletion while volumes need it) and makes the volume copy-on-write
+    /// over it where its format allows. Idempotent per volume ID.
+    /// - Throws: `notFound` when the image's file is missing; `invalid` when `sizeGB` is below the
+    ///   image's virtual size or its format is one the storage cannot read.
+    func clone(_ id: String, fromImage image: StorageImage, sizeGB: Int) async throws -> VolumeFile
+
+    /// The IDs of the images the storage keeps copies of, sorted.
+    func listImages() async throws -> [String]
+
+    /// Removes the storage's copies of images not in `keeping` that no volume is made over.
+    /// Returns the IDs removed.
+    func pruneImages(keeping: Set<String>) async throws -> [String]
+
     /// Grows the volume to `sizeGB` GiB, keeping its content; succeeds when it has that size.
     /// - Throws: `notFound`; `invalid` when `sizeGB` is smaller than its size.
     func extend(_ id: String, sizeGB: Int) async throws -> VolumeFile

@@ -54,6 +54,16 @@ struct StorageConformanceTests {
         let restored = try await d.clone("from-snap", fromSnapshot: "snap", sizeGB: 1)
         let old = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x5a 4096 512", restored.path])
         #expect(!old.contains("Pattern verification failed"), "the snapshot changed with its volume: \(old)")
+        // A volume from an image reads the image's bytes; writing it leaves the site's copy as it was.
+        let imageFile = dir.appendingPathComponent("image.raw")
+        try Data(repeating: 0x7e, count: 1 << 20).write(to: imageFile)
+        let fromImage = try await d.clone("from-image", fromImage: StorageImage(id: "img", path: imageFile.path, format: "raw"), sizeGB: 1)
+        let seen = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x7e 0 4096", fromImage.path])
+        #expect(!seen.contains("Pattern verification failed"), "the volume does not hold the image: \(seen)")
+        try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "write -P 0x11 0 4096", fromImage.path])
+        let second = try await d.clone("from-image-2", fromImage: StorageImage(id: "img", path: imageFile.path, format: "raw"), sizeGB: 1)
+        let clean = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x7e 0 4096", second.path])
+        #expect(!clean.contains("Pattern verification failed"), "a write to one volume changed the image's copy: \(clean)")
     }
 
     @discardableResult

@@ -13,6 +13,7 @@ public enum StorageConformance {
         ("delete removes the volume and is idempotent", delete),
         ("operations on a missing volume are notFound", missing),
         ("a snapshot outlives its volume and new volumes are made from it", snapshots),
+        ("volumes from an image share the site's copy, which outlives the image while they need it", fromImage),
     ]
 
     static func create(_ d: any StorageDriver) async throws {
@@ -104,6 +105,46 @@ public enum StorageConformance {
         try await d.deleteSnapshot("s")
         try require(try await d.listSnapshots().isEmpty, "snapshot deleted")
         try require(try await d.export("w").sizeGB == 3, "the volume made from a snapshot went with it")
+    }
+
+    static func fromImage(_ d: any StorageDriver) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-image-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = dir.appendingPathComponent("image.raw")
+        try Data(repeating: 0x5a, count: 1 << 20).write(to: bytes)
+        let image = StorageImage(id: "img-1", path: bytes.path, format: "raw")
+        let a = try await d.clone("a", fromImage: image, sizeGB: 1)
+        try require(a.id == "a" && a.sizeGB == 1, "volume from the image: \(a)")
+        try require(try await d.clone("a", fromImage: image, sizeGB: 1) == a, "second clone changed the volume")
+        try require(try await d.listImages() == ["img-1"], "the image is kept once")
+        // The image service's file may go (the image deleted): the site's copy stays for new volumes.
+        try FileManager.default.removeItem(at: bytes)
+        let b = try await d.clone("b", fromImage: image, sizeGB: 2)
+        try require(b.sizeGB == 2 && b.path != a.path, "second volume from the image: \(b)")
+        try require(try await d.list() == ["a", "b"], "volumes listed")
+        try require(try await d.pruneImages(keeping: ["img-1"]).isEmpty, "a kept image was pruned")
+        // Pruning drops the copy only if no volume is made over it: the volumes stay whole.
+        _ = try await d.pruneImages(keeping: [])
+        let (a1, b1) = (try await d.export("a"), try await d.export("b"))
+        try require(a1.sizeGB == 1 && b1.sizeGB == 2, "volumes after a prune")
+        try await d.delete("a")
+        try await d.delete("b")
+        _ = try await d.pruneImages(keeping: [])
+        try require(try await d.listImages().isEmpty, "an unused image copy stayed")
+        do {
+            _ = try await d.clone("c", fromImage: image, sizeGB: 1)
+            throw ConformanceFailure("a volume was made from an image whose bytes are gone everywhere")
+        } catch let error as StorageError {
+            try require(error.code == .notFound, "image without bytes: \(error)")
+        }
+        do {
+            _ = try await d.clone("c", fromImage: StorageImage(id: "img-2", path: bytes.path, format: "vmdk"), sizeGB: 1)
+            throw ConformanceFailure("a vmdk image was accepted")
+        } catch let error as StorageError {
+            try require(error.code == .invalid, "unreadable format: \(error)")
+        }
+        try require(try await d.list().isEmpty, "failed clones left volumes")
     }
 
     static func missing(_ d: any StorageDriver) async throws {

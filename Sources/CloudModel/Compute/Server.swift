@@ -68,6 +68,8 @@ public struct Server: Sendable, Hashable {
     public var securityGroupNames: [String] = []
     /// Its volumes, in the order they were attached (attaching ones included).
     public var volumes: [ServerVolume] = []
+    /// Its root volume when it boots from one (its `imageID` is then empty, as in Nova).
+    public var bootVolume: BootVolume?
 
     /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
     public enum LockHolder: String, Sendable, Hashable {

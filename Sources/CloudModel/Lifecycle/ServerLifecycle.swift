@@ -89,6 +89,14 @@ public enum ServerLifecycle {
             let last = server.fault.map { " Last error: \($0.message)" } ?? ""
             return fail(next, message: "No valid host was found. \(reason)\(last)", now: now)
 
+        case let .buildAborted(reason):
+            let released = server.hostID
+            next.hostID = nil
+            next.hostName = nil
+            var failed = fail(next, message: "Build of instance \(server.id) aborted: \(reason)", now: now)
+            failed.releasedClaim = released
+            return failed
+
         case let .spawnFailed(message, maxAttempts):
             let released = server.hostID
             if let released { next.triedHosts.append(released) }

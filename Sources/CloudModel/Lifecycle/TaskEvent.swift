@@ -12,6 +12,9 @@ public enum TaskEvent: Sendable, Hashable {
     /// Spawning on the server's host failed (or the host is gone): try another host, at most
     /// `maxAttempts` in all.
     case spawnFailed(String, maxAttempts: Int)
+    /// The boot cannot succeed on any host (its root volume cannot be made or attached): ERROR
+    /// at once, the host's claim released.
+    case buildAborted(String)
     /// The task's work is done; the hypervisor reports `power` (nothing after a deletion).
     case completed(power: PowerState)
     /// The task's power operation failed: the server stays in its stable state.

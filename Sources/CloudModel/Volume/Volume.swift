@@ -20,6 +20,9 @@ public struct Volume: Sendable, Hashable {
     public var metadata: [String: String]
     /// Where its first bytes came from, if not empty.
     public var source: Source?
+    /// The image's properties kept when made from an image (Cinder's `volume_image_metadata`:
+    /// `image_id`, `image_name`, formats, sizes, checksum and the image's own properties).
+    public var imageMetadata: [String: String] = [:]
     /// Servers it is attached to (at most one: no multiattach).
     public var attachments: [VolumeAttachment]
     /// What the current task wants once done, for tasks that end in more than one way.

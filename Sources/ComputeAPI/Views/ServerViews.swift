@@ -54,7 +54,9 @@ struct ServerViews {
         return .object(m)
     }
 
+    /// The image's link; the empty string for a server booted from a volume, as Nova shows it.
     func image(_ s: Server, version: APIVersion) -> JSON {
+        if s.imageID.isEmpty { return "" }
         var m: [(String, JSON)] = [("id", .string(s.imageID)), ("links", links.bookmark("images", s.imageID))]
         if ComputeFeature.imageProperties.served(at: version) {
             m.append(("properties", .object(s.imageProperties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))

@@ -44,32 +44,24 @@ struct CreateServerRequest {
         if server["imageRef"] != nil && server["imageRef"]?.string == nil {
             throw APIError.badRequest("Invalid input for field/attribute imageRef: must be a string.")
         }
-        if let mappings = server["block_device_mapping_v2"] {
-            guard let list = mappings.array else { throw APIError.badRequest("block_device_mapping_v2 must be a list.") }
-            var mappingKeys: Set<String> = ["source_type", "destination_type", "uuid", "boot_index", "delete_on_termination",
-                                            "device_name", "device_type", "disk_bus", "guest_format", "volume_size", "no_device",
-                                            "connection_info", "snapshot_id", "volume_id", "image_id"]
-            if ComputeFeature.deviceTags.served(at: version) { mappingKeys.insert("tag") }
-            if ComputeFeature.bdmVolumeType.served(at: version) { mappingKeys.insert("volume_type") }
-            for mapping in list {
-                guard let keys = mapping.members?.map(\.0) else { throw APIError.badRequest("Each block device mapping must be an object.") }
-                if let unknown = keys.first(where: { !mappingKeys.contains($0) }) {
-                    throw APIError.badRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('\(unknown)' was unexpected)")
-                }
-                let source = mapping["source_type"]?.string, destination = mapping["destination_type"]?.string ?? "local"
-                let bootIndex = mapping["boot_index"]?.int ?? Int(mapping["boot_index"]?.string ?? "")
-                guard source == "image", destination == "local", let uuid = mapping["uuid"]?.string else {
-                    throw APIError.badRequest("Only image-backed local boot disks are supported: boot from volume and volumes in block device mappings are not built yet (attach volumes after boot with os-volume_attachments).")
-                }
-                if bootIndex == 0 {
-                    if !imageRef.isEmpty && imageRef != uuid {
-                        throw APIError.badRequest("imageRef and the boot block device mapping name different images.")
-                    }
-                    imageRef = uuid
-                }
-            }
+        if let legacy = server["block_device_mapping"], !legacy.isNull, legacy.array?.isEmpty != true {
+            throw APIError.badRequest("block_device_mapping (the legacy format) is not supported: use block_device_mapping_v2.")
         }
-        guard !imageRef.isEmpty else { throw APIError.badRequest("Invalid input for field/attribute imageRef: an image is required to boot.") }
+        var bootVolume: CreateServerCommand.BootVolumeRequest?
+        if let mappings = server["block_device_mapping_v2"] {
+            let mapped = try Self.bootDisk(mappings, version: version)
+            if let image = mapped.image {
+                if !imageRef.isEmpty && imageRef != image {
+                    throw APIError.badRequest("imageRef and the boot block device mapping name different images.")
+                }
+                imageRef = image
+            }
+            bootVolume = mapped.volume
+        }
+        if bootVolume != nil { imageRef = "" }  // the root disk is the volume (Nova keeps no image for it)
+        guard !imageRef.isEmpty || bootVolume != nil else {
+            throw APIError.badRequest("Invalid input for field/attribute imageRef: an image, or a block device mapping with boot_index 0, is required to boot.")
+        }
         var metadata: [String: String] = [:]
         if let meta = server["metadata"], !meta.isNull {
             guard let items = meta.members else { throw APIError.badRequest("Invalid input for field/attribute metadata: must be an object.") }
@@ -195,11 +187,90 @@ struct CreateServerRequest {
             accessIPv4: try optionalString("accessIPv4") ?? "", accessIPv6: try optionalString("accessIPv6") ?? "",
             minCount: minCount, maxCount: maxCount)
         command.tags = tags
+        command.bootVolume = bootVolume
         command.hostname = hostname
         command.schedulerHints = otherHints
         command.networks = networks
         command.securityGroups = securityGroups
         returnReservationID = server["return_reservation_id"]?.bool ?? false
+    }
+
+    /// The boot disk `block_device_mapping_v2` asks for: the image of an image-to-local mapping
+    /// (what OSC sends beside `imageRef`), or a root volume (boot index 0, destination volume,
+    /// from an image, a snapshot or a volume). Other disks are refused with a clear 400.
+    static func bootDisk(_ mappings: JSON, version: APIVersion) throws -> (image: String?, volume: CreateServerCommand.BootVolumeRequest?) {
+        guard let list = mappings.array else { throw APIError.badRequest("Invalid input for field/attribute block_device_mapping_v2: must be a list.") }
+        var mappingKeys: Set<String> = ["source_type", "destination_type", "uuid", "boot_index", "delete_on_termination",
+                                        "device_name", "device_type", "disk_bus", "guest_format", "volume_size", "no_device",
+                                        "connection_info", "snapshot_id", "volume_id", "image_id"]
+        if ComputeFeature.deviceTags.served(at: version) { mappingKeys.insert("tag") }
+        if ComputeFeature.bdmVolumeType.served(at: version) { mappingKeys.insert("volume_type") }
+        var image: String?, volume: CreateServerCommand.BootVolumeRequest?
+        for mapping in list {
+            guard let keys = mapping.members?.map(\.0) else { throw APIError.badRequest("Each block device mapping must be an object.") }
+            if let unknown = keys.first(where: { !mappingKeys.contains($0) }) {
+                throw APIError.badRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('\(unknown)' was unexpected)")
+            }
+            let source = mapping["source_type"]?.string ?? "blank", destination = mapping["destination_type"]?.string ?? "local"
+            guard ["image", "volume", "snapshot", "blank"].contains(source) else {
+                throw APIError.badRequest("Invalid input for field/attribute source_type. Value: \(source). '\(source)' is not one of ['volume', 'image', 'snapshot', 'blank']")
+            }
+            guard ["local", "volume"].contains(destination) else {
+                throw APIError.badRequest("Invalid input for field/attribute destination_type. Value: \(destination). '\(destination)' is not one of ['local', 'volume']")
+            }
+            let bootIndex: Int?
+            switch mapping["boot_index"] {
+            case nil, .null?: bootIndex = nil
+            case let .int(i)?: bootIndex = i
+            case let .string(text)? where Int(text) != nil: bootIndex = Int(text)
+            default: throw APIError.badRequest("Invalid input for field/attribute boot_index: must be an integer or null.")
+            }
+            guard source != "blank" else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: blank disks (ephemeral, swap or new empty volumes) are not supported here; create a volume and attach it after boot.")
+            }
+            guard let uuid = mapping["uuid"]?.string, !uuid.isEmpty else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: a \(source) mapping needs a uuid.")
+            }
+            guard bootIndex == 0 else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: only the boot disk (boot_index 0) can be given at boot here; attach other volumes after boot with os-volume_attachments.")
+            }
+            guard image == nil && volume == nil else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+            }
+            if destination == "local" {
+                guard source == "image" else {
+                    throw APIError.badRequest("Block Device Mapping is Invalid: Mapping \(source) to local is not supported.")
+                }
+                image = uuid
+                continue
+            }
+            let size: Int?
+            switch mapping["volume_size"] {
+            case nil, .null?: size = nil
+            case let .int(n)? where n >= 1: size = n
+            case let .string(text)? where (Int(text) ?? 0) >= 1: size = Int(text)
+            default: throw APIError.badRequest("Invalid input for field/attribute volume_size: must be an integer >= 1.")
+            }
+            let deleteOnTermination: Bool
+            switch mapping["delete_on_termination"] {
+            case nil, .null?: deleteOnTermination = false
+            case let .bool(b)?: deleteOnTermination = b
+            case let .string(text)? where ["true", "false", "1", "0", "yes", "no"].contains(text.lowercased()):
+                deleteOnTermination = ["true", "1", "yes"].contains(text.lowercased())
+            default: throw APIError.badRequest("Invalid input for field/attribute delete_on_termination: must be a boolean.")
+            }
+            let bootSource: BootVolume.Source = switch source {
+            case "image": .image(uuid)
+            case "snapshot": .snapshot(uuid)
+            default: .volume(uuid)
+            }
+            if source == "image", size == nil {
+                throw APIError.badRequest("Block Device Mapping is Invalid: Images with destination_type 'volume' need to have a non-zero size specified")
+            }
+            volume = CreateServerCommand.BootVolumeRequest(source: bootSource, sizeGB: size, typeName: mapping["volume_type"]?.string,
+                                                           deleteOnTermination: deleteOnTermination)
+        }
+        return (image, volume)
     }
 
     /// A device tag as Nova's schema has it: a string of at most 60 characters without `/` or `,`.

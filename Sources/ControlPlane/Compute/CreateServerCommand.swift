@@ -1,7 +1,10 @@
+public import CloudModel
+
 /// A validated request to boot one or more servers (decoded from the API's wire format).
 public struct CreateServerCommand: Sendable, Hashable {
     public var name: String
     public var flavorRef: String
+    /// The image to boot; empty when the server boots from a volume (`bootVolume`).
     public var imageRef: String
     public var availabilityZone: String?
     /// A host of that zone the server must go to (`zone:host`); admins only, as in Nova.
@@ -27,6 +30,24 @@ public struct CreateServerCommand: Sendable, Hashable {
     public var networks: NetworkChoice = .unspecified
     /// Security groups by name or ID for the ports made at boot (the project's `default` if none).
     public var securityGroups: [String]? = nil
+
+    /// The root volume asked for in `block_device_mapping_v2` (boot index 0, destination volume).
+    public var bootVolume: BootVolumeRequest? = nil
+
+    /// A root volume: made from an image or a snapshot (of `sizeGB`, defaulting to the
+    /// snapshot's), or an existing volume.
+    public struct BootVolumeRequest: Sendable, Hashable {
+        public var source: BootVolume.Source
+        public var sizeGB: Int?
+        public var typeName: String?
+        public var deleteOnTermination: Bool
+        public init(source: BootVolume.Source, sizeGB: Int? = nil, typeName: String? = nil, deleteOnTermination: Bool = false) {
+            self.source = source
+            self.sizeGB = sizeGB
+            self.typeName = typeName
+            self.deleteOnTermination = deleteOnTermination
+        }
+    }
 
     /// Nova's `networks` at boot.
     public enum NetworkChoice: Sendable, Hashable {

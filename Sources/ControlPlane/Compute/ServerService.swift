@@ -59,18 +59,26 @@ public struct ServerService: Sendable {
         guard let flavor = try await store.flavors.find(command.flavorRef)?.value, !flavor.disabled else {
             throw ControlPlaneError.badRequest("Flavor \(command.flavorRef) could not be found.")
         }
-        guard let imageID = ResourceID.normalized(command.imageRef),
-              let image = try await store.images.find(imageID)?.value,
-              image.isVisible(to: projectID, isAdmin: principal.isAdmin)
-        else { throw ControlPlaneError.badRequest("Image \(command.imageRef) could not be found.") }
-        guard image.status == .active else {
-            throw ControlPlaneError.badRequest("Image \(image.id) is not active.")
+        var bootPlan: BootVolumePlan?
+        if let request = command.bootVolume {
+            bootPlan = try await planBootVolume(request, flavor: flavor, count: command.maxCount, project: projectID, by: principal)
         }
-        guard flavor.ramMB >= image.minRamMB else {
-            throw ControlPlaneError.badRequest("Flavor's memory is too small for requested image.")
-        }
-        guard image.minDiskGB == 0 || flavor.diskGB >= image.minDiskGB else {
-            throw ControlPlaneError.badRequest("Flavor's disk is too small for requested image.")
+        var image: Image?
+        if bootPlan == nil {
+            guard let imageID = ResourceID.normalized(command.imageRef),
+                  let found = try await store.images.find(imageID)?.value,
+                  found.isVisible(to: projectID, isAdmin: principal.isAdmin)
+            else { throw ControlPlaneError.badRequest("Image \(command.imageRef) could not be found.") }
+            guard found.status == .active else {
+                throw ControlPlaneError.badRequest("Image \(found.id) is not active.")
+            }
+            guard flavor.ramMB >= found.minRamMB else {
+                throw ControlPlaneError.badRequest("Flavor's memory is too small for requested image.")
+            }
+            guard found.minDiskGB == 0 || flavor.diskGB >= found.minDiskGB else {
+                throw ControlPlaneError.badRequest("Flavor's disk is too small for requested image.")
+            }
+            image = found
         }
         if let key = command.keyName, try await store.keypairs.find(user: principal.userID, name: key) == nil {
             throw ControlPlaneError.badRequest("Invalid key_name provided.")
@@ -106,7 +114,14 @@ public struct ServerService: Sendable {
             zone = portSite
         }
         try await networking.checkPortQuota(nicPlan, servers: command.minCount, project: projectID)
+        if let volumeSite = bootPlan?.site {
+            if let zone, zone != volumeSite {
+                throw ControlPlaneError.badRequest("Server and volumes are not in the same availability zone. Server is in: \(zone). Volumes are in: \(volumeSite).")
+            }
+            zone = volumeSite
+        }
         let site = try await placement.chooseSite(zone: zone, flavor: flavor)
+        let bootImage = image, plan = bootPlan
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
             try await retryOnConflict {
@@ -121,7 +136,7 @@ public struct ServerService: Sendable {
                 for i in 0..<count {
                     let name = count > 1 ? "\(command.name)-\(i + 1)" : command.name
                     var server = Server(id: ResourceID.make(siteIndex: site.index), name: name, projectID: projectID,
-                                        userID: principal.userID, site: site.id, flavor: flavor, imageID: image.id,
+                                        userID: principal.userID, site: site.id, flavor: flavor, imageID: bootImage?.id ?? "",
                                         keyName: command.keyName, metadata: command.metadata, userData: command.userData,
                                         accessIPv4: command.accessIPv4, accessIPv6: command.accessIPv6,
                                         createdAt: now, requestID: requestID)
@@ -131,7 +146,10 @@ public struct ServerService: Sendable {
                     server.tags = command.tags
                     server.pinnedZone = command.availabilityZone
                     server.schedulerHints = command.schedulerHints
-                    server.imageProperties = image.standardProperties
+                    server.imageProperties = (bootImage ?? plan?.image)?.standardProperties ?? [:]
+                    if let plan {
+                        try await stageBootVolume(plan, for: &server, site: site, into: &txn, by: principal, now: now)
+                    }
                     server.requestedHostname = count > 1 ? command.hostname.map { "\($0)-\(i + 1)" } : command.hostname
                     server.reservationID = reservation
                     server.launchIndex = i

@@ -5,6 +5,7 @@ import HypervisorDriver
 import Logging
 import LUCBase
 import StateStore
+import StorageDriver
 
 /// The steps of servers' tasks: scheduling, spawning, power operations and deletion. Each step
 /// reads the server, does one thing (place, call the agent), asks `ServerLifecycle` what that
@@ -28,6 +29,8 @@ public struct ServerWork: TaskWork {
     let volumeRelease: ServerVolumeRelease
     /// Drives the deletion of volumes deleted with their server.
     let volumeTasks: TaskRunner<VolumeWork>
+    /// Makes and attaches the root volume of a server that boots from one.
+    let bootVolumes: BootVolumeMaker
     /// At most this many spawns are attempted per server (Nova's `max_attempts`).
     static let maxAttempts = 3
 
@@ -100,6 +103,15 @@ public struct ServerWork: TaskWork {
         request.keyName = server.keyName
         request.hostname = server.hostname
         request.zone = server.site
+        if server.bootVolume != nil {
+            do {
+                request.rootDisk = try await bootVolumes.rootDisk(of: server, host: host)
+            } catch let abort as BootVolumeMaker.Abort {
+                logger.info("boot aborted", metadata: ["server.id": "\(server.id)", "reason": "\(abort.reason)"])
+                try await commit(ServerLifecycle.apply(.buildAborted(abort.reason), to: server, now: clock.now()), from: current)
+                return await schedulers.scheduler(for: server.site).invalidate()
+            }
+        }
         // The host carries the server's networks, its ports filtered, before the machine starts.
         await wiring.prepare(server, on: host.id)
         let info: MachineInfo
@@ -147,6 +159,20 @@ public struct ServerWork: TaskWork {
         }
         try await commit(ServerLifecycle.apply(.completed(power: .noState), to: server, now: clock.now()), from: current)
         await schedulers.scheduler(for: server.site).invalidate()
+        await dropUnrecordedRootVolume(of: server)
+    }
+
+    /// A root volume the boot made in the storage but did not record (its controller died in
+    /// between) goes with the server: no record names it, so nothing else would remove it.
+    private func dropUnrecordedRootVolume(of server: Server) async {
+        guard let boot = server.bootVolume, boot.madeAtBoot else { return }
+        do {
+            guard try await store.volumes(server.site).find(boot.volumeID) == nil else { return }
+            try await bootVolumes.storage.driver(for: server.site).delete(boot.volumeID)
+        } catch {
+            logger.warning("root volume left in the storage", metadata: ["server.id": "\(server.id)", "volume.id": "\(boot.volumeID)",
+                                                                          "error": "\(error)"])
+        }
     }
 
     private func operate(_ current: Versioned<Server>, _ operation: MachineOperation) async throws {

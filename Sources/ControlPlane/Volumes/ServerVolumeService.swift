@@ -95,6 +95,9 @@ public struct ServerVolumeService: Sendable {
         let server = try await servers.get(serverID, by: p).value
         let ref = try Self.volume(volumeID, of: server)
         try servers.requireUnlocked(server, p)
+        if server.bootVolume?.volumeID == ref.volumeID {
+            throw ControlPlaneError.badRequest("Can't detach root device volume")
+        }
         guard server.taskState == nil else {
             throw ControlPlaneError.conflict("Cannot 'detach_volume' instance \(server.id) while it is in task_state \(server.taskState?.rawValue ?? "")")
         }

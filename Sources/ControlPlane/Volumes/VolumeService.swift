@@ -13,12 +13,14 @@ public struct VolumeService: Sendable {
     let configuration: ControllerConfiguration
     public let quotas: VolumeQuotaService
     let storage: SiteStorage
+    let images: ImageService
     public let tasks: TaskRunner<VolumeWork>
     let clock: any WallClock
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, quotas: VolumeQuotaService,
-                storage: SiteStorage, tasks: TaskRunner<VolumeWork>, clock: any WallClock) {
+                storage: SiteStorage, images: ImageService, tasks: TaskRunner<VolumeWork>, clock: any WallClock) {
         self.storage = storage
+        self.images = images
         self.store = store
         self.sites = sites
         self.configuration = configuration
@@ -43,8 +45,8 @@ public struct VolumeService: Sendable {
     // MARK: create
 
     /// Creates a volume at the zone asked (the source volume's or snapshot's, or else this
-    /// controller's site, by default): empty, or a copy of another volume or of a snapshot of the
-    /// same site. The record is written
+    /// controller's site, by default): empty, a copy of another volume or of a snapshot of the
+    /// same site, or an image (bootable, with the image's metadata). The record is written
     /// `creating`, owned by this controller, and the storage work follows as its task.
     public func create(_ f: VolumeFields, by p: Principal) async throws -> Volume {
         let project = try requireProject(p)
@@ -68,8 +70,12 @@ public struct VolumeService: Sendable {
         guard let site = await sites.site(siteID) else {
             throw ControlPlaneError.badRequest("Invalid input received: Availability zone '\(siteID)' is invalid.")
         }
-        if f.imageID != nil {
-            throw ControlPlaneError.badRequest("Invalid input received: volumes from an image are not supported yet.")
+        var image: Image?
+        if let imageID = f.imageID {
+            guard [f.sourceVolumeID, f.snapshotID].allSatisfy({ $0 == nil }) else {
+                throw ControlPlaneError.badRequest("Invalid input received: only one of imageRef, snapshot_id and source_volid can be given.")
+            }
+            image = try await bootImage(imageID, by: p)
         }
         if let snapshot, snapshot.site != site.id {
             throw ControlPlaneError.badRequest("Invalid input received: snapshot \(snapshot.id) is in availability zone \(snapshot.site), not \(site.id).")
@@ -92,6 +98,15 @@ public struct VolumeService: Sendable {
         if let snapshot, size < snapshot.sizeGB {
             throw ControlPlaneError.badRequest("Invalid input received: Volume size '\(size)GB' cannot be smaller than the snapshot size \(snapshot.sizeGB)GB. They must be >= original snapshot size.")
         }
+        if let image {
+            let imageGB = Int(((image.size ?? 0) + (1 << 30) - 1) >> 30)
+            guard size >= imageGB else {
+                throw ControlPlaneError.badRequest("Invalid input received: Size of specified image \(imageGB)GB is larger than volume size \(size)GB.")
+            }
+            guard size >= image.minDiskGB else {
+                throw ControlPlaneError.badRequest("Invalid input received: Volume size \(size)GB cannot be smaller than the image minDisk size \(image.minDiskGB)GB.")
+            }
+        }
         if let source, size < source.sizeGB {
             throw ControlPlaneError.badRequest("Invalid input received: Volume size '\(size)GB' cannot be smaller than the source volume size '\(source.sizeGB)GB'.")
         }
@@ -107,8 +122,9 @@ public struct VolumeService: Sendable {
         var volume = Volume(id: ResourceID.make(siteIndex: site.index), name: f.name ?? "", description: f.description ?? "",
                             projectID: project, userID: p.userID, site: site.id, sizeGB: size, typeName: type.name, createdAt: clock.now())
         volume.metadata = f.metadata ?? [:]
-        volume.bootable = source?.bootable ?? false
-        volume.source = source.map { .volume($0.id) } ?? snapshot.map { .snapshot($0.id) }
+        volume.bootable = source?.bootable ?? (image != nil)
+        volume.source = source.map { .volume($0.id) } ?? snapshot.map { .snapshot($0.id) } ?? image.map { .image($0.id) }
+        volume.imageMetadata = image.map(Self.imageMetadata) ?? source?.imageMetadata ?? [:]
         volume.taskOwner = configuration.controllerID
         volume.taskDeadline = deadline()
         volume.revision = 1
@@ -119,6 +135,35 @@ public struct VolumeService: Sendable {
         }
         tasks.drive(volume.id, site: site.id)
         return volume
+    }
+
+    /// An image `p` may make a volume of: visible to them, active, and raw or qcow2 (400 as
+    /// Cinder otherwise, also for an unknown one).
+    func bootImage(_ id: String, by p: Principal) async throws -> Image {
+        guard let image = try? await images.get(id, by: p).value else {
+            throw ControlPlaneError.badRequest("Invalid input received: Invalid image identifier or unable to access requested image.")
+        }
+        guard image.status == .active else {
+            throw ControlPlaneError.badRequest("Invalid input received: Image \(image.id) is not active.")
+        }
+        guard ["raw", "qcow2"].contains(image.diskFormat ?? "raw") else {
+            throw ControlPlaneError.badRequest("Invalid input received: Image \(image.id) is \(image.diskFormat ?? ""): volumes are made from raw and qcow2 images.")
+        }
+        return image
+    }
+
+    /// Cinder's `volume_image_metadata` of a volume made from `image`.
+    static func imageMetadata(_ image: Image) -> [String: String] {
+        var meta = image.properties
+        meta["image_id"] = image.id
+        meta["image_name"] = image.name
+        meta["container_format"] = image.containerFormat ?? "bare"
+        meta["disk_format"] = image.diskFormat ?? "raw"
+        meta["min_disk"] = String(image.minDiskGB)
+        meta["min_ram"] = String(image.minRamMB)
+        if let size = image.size { meta["size"] = String(size) }
+        if let checksum = image.checksum { meta["checksum"] = checksum }
+        return meta
     }
 
     static func validate(name: String?, description: String?) throws {

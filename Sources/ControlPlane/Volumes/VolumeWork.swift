@@ -15,14 +15,16 @@ import StorageDriver
 public struct VolumeWork: TaskWork {
     let store: Store
     let storage: SiteStorage
+    let images: ImageService
     let agents: any AgentClient
     let configuration: ControllerConfiguration
     let clock: any WallClock
     let logger: Logger
 
-    public init(store: Store, storage: SiteStorage, agents: any AgentClient, configuration: ControllerConfiguration,
-                clock: any WallClock, logger: Logger) {
+    init(store: Store, storage: SiteStorage, images: ImageService, agents: any AgentClient, configuration: ControllerConfiguration,
+         clock: any WallClock, logger: Logger) {
         self.store = store
+        self.images = images
         self.storage = storage
         self.agents = agents
         self.configuration = configuration
@@ -110,6 +112,15 @@ public struct VolumeWork: TaskWork {
                 _ = try await driver.clone(v.id, from: sourceID, sizeGB: v.sizeGB)
             } else if case let .snapshot(snapshotID) = v.source {
                 _ = try await driver.clone(v.id, fromSnapshot: snapshotID, sizeGB: v.sizeGB)
+            } else if case let .image(imageID) = v.source {
+                let (image, file): (Image, URL)
+                do {
+                    (image, file) = try await images.internalDataFile(imageID, localOnly: false)
+                } catch let error as ControlPlaneError {
+                    throw StorageError(.notFound, "image \(imageID): \(error.message)")
+                }
+                _ = try await driver.clone(v.id, fromImage: StorageImage(id: image.id, path: file.path, format: image.diskFormat ?? "raw"),
+                                           sizeGB: v.sizeGB)
             } else {
                 _ = try await driver.create(v.id, sizeGB: v.sizeGB)
             }
@@ -131,6 +142,19 @@ public struct VolumeWork: TaskWork {
         var txn = Transaction()
         store.volumes(v.site).stageDelete(current, into: &txn)
         try await store.commit(txn, in: .site(v.site))
+        if case let .image(imageID) = v.source { await pruneImages(at: v.site, after: imageID) }
+    }
+
+    /// Drops the site storage's copies of images that no volume is made over, except that of
+    /// `imageID` while the image exists (the next volume from it reuses it).
+    private func pruneImages(at site: Site.ID, after imageID: String) async {
+        do {
+            let keep: Set<String> = try await store.images.find(imageID) != nil ? [imageID] : []
+            let removed = try await storage.driver(for: site).pruneImages(keeping: keep)
+            if !removed.isEmpty { logger.info("image copies dropped from the site's storage", metadata: ["images": "\(removed)"]) }
+        } catch {
+            logger.info("image copies not pruned", metadata: ["error": "\(error)"])
+        }
     }
 
     private func extend(_ current: Versioned<Volume>) async throws {

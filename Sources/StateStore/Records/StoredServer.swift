@@ -47,6 +47,7 @@ struct StoredServer: Codable {
     var nics: [StoredNIC]?
     var sgs: [String]?
     var vols: [StoredServerVolume]?
+    var boot: StoredBootVolume?
     var req: String
 
     init(_ s: Server) {
@@ -62,6 +63,7 @@ struct StoredServer: Codable {
         hn = s.requestedHostname
         nics = s.nics.isEmpty ? nil : s.nics.map(StoredNIC.init); sgs = s.securityGroupNames.isEmpty ? nil : s.securityGroupNames
         vols = s.volumes.isEmpty ? nil : s.volumes.map(StoredServerVolume.init)
+        boot = s.bootVolume.map(StoredBootVolume.init)
     }
 
     var model: Server {
@@ -76,6 +78,7 @@ struct StoredServer: Codable {
         s.imageProperties = imgProps ?? [:]; s.requestedHostname = hn
         s.nics = nics?.map(\.model) ?? []; s.securityGroupNames = sgs ?? []
         s.volumes = vols?.map(\.model) ?? []
+        s.bootVolume = boot?.model
         return s
     }
 }
@@ -132,4 +135,35 @@ struct StoredFault: Codable {
 
     init(_ f: Fault) { code = f.code; message = f.message; created = f.created }
     var model: Fault { Fault(code: code, message: message, created: created) }
+}
+
+/// Version 1 of the stored form of a `BootVolume`.
+struct StoredBootVolume: Codable {
+    /// `["image"|"snapshot"|"volume", id]`.
+    var src: [String]
+    var vol: String
+    var size: Int
+    var type: String
+    var dot: Bool
+
+    init(_ b: BootVolume) {
+        switch b.source {
+        case let .image(i): src = ["image", i]
+        case let .snapshot(s): src = ["snapshot", s]
+        case let .volume(v): src = ["volume", v]
+        }
+        vol = b.volumeID; size = b.sizeGB; type = b.typeName; dot = b.deleteOnTermination
+    }
+
+    var model: BootVolume? {
+        guard src.count == 2 else { return nil }
+        let source: BootVolume.Source
+        switch src[0] {
+        case "image": source = .image(src[1])
+        case "snapshot": source = .snapshot(src[1])
+        case "volume": source = .volume(src[1])
+        default: return nil
+        }
+        return BootVolume(source: source, volumeID: vol, sizeGB: size, typeName: type, deleteOnTermination: dot)
+    }
 }

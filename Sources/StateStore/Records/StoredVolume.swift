@@ -34,6 +34,8 @@ struct StoredVolume: Codable {
     var meta: [String: String]
     /// `["image"|"snapshot"|"volume", id]`.
     var src: [String]?
+    /// Image metadata of a volume made from an image.
+    var img: [String: String]?
     var att: [Attachment]
     /// `["attach"]` with `pendAtt`, `["detach", server]`, `["extend", size]`.
     var pend: [String]?
@@ -54,6 +56,7 @@ struct StoredVolume: Codable {
         case let .volume(v): src = ["volume", v]
         case nil: src = nil
         }
+        img = m.imageMetadata.isEmpty ? nil : m.imageMetadata
         att = m.attachments.map(Attachment.init)
         switch m.pending {
         case let .attach(a): pend = ["attach"]; pendAtt = Attachment(a)
@@ -71,6 +74,7 @@ struct StoredVolume: Codable {
         m.status = VolumeStatus(rawValue: status) ?? .error
         m.bootable = boot
         m.metadata = meta
+        m.imageMetadata = img ?? [:]
         if let src, src.count == 2 {
             switch src[0] {
             case "image": m.source = .image(src[1])
