@@ -19,6 +19,8 @@
 #  - a volume attached to a running guest that writes a marker on it, detached (the guest
 #    releases it), attached to a second server that reads the marker; snapshotted, a volume made
 #    from the snapshot shows the marker too; extended; deleted, nothing left in the storage;
+#  - boot from volume (--boot-from-volume, --volume, --block-device): the guest's root disk is
+#    the volume; the root volume stays or goes with its server as asked;
 #  - after deleting: no QEMU process, tap or machine file left (nor device or table in the hosts).
 # Usage: qemu-test.sh LUC_BINARY OPENSTACK_BINARY GUEST_DIR ; prints "qemu: N passed, N failed".
 set -u -o pipefail
@@ -125,6 +127,16 @@ check "volume snapshot create, volume create --snapshot: the copy is available" 
 check "the volume made from the snapshot, attached to the reader, has the marker too" '"$OSC" server add volume vr qvol2 && for _ in $(seq 1 60); do [ "$("$OSC" console log show vr | grep -c "volume-says: luc-volume-marker-vw")" -ge 2 ] && break; sleep 0.5; done; [ "$("$OSC" console log show vr | grep -c "volume-says: luc-volume-marker-vw")" -ge 2 ]'
 check "the reader deleted with qvol2 attached: qvol2 is available again; snapshot and qvol2 deleted" '"$OSC" server delete --wait vr && for _ in $(seq 1 40); do [ "$("$OSC" volume show qvol2 -f value -c status)" = available ] && break; sleep 0.25; done && "$OSC" volume delete qvol2 && "$OSC" volume snapshot delete qsnap && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR/snapshots" 2>/dev/null)" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR/snapshots" 2>/dev/null)" ]'
 check "volume set --size 2 (extend), then delete: no file left in the storage" '"$OSC" volume set --size 2 qvol && vol_status available && [ "$("$OSC" volume show qvol -f value -c size)" = 2 ] && "$OSC" volume delete qvol && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR" | grep -v "^snapshots$")" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR" | grep -v "^snapshots$")" ] && "$OSC" server delete --wait vw'
+
+# Boot from volume: the root disk is a volume made from the image at the site (an overlay over
+# the site storage's copy of it), booted through the firmware; the guest reads vda's serial.
+booted() { for _ in $(seq 1 120); do "$OSC" console log show "$1" 2>/dev/null | grep -q -- "$2" && return 0; sleep 0.5; done; return 1; }
+printf '#!/bin/sh\necho "root-serial: $(cat /sys/block/vda/serial)"\n' > "$STATE/root-serial"
+check "server create --boot-from-volume 1 --image guest: the guest boots from its root volume (vda is the volume)" '"$OSC" server create --flavor m1.nano --image guest --boot-from-volume 1 --user-data "$STATE/root-serial" --availability-zone nantes --nic none --wait vbfv >/dev/null && RV=$("$OSC" server show vbfv -f value -c volumes_attached | grep -oE "[0-9a-f-]{36}") && [ "$("$OSC" volume show "$RV" -f value -c status)" = in-use ] && [ "$("$OSC" volume show "$RV" -f value -c bootable)" = True ] && booted vbfv "luc-guest: ready vbfv" && booted vbfv "root-serial: $(echo "$RV" | tr -d - | cut -c1-20)"'
+check "its root volume cannot be detached; after server delete it stays, available" '! "$OSC" server remove volume vbfv "$RV" 2>/dev/null && "$OSC" server delete --wait vbfv && for _ in $(seq 1 40); do [ "$("$OSC" volume show "$RV" -f value -c status)" = available ] && break; sleep 0.25; done && [ "$("$OSC" volume show "$RV" -f value -c status)" = available ]'
+check "server create --volume: the kept volume boots a new server at its zone" '"$OSC" server create --flavor m1.nano --volume "$RV" --nic none --wait vbfv2 >/dev/null && [ "$("$OSC" server show vbfv2 -f value -c OS-EXT-AZ:availability_zone)" = nantes ] && booted vbfv2 "luc-guest: ready vbfv2"'
+check "--block-device source_type=image,destination_type=volume,delete_on_termination=true: the root volume goes with its server" '"$OSC" server create --flavor m1.nano --block-device uuid=$IMAGE,source_type=image,destination_type=volume,volume_size=1,boot_index=0,delete_on_termination=true --availability-zone nantes --nic none --wait vbd >/dev/null && BV=$("$OSC" server show vbd -f value -c volumes_attached | grep -oE "[0-9a-f-]{36}") && booted vbd "luc-guest: ready vbd" && "$OSC" server delete --wait vbd vbfv2 && for _ in $(seq 1 40); do ! "$OSC" volume show "$BV" >/dev/null 2>&1 && break; sleep 0.25; done && ! "$OSC" volume show "$BV" >/dev/null 2>&1'
+check "volume delete of the root volume: only the site storage's copy of the image is left" '"$OSC" volume delete "$RV" && for _ in $(seq 1 40); do [ -z "$(ls "$VOLDIR" | grep -vE "^(snapshots|images)$")" ] && break; sleep 0.25; done && [ -z "$(ls "$VOLDIR" | grep -vE "^(snapshots|images)$")" ] && [ "$(ls "$VOLDIR/images")" = "$IMAGE.raw" ]'
 
 # The data plane (root: the demo runs each host in a network namespace of an underlay): two
 # servers on qnet at two sites, in a security group with only its default egress rules; the

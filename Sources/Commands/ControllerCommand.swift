@@ -51,12 +51,15 @@ struct ControllerCommand: AsyncParsableCommand {
         let dataPath = URL(fileURLWithPath: cloudConfig.dataPath)
         @Sendable func volumes(_ site: String) -> URL { dataPath.appendingPathComponent(site).appendingPathComponent("volumes") }
         _ = try FileStorageDriver(directory: volumes(site))
+        // Volumes' bytes cross sites only for backups, and then over HTTP from the volume's site
+        // (`HTTPVolumePeers`) unless that site's storage is visible here.
         let storage = SiteStorage { other in
             FileManager.default.fileExists(atPath: volumes(other).path) ? try? FileStorageDriver(directory: volumes(other)) : nil
         }
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: HTTPAgentClient(http: http),
                                                  storage: storage,
                                                  imagePeers: multiSite ? HTTPImagePeers(http: http, controllers: peers) : nil,
+                                                 volumePeers: multiSite ? HTTPVolumePeers(http: http, controllers: peers) : nil,
                                                  logger: logger)
         let forwarding = OpenStackSession.makeClient(connections: 32)
         let app = Application(router: ControllerApplication.router(cloud: cloud, secret: ClusterSecret(cloudConfig.secret),

@@ -33,6 +33,7 @@ public struct ControlPlane: Sendable {
     public let serverVolumes: ServerVolumeService
     public let volumeQuotas: VolumeQuotaService
     public let snapshots: SnapshotService
+    public let backups: BackupService
     /// Drives servers' tasks; recovers those of dead controllers of this site.
     public let tasks: TaskRunner<ServerWork>
     public let placement: SitePlacement
@@ -45,7 +46,7 @@ public struct ControlPlane: Sendable {
 
     /// Builds a controller. The token key is read from the store (created at bootstrap).
     public static func start(configuration: ControllerConfiguration, store: Store, agents: any AgentClient,
-                             storage: SiteStorage, imagePeers: (any ImagePeers)? = nil, clock: any WallClock = SystemClock(),
+                             storage: SiteStorage, imagePeers: (any ImagePeers)? = nil, volumePeers: (any VolumePeers)? = nil, clock: any WallClock = SystemClock(),
                              logger: Logger)
         async throws -> ControlPlane {
         let tokenKey = try await store.secrets.createSecret("token-key", value: TokenCodec.newKey())
@@ -54,12 +55,12 @@ public struct ControlPlane: Sendable {
         let revocations = RevocationCache(store: store)
         try await revocations.refresh()
         return ControlPlane(configuration: configuration, store: store, sites: sites, tokenKey: tokenKey,
-                            revocations: revocations, agents: agents, storage: storage, imagePeers: imagePeers, clock: clock,
+                            revocations: revocations, agents: agents, storage: storage, imagePeers: imagePeers, volumePeers: volumePeers, clock: clock,
                             logger: logger)
     }
 
     init(configuration: ControllerConfiguration, store: Store, sites: SiteDirectory, tokenKey: Data,
-         revocations: RevocationCache, agents: any AgentClient, storage: SiteStorage, imagePeers: (any ImagePeers)?, clock: any WallClock,
+         revocations: RevocationCache, agents: any AgentClient, storage: SiteStorage, imagePeers: (any ImagePeers)?, volumePeers: (any VolumePeers)?, clock: any WallClock,
          logger: Logger) {
         self.configuration = configuration
         self.store = store
@@ -103,7 +104,11 @@ public struct ControlPlane: Sendable {
         let snapshotTasks = TaskRunner(work: SnapshotWork(store: store, storage: storage, configuration: configuration, clock: clock,
                                                           logger: logger),
                                        store: store, owner: configuration.controllerID, clock: clock, logger: logger)
-        maintenance = ControllerMaintenance(store: store, configuration: configuration, runners: [tasks, volumeTasks, snapshotTasks],
+        let backupTasks = TaskRunner(work: BackupWork(store: store, storage: storage, peers: volumePeers, configuration: configuration,
+                                                      clock: clock, logger: logger),
+                                     store: store, owner: configuration.controllerID, clock: clock, logger: logger)
+        maintenance = ControllerMaintenance(store: store, configuration: configuration,
+                                            runners: [tasks, volumeTasks, snapshotTasks, backupTasks],
                                             wiring: wiring, logger: logger)
         placement = SitePlacement(store: store, sites: sites, schedulers: schedulers, site: configuration.site, clock: clock)
         quotas = QuotaService(store: store, sites: sites, remoteSites: RemoteSiteCache())
@@ -116,6 +121,8 @@ public struct ControlPlane: Sendable {
         serverVolumes = ServerVolumeService(store: store, servers: servers, volumes: volumes, clock: clock)
         snapshots = SnapshotService(store: store, sites: sites, configuration: configuration, volumes: volumes, tasks: snapshotTasks,
                                     clock: clock)
+        backups = BackupService(store: store, sites: sites, configuration: configuration, volumes: volumes, tasks: backupTasks,
+                                clock: clock)
         flavors = FlavorService(store: store)
         keypairs = KeypairService(store: store, quotas: quotas, clock: clock)
         usage = UsageService(store: store, sites: sites)
@@ -125,7 +132,8 @@ public struct ControlPlane: Sendable {
 
     /// Runs the controller's background work until cancelled: its liveness lease, recovery of
     /// orphaned tasks, the refresh of the site and revocation caches, the site's capacity summary
-    /// in `global` (every 5 s), and the sweep of image bytes whose image was deleted.
+    /// in `global` (every 5 s), and the sweep of image bytes whose image was deleted (also the
+    /// site storage's copies no volume is made over).
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await maintenance.run() }
@@ -140,6 +148,7 @@ public struct ControlPlane: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(60))
                     do { try await images.replicator.sweep() } catch { logger.warning("image sweep failed: \(error)") }
+                    do { try await volumes.pruneImageCopies() } catch { logger.info("storage image copies not pruned: \(error)") }
                 }
             }
             group.addTask {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import StorageDriver
 
 /// Volumes kept in memory, for tests and scale simulation: no bytes, only sizes. `failNext`
@@ -10,6 +10,7 @@ public actor FakeStorageDriver: StorageDriver {
     /// Cached images, and the image each volume made from one is over.
     private var images: Set<String> = []
     private var over: [String: String] = [:]
+    private var backups: [String: Int] = [:]
     private let root: String
 
     /// - Parameter root: the directory the reported paths pretend to be in.
@@ -117,4 +118,42 @@ public actor FakeStorageDriver: StorageDriver {
     }
 
     public func listSnapshots() async throws -> [String] { snapshots.keys.sorted() }
+
+    /// The copy is a small file naming the volume's size: it travels like a real one.
+    public func exportCopy(_ volumeID: String, to file: URL) async throws -> VolumeFile {
+        try injected()
+        guard let size = sizes[volumeID] else { throw StorageError(.notFound, "No volume \(volumeID).") }
+        do { try Data("fake-volume \(size)\n".utf8).write(to: file) } catch { throw StorageError(.failed, "\(error)") }
+        return VolumeFile(id: volumeID, path: file.path, format: "raw", sizeGB: size)
+    }
+
+    public func storeBackup(_ backupID: String, from file: URL, format: String) async throws -> VolumeFile {
+        try injected()
+        if let size = backups[backupID] { return VolumeFile(id: backupID, path: "\(root)/backups/\(backupID)", format: "raw", sizeGB: size) }
+        guard ["raw", "qcow2"].contains(format) else { throw StorageError(.invalid, "A \(format) copy cannot be kept.") }
+        guard let data = try? Data(contentsOf: file) else { throw StorageError(.notFound, "No copy at \(file.path).") }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("fake-volume "), let size = Int(text.dropFirst("fake-volume ".count)) else {
+            throw StorageError(.invalid, "\(file.path) is not a copy made by a fake storage.")
+        }
+        backups[backupID] = size
+        try? FileManager.default.removeItem(at: file)
+        return VolumeFile(id: backupID, path: "\(root)/backups/\(backupID)", format: "raw", sizeGB: size)
+    }
+
+    public func clone(_ id: String, fromBackup backupID: String, sizeGB: Int) async throws -> VolumeFile {
+        try injected()
+        guard let source = backups[backupID] else { throw StorageError(.notFound, "No backup \(backupID).") }
+        guard sizeGB >= source else { throw StorageError(.invalid, "A volume from backup \(backupID) needs at least \(source) GiB.") }
+        if let size = sizes[id] { return file(id, size) }
+        sizes[id] = sizeGB
+        return file(id, sizeGB)
+    }
+
+    public func deleteBackup(_ backupID: String) async throws {
+        try injected()
+        backups[backupID] = nil
+    }
+
+    public func listBackups() async throws -> [String] { backups.keys.sorted() }
 }

@@ -8,6 +8,7 @@ public import StorageDriver
 /// `<directory>/snapshots/` (copy-on-write chains would tie a volume to its snapshots). Images
 /// are kept once per site in `<directory>/images/` (a hard link to the image service's file
 /// where they share a file system); a qcow2 volume from an image is an overlay over that copy.
+/// Backups (copies from any site's storage) are kept in `<directory>/backups/`.
 /// A file appears under its name only once complete
 /// (written aside, then renamed), so a crash mid-create leaves no half-made volume, only a
 /// `.part` file that the next create of that ID replaces.
@@ -36,11 +37,12 @@ public struct FileStorageDriver: StorageDriver {
         return found ? .qcow2 : .raw
     }
 
-    func url(_ id: String, snapshot: Bool = false) throws -> URL {
+    func url(_ id: String, snapshot: Bool = false, backup: Bool = false) throws -> URL {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw StorageError(.invalid, "'\(id)' is not a volume ID.")
         }
-        let dir = snapshot ? directory.appendingPathComponent("snapshots") : directory
+        let dir = snapshot ? directory.appendingPathComponent("snapshots")
+            : backup ? directory.appendingPathComponent("backups") : directory
         return dir.appendingPathComponent(id + "." + format.rawValue)
     }
 
@@ -147,6 +149,61 @@ public struct FileStorageDriver: StorageDriver {
             }
         }
         return try await file(id, url)
+    }
+
+    public func exportCopy(_ volumeID: String, to file: URL) async throws -> VolumeFile {
+        let source = try url(volumeID)
+        guard exists(source) else { throw StorageError(.notFound, "No volume \(volumeID).") }
+        try? FileManager.default.removeItem(at: file)
+        switch format {
+        case .qcow2: _ = try await qemuImg(["convert", "-q", "-U", "-f", "qcow2", "-O", "qcow2", source.path, file.path])
+        case .raw:
+            do { try await HostCommand.run("cp", ["--sparse=always", source.path, file.path]) } catch {
+                throw StorageError(.failed, "copy of volume \(volumeID): \(error)")
+            }
+        }
+        return VolumeFile(id: volumeID, path: file.path, format: format.rawValue, sizeGB: try await sizeGB(file))
+    }
+
+    public func storeBackup(_ backupID: String, from file: URL, format incoming: String) async throws -> VolumeFile {
+        let target = try url(backupID, backup: true)
+        if !exists(target) {
+            guard exists(file) else { throw StorageError(.notFound, "No copy at \(file.path).") }
+            guard ["raw", "qcow2"].contains(incoming), format == .qcow2 || incoming == "raw" else {
+                throw StorageError(.invalid, "A \(incoming) copy cannot be kept by this \(format.rawValue) storage.")
+            }
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try await publish(target) { part in
+                if incoming == format.rawValue {
+                    do { try FileManager.default.moveItem(at: file, to: part) } catch {
+                        do { try await HostCommand.run("cp", ["--sparse=always", file.path, part.path]) } catch {
+                            throw StorageError(.failed, "copy of backup \(backupID): \(error)")
+                        }
+                    }
+                } else {
+                    _ = try await qemuImg(["convert", "-q", "-f", incoming, "-O", format.rawValue, file.path, part.path])
+                }
+            }
+        }
+        try? FileManager.default.removeItem(at: file)
+        return try await self.file(backupID, target)
+    }
+
+    public func clone(_ id: String, fromBackup backupID: String, sizeGB: Int) async throws -> VolumeFile {
+        try await copy(try url(backupID, backup: true), named: "backup \(backupID)", to: try url(id), id: id, sizeGB: sizeGB)
+    }
+
+    public func deleteBackup(_ backupID: String) async throws {
+        let url = try url(backupID, backup: true)
+        for file in [url, url.appendingPathExtension("part")] where exists(file) {
+            do { try FileManager.default.removeItem(at: file) } catch { throw StorageError(.failed, "\(error)") }
+        }
+    }
+
+    public func listBackups() async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("backups").path)) ?? []
+        let suffix = "." + format.rawValue
+        return names.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) }.sorted()
     }
 
     var imagesDirectory: URL { directory.appendingPathComponent("images") }

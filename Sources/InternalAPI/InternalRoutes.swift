@@ -58,6 +58,22 @@ public struct InternalRoutes: Sendable {
                 try await writer.finish(nil)
             })
         }
+        // A copy of a volume of this site, for a backup kept at another site (the only volume
+        // bytes that cross sites); removed once sent.
+        router.get("/internal/v1/volumes/:id/copy") { request, context in
+            try authenticate(request)
+            let (file, format) = try await cloud.volumes.internalCopy(try context.parameters.require("id"))
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? NSNumber)?.intValue ?? 0
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[.contentLength] = String(size)
+            headers[HTTPField.Name("X-LUC-Volume-Format")!] = format
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                defer { try? FileManager.default.removeItem(at: file) }
+                try await BlockingIO.readChunks(of: file) { try await writer.write(ByteBuffer(bytes: $0)) }
+                try await writer.finish(nil)
+            })
+        }
         let group = router.group("/internal/v1/sites/:site/hosts")
         group.post("") { request, context in
             let registration = try await decode(HostRegistration.self, request, context)

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A site's block storage: makes, grows and removes volumes' backing files where every host of
 /// the site can open them (a site's Ceph or NFS, or a shared directory). Every driver passes
 /// `StorageConformance`. Operations are idempotent per volume ID: creating a volume that exists
@@ -56,4 +58,25 @@ public protocol StorageDriver: Sendable {
 
     /// The IDs of every snapshot the storage holds, sorted.
     func listSnapshots() async throws -> [String]
+
+    /// Writes a full, independent copy of volume `volumeID` as it is now (of an attached volume:
+    /// what a crash at that moment would leave) to `file`, for a backup's bytes to travel to
+    /// another site's storage. Returns the copy (its path is `file`).
+    /// - Throws: `notFound` without the volume.
+    func exportCopy(_ volumeID: String, to file: URL) async throws -> VolumeFile
+
+    /// Keeps the copy in `file` (made by some site's `exportCopy`, in `format`) as backup
+    /// `backupID`; the file is taken (moved or converted). Idempotent per backup ID.
+    /// - Throws: `invalid` for a format the storage cannot read; `notFound` without the file.
+    func storeBackup(_ backupID: String, from file: URL, format: String) async throws -> VolumeFile
+
+    /// Creates volume `id` with the content of backup `backupID`, grown to `sizeGB` GiB.
+    /// - Throws: `notFound` without the backup; `invalid` when `sizeGB` is below its size.
+    func clone(_ id: String, fromBackup backupID: String, sizeGB: Int) async throws -> VolumeFile
+
+    /// Removes the backup. Succeeds when there is no such backup.
+    func deleteBackup(_ backupID: String) async throws
+
+    /// The IDs of every backup the storage holds, sorted.
+    func listBackups() async throws -> [String]
 }

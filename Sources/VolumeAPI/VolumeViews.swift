@@ -22,7 +22,7 @@ enum VolumeViews {
         case let .image(i): (i, nil, nil)
         case let .snapshot(s): (nil, s, nil)
         case let .volume(id): (nil, nil, id)
-        case nil: (nil, nil, nil)
+        case .backup, nil: (nil, nil, nil)
         }
         var m: [(String, JSON)] = [
             ("id", .string(v.id)), ("name", v.name.isEmpty ? .null : .string(v.name)),

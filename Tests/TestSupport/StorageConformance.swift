@@ -13,6 +13,7 @@ public enum StorageConformance {
         ("delete removes the volume and is idempotent", delete),
         ("operations on a missing volume are notFound", missing),
         ("a snapshot outlives its volume and new volumes are made from it", snapshots),
+        ("a copy exported from one storage is kept as a backup by another and restored there", backups),
         ("volumes from an image share the site's copy, which outlives the image while they need it", fromImage),
     ]
 
@@ -105,6 +106,40 @@ public enum StorageConformance {
         try await d.deleteSnapshot("s")
         try require(try await d.listSnapshots().isEmpty, "snapshot deleted")
         try require(try await d.export("w").sizeGB == 3, "the volume made from a snapshot went with it")
+    }
+
+    static func backups(_ d: any StorageDriver) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luc-backup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try await d.create("v", sizeGB: 2)
+        let copy = try await d.exportCopy("v", to: dir.appendingPathComponent("copy"))
+        try require(copy.sizeGB == 2 && FileManager.default.fileExists(atPath: copy.path), "exported copy \(copy)")
+        try await d.delete("v")
+        // The same kind of storage at another site keeps it (here: the same driver).
+        let kept = try await d.storeBackup("b", from: URL(fileURLWithPath: copy.path), format: copy.format)
+        try require(kept.id == "b" && kept.sizeGB == 2, "backup \(kept)")
+        try require(try await d.storeBackup("b", from: URL(fileURLWithPath: copy.path), format: copy.format) == kept, "second store changed it")
+        let (backups, volumes) = (try await d.listBackups(), try await d.list())
+        try require(backups == ["b"] && volumes.isEmpty, "backups and volumes listed: \(backups) \(volumes)")
+        let restored = try await d.clone("r", fromBackup: "b", sizeGB: 3)
+        try require(restored.sizeGB == 3, "volume from the backup: \(restored)")
+        do {
+            _ = try await d.clone("small", fromBackup: "b", sizeGB: 1)
+            throw ConformanceFailure("a volume smaller than its backup was made")
+        } catch let error as StorageError {
+            try require(error.code == .invalid, "smaller volume: \(error)")
+        }
+        do {
+            _ = try await d.exportCopy("nope", to: dir.appendingPathComponent("x"))
+            throw ConformanceFailure("a copy of a missing volume was made")
+        } catch let error as StorageError {
+            try require(error.code == .notFound, "copy of a missing volume: \(error)")
+        }
+        try await d.deleteBackup("b")
+        try await d.deleteBackup("b")
+        try require(try await d.listBackups().isEmpty, "backup deleted")
+        try require(try await d.export("r").sizeGB == 3, "the restored volume went with its backup")
     }
 
     static func fromImage(_ d: any StorageDriver) async throws {

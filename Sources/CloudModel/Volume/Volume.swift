@@ -41,6 +41,8 @@ public struct Volume: Sendable, Hashable {
         case image(String)
         case snapshot(String)
         case volume(ID)
+        /// A backup kept at the volume's site (a restore).
+        case backup(String)
     }
 
     /// The change a task in progress is making.

@@ -24,24 +24,27 @@ public struct VolumeQuotaService: Sendable {
         try await store.volumeQuotas.find(project: project)?.value ?? .defaults
     }
 
-    /// What a project uses, by Cinder name: snapshots count in `gigabytes` too, as in Cinder
-    /// (backups are not made yet: 0).
+    /// What a project uses, by Cinder name: snapshots count in `gigabytes` too, as in Cinder;
+    /// backups in `backups` and `backup_gigabytes`.
     public func usage(of project: String) async throws -> [String: Int] {
         let gathered = await scatter(await sites.all(), deadline: configuration.siteTimeout) { site in
             (try await store.volumes(site.id).all().map(\.value).filter { $0.projectID == project },
-             try await store.snapshots(site.id).all().map(\.value).filter { $0.projectID == project })
+             try await store.snapshots(site.id).all().map(\.value).filter { $0.projectID == project },
+             try await store.backups(site.id).all().map(\.value).filter { $0.projectID == project })
         }
         let volumes = gathered.parts.values.flatMap(\.0), snapshots = gathered.parts.values.flatMap(\.1)
+        let backups = gathered.parts.values.flatMap(\.2)
         let gigabytes = volumes.reduce(0) { $0 + $1.sizeGB } + snapshots.reduce(0) { $0 + $1.sizeGB }
-        return ["volumes": volumes.count, "gigabytes": gigabytes, "snapshots": snapshots.count, "backups": 0,
-                "backup_gigabytes": 0, "per_volume_gigabytes": 0]
+        return ["volumes": volumes.count, "gigabytes": gigabytes, "snapshots": snapshots.count, "backups": backups.count,
+                "backup_gigabytes": backups.reduce(0) { $0 + $1.sizeGB }, "per_volume_gigabytes": 0]
     }
 
     /// Runs `body` (the write that makes or grows volumes or snapshots) if `volumes` more
-    /// volumes, `snapshots` more snapshots and `gigabytes` more GiB fit the project's quota; 413
-    /// naming the quota otherwise.
-    func withReservation(project: String, volumes: Int, snapshots: Int = 0, gigabytes: Int, _ body: () async throws -> Void)
-        async throws
+    /// volumes, `snapshots` more snapshots and `gigabytes` more GiB fit the project's quota (for
+    /// `backups` more backups: `gigabytes` more in `backup_gigabytes`); 413 naming the quota
+    /// otherwise.
+    func withReservation(project: String, volumes: Int, snapshots: Int = 0, gigabytes: Int, backups: Int = 0,
+                         _ body: () async throws -> Void) async throws
     {
         let quota = try await quota(for: project)
         if quota.perVolumeGigabytes >= 0, gigabytes > quota.perVolumeGigabytes, volumes > 0 {
@@ -53,6 +56,15 @@ public struct VolumeQuotaService: Sendable {
         }
         if quota.snapshots >= 0, snapshots > 0, used["snapshots", default: 0] + snapshots > quota.snapshots {
             throw ControlPlaneError(.overLimit, "SnapshotLimitExceeded: Maximum number of snapshots allowed (\(quota.snapshots)) exceeded")
+        }
+        if backups > 0 {
+            if quota.backups >= 0, used["backups", default: 0] + backups > quota.backups {
+                throw ControlPlaneError(.overLimit, "BackupLimitExceeded: Maximum number of backups allowed (\(quota.backups)) exceeded")
+            }
+            if quota.backupGigabytes >= 0, used["backup_gigabytes", default: 0] + gigabytes > quota.backupGigabytes {
+                throw ControlPlaneError(.overLimit, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested \(gigabytes)G, quota is \(quota.backupGigabytes)G and \(used["backup_gigabytes", default: 0])G has been consumed.")
+            }
+            return try await body()
         }
         if quota.gigabytes >= 0, used["gigabytes", default: 0] + gigabytes > quota.gigabytes {
             throw ControlPlaneError(.overLimit, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested \(gigabytes)G, quota is \(quota.gigabytes)G and \(used["gigabytes", default: 0])G has been consumed.")

@@ -1,7 +1,8 @@
 public import CloudModel
-import Foundation
+public import Foundation
 import LUCBase
 public import StateStore
+import StorageDriver
 
 /// Cinder's volume use cases. A volume lives in its home site's keyspace (its ID names the site)
 /// and its bytes in that site's storage; creating, extending, attaching, detaching and deleting
@@ -137,6 +138,27 @@ public struct VolumeService: Sendable {
         return volume
     }
 
+    /// Starts a volume at the backup's site made from its bytes (a restore), of its size.
+    func create(fromBackup backup: VolumeBackup, name: String?, by p: Principal) async throws -> Volume {
+        let project = try requireProject(p)
+        try Self.validate(name: name, description: nil)
+        guard let site = await sites.site(backup.site) else { throw BackupService.notFound(backup.id) }
+        var volume = Volume(id: ResourceID.make(siteIndex: site.index), name: name ?? "restore_backup_\(backup.id)", description: "",
+                            projectID: p.isAdmin ? backup.projectID : project, userID: p.userID, site: site.id, sizeGB: backup.sizeGB,
+                            typeName: VolumeType.defaultType.name, createdAt: clock.now())
+        volume.source = .backup(backup.id)
+        volume.taskOwner = configuration.controllerID
+        volume.taskDeadline = deadline()
+        volume.revision = 1
+        try await quotas.withReservation(project: volume.projectID, volumes: 1, gigabytes: volume.sizeGB) {
+            var txn = Transaction()
+            store.volumes(site.id).stageCreate(volume, into: &txn)
+            try await store.commit(txn, in: .site(site.id))
+        }
+        tasks.drive(volume.id, site: site.id)
+        return volume
+    }
+
     /// An image `p` may make a volume of: visible to them, active, and raw or qcow2 (400 as
     /// Cinder otherwise, also for an unknown one).
     func bootImage(_ id: String, by p: Principal) async throws -> Image {
@@ -164,6 +186,32 @@ public struct VolumeService: Sendable {
         if let size = image.size { meta["size"] = String(size) }
         if let checksum = image.checksum { meta["checksum"] = checksum }
         return meta
+    }
+
+    /// For peer controllers (cluster-internal, no user): a point-in-time copy of a volume of this
+    /// site in a file of this controller, for a backup at another site. The caller removes it.
+    public func internalCopy(_ id: String) async throws -> (file: URL, format: String) {
+        guard let normalized = ResourceID.normalized(id), let site = await sites.home(of: normalized),
+              try await store.volumes(site.id).find(normalized) != nil
+        else { throw Self.notFound(id) }
+        let dir = configuration.dataDirectory.appendingPathComponent("backups-in-flight")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("out-\(normalized)-\(UUID().uuidString).copy")
+        do {
+            return (file, try await storage.driver(for: site.id).exportCopy(normalized, to: file).format)
+        } catch let error as StorageError {
+            try? FileManager.default.removeItem(at: file)
+            throw error.code == .notFound ? Self.notFound(id) : ControlPlaneError(.internalError, error.message)
+        }
+    }
+
+    /// Drops the copies this site's storage keeps of deleted images, once no volume is made over
+    /// them (the controllers' periodic image sweep).
+    public func pruneImageCopies() async throws {
+        let driver = try storage.driver(for: configuration.site)
+        let existing = Set(try await store.images.all().map(\.value.id))
+        guard try await driver.listImages().contains(where: { !existing.contains($0) }) else { return }
+        _ = try await driver.pruneImages(keeping: existing)
     }
 
     static func validate(name: String?, description: String?) throws {

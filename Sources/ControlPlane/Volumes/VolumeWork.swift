@@ -112,6 +112,8 @@ public struct VolumeWork: TaskWork {
                 _ = try await driver.clone(v.id, from: sourceID, sizeGB: v.sizeGB)
             } else if case let .snapshot(snapshotID) = v.source {
                 _ = try await driver.clone(v.id, fromSnapshot: snapshotID, sizeGB: v.sizeGB)
+            } else if case let .backup(backupID) = v.source {
+                _ = try await driver.clone(v.id, fromBackup: backupID, sizeGB: v.sizeGB)
             } else if case let .image(imageID) = v.source {
                 let (image, file): (Image, URL)
                 do {

@@ -31,3 +31,4 @@ extension StoredFloatingIP: StoredRecord {}
 extension StoredVolume: StoredRecord {}
 extension StoredVolumeQuota: StoredRecord {}
 extension StoredSnapshot: StoredRecord {}
+extension StoredBackup: StoredRecord {}

@@ -32,7 +32,7 @@ struct StoredVolume: Codable {
     var type: String
     var boot: Bool
     var meta: [String: String]
-    /// `["image"|"snapshot"|"volume", id]`.
+    /// `["image"|"snapshot"|"volume"|"backup", id]`.
     var src: [String]?
     /// Image metadata of a volume made from an image.
     var img: [String: String]?
@@ -54,6 +54,7 @@ struct StoredVolume: Codable {
         case let .image(i): src = ["image", i]
         case let .snapshot(s): src = ["snapshot", s]
         case let .volume(v): src = ["volume", v]
+        case let .backup(b): src = ["backup", b]
         case nil: src = nil
         }
         img = m.imageMetadata.isEmpty ? nil : m.imageMetadata
@@ -80,6 +81,7 @@ struct StoredVolume: Codable {
             case "image": m.source = .image(src[1])
             case "snapshot": m.source = .snapshot(src[1])
             case "volume": m.source = .volume(src[1])
+            case "backup": m.source = .backup(src[1])
             default: break
             }
         }

@@ -35,6 +35,7 @@ public struct Store: Sendable {
     public func floatingIPs(_ site: Site.ID) -> FloatingIPRepository { FloatingIPRepository(engine: engine, site: site) }
     public func volumes(_ site: Site.ID) -> VolumeRepository { VolumeRepository(engine: engine, site: site) }
     public func snapshots(_ site: Site.ID) -> SnapshotRepository { SnapshotRepository(engine: engine, site: site) }
+    public func backups(_ site: Site.ID) -> BackupRepository { BackupRepository(engine: engine, site: site) }
     public func hosts(_ site: Site.ID) -> HostRepository { HostRepository(engine: engine, keyspace: .site(site)) }
     public func usage(_ site: Site.ID) -> UsageRepository { UsageRepository(engine: engine, keyspace: .site(site)) }
     public func leases(_ site: Site.ID) -> LeaseRepository { LeaseRepository(engine: engine, keyspace: .site(site)) }
