@@ -131,7 +131,7 @@ let package = Package(
                                .product(name: "HummingbirdTesting", package: "hummingbird")],
                 path: "Tests/CloudTestSupport", swiftSettings: settings),
         .testTarget(name: "APITests",
-                    dependencies: ["CloudTestSupport", "Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore", "StorageDriver",
+                    dependencies: ["CloudTestSupport", "Controller", "ComputeAgent", "FakeHypervisorDriver", "StateStore", "StorageDriver", "FakeStorageDriver",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: settings),
         /** Task runner (ownership, deadlines, adoption on a driven clock), scatter-gather, typed queries. */

@@ -112,6 +112,14 @@ public actor FakeStorageDriver: StorageDriver {
         return file(id, sizeGB)
     }
 
+    public func revert(_ id: String, toSnapshot snapshotID: String) async throws -> VolumeFile {
+        try injected()
+        guard sizes[id] != nil else { throw StorageError(.notFound, "No volume \(id).") }
+        guard let size = snapshots[snapshotID] else { throw StorageError(.notFound, "No snapshot \(snapshotID).") }
+        sizes[id] = size
+        return file(id, size)
+    }
+
     public func deleteSnapshot(_ snapshotID: String) async throws {
         try injected()
         snapshots[snapshotID] = nil

@@ -114,6 +114,26 @@ public struct FileStorageDriver: StorageDriver {
                               sizeGB: nil)
     }
 
+    public func revert(_ id: String, toSnapshot snapshotID: String) async throws -> VolumeFile {
+        let target = try url(id), source = try url(snapshotID, snapshot: true)
+        guard exists(target) else { throw StorageError(.notFound, "No volume \(id).") }
+        guard exists(source) else { throw StorageError(.notFound, "No snapshot \(snapshotID).") }
+        let part = target.appendingPathExtension("revert")
+        try? FileManager.default.removeItem(at: part)
+        do {
+            switch format {
+            case .qcow2: _ = try await qemuImg(["convert", "-q", "-U", "-f", "qcow2", "-O", "qcow2", source.path, part.path])
+            case .raw: try await HostCommand.run("cp", ["--sparse=always", source.path, part.path])
+            }
+            // rename(2) replaces the volume's file in one step.
+            guard rename(part.path, target.path) == 0 else { throw StorageError(.failed, "rename of \(part.lastPathComponent) failed") }
+        } catch {
+            try? FileManager.default.removeItem(at: part)
+            throw error as? StorageError ?? StorageError(.failed, "revert of \(id): \(error)")
+        }
+        return try await file(id, target)
+    }
+
     public func deleteSnapshot(_ snapshotID: String) async throws {
         let url = try url(snapshotID, snapshot: true)
         for file in [url, url.appendingPathExtension("part")] where exists(file) {

@@ -53,6 +53,11 @@ public protocol StorageDriver: Sendable {
     /// - Throws: `notFound` without the snapshot; `invalid` when `sizeGB` is below its size.
     func clone(_ id: String, fromSnapshot snapshotID: String, sizeGB: Int) async throws -> VolumeFile
 
+    /// Replaces the content of volume `id` with that of its snapshot `snapshotID` (same size),
+    /// at once: a crash leaves the old content or the new, never a mix.
+    /// - Throws: `notFound` without the volume or the snapshot.
+    func revert(_ id: String, toSnapshot snapshotID: String) async throws -> VolumeFile
+
     /// Removes the snapshot. Succeeds when there is no such snapshot; volumes made from it stay.
     func deleteSnapshot(_ snapshotID: String) async throws
 

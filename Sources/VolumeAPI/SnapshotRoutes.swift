@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 import ControlPlane
 import Hummingbird
 import OpenStackHTTP
@@ -10,8 +11,8 @@ struct SnapshotRoutes: Sendable {
     let cloud: ControlPlane
     var base: String { cloud.configuration.publicURL }
 
-    static func view(_ s: VolumeSnapshot, base: String) -> JSON {
-        .object([
+    static func view(_ s: VolumeSnapshot, base: String, version: APIVersion) -> JSON {
+        var m: [(String, JSON)] = [
             ("id", .string(s.id)), ("name", s.name.isEmpty ? .null : .string(s.name)),
             ("description", s.description.isEmpty ? .null : .string(s.description)), ("volume_id", .string(s.volumeID)),
             ("status", .string(s.status.rawValue)), ("size", .int(s.sizeGB)),
@@ -19,7 +20,20 @@ struct SnapshotRoutes: Sendable {
             ("updated_at", s.updatedAt == s.createdAt ? .null : .string(Timestamps.micros(s.updatedAt))),
             ("os-extended-snapshot-attributes:project_id", .string(s.projectID)),
             ("os-extended-snapshot-attributes:progress", .string(s.status == .available ? "100%" : "0%")),
-        ])
+        ]
+        if VolumeFeature.groupSnapshotInViews.served(at: version) { m.append(("group_snapshot_id", .null)) }
+        if VolumeFeature.snapshotUser.served(at: version) { m.append(("user_id", .string(s.userID))) }
+        return .object(m)
+    }
+
+    /// Snapshot listings' sort keys (name from 3.30).
+    static func listing(_ context: APIRequestContext) -> ListQuery<VolumeSnapshot> {
+        var keys: [String: (VolumeSnapshot, VolumeSnapshot) -> Bool] = [
+            "created_at": { $0.createdAt < $1.createdAt }, "updated_at": { $0.updatedAt < $1.updatedAt }, "id": { $0.id < $1.id },
+            "size": { $0.sizeGB < $1.sizeGB }, "status": { $0.status.rawValue < $1.status.rawValue },
+        ]
+        if context.serves(.snapshotSortByName) { keys["name"] = { $0.name < $1.name } }
+        return ListQuery(keys: keys, id: \.id, name: \.name)
     }
 
     func register(on v3: RouterGroup<APIRequestContext>) {
@@ -31,7 +45,7 @@ struct SnapshotRoutes: Sendable {
             let snapshot = try await cloud.snapshots.create(volumeID: volumeID, name: try body.string("name") ?? body.string("display_name"),
                                                             description: try body.string("description") ?? body.string("display_description"),
                                                             metadata: try body.metadata(), force: try body.boolean("force") ?? false, by: p)
-            return Response.json(.object([("snapshot", Self.view(snapshot, base: base))]), status: .accepted)
+            return Response.json(.object([("snapshot", Self.view(snapshot, base: base, version: context.volumeVersion))]), status: .accepted)
         }
         for (path, detail) in [("snapshots", false), ("snapshots/detail", true)] {
             v3.get(RouterPath(path)) { request, context in
@@ -39,25 +53,27 @@ struct SnapshotRoutes: Sendable {
                 let q = request.query
                 var all = try await cloud.snapshots.list(name: q["name"], status: q["status"], volumeID: q["volume_id"],
                                                          allProjects: q["all_tenants"] == "" ? true : try q.bool("all_tenants") ?? false, by: p)
-                if let marker = q["marker"] {
-                    guard let i = all.firstIndex(where: { $0.id == marker }) else {
-                        throw APIError.badRequest("Invalid input received: marker [\(marker)] not found")
+                if context.serves(.snapshotMetadataFilter), let text = q["metadata"] {
+                    let json = text.replacingOccurrences(of: "'", with: "\"")
+                    guard let parsed = JSON.parse(Data(json.utf8)), let wanted = try VolumeBody.metadataObject(parsed) else {
+                        throw APIError.badRequest("Invalid input received: metadata filter \(text) is not a dictionary.")
                     }
-                    all = Array(all[(i + 1)...])
+                    all = all.filter { s in wanted.allSatisfy { s.metadata[$0.key] == $0.value } }
                 }
-                if let limit = try q.int("limit") { all = Array(all.prefix(limit)) }
+                let (page, count) = try Self.listing(context).page(all, q, context: context)
+                all = page
                 let items: [JSON] = all.map { s in
-                    detail ? Self.view(s, base: base)
+                    detail ? Self.view(s, base: base, version: context.volumeVersion)
                         : .object([("id", .string(s.id)), ("name", s.name.isEmpty ? .null : .string(s.name)),
                                    ("volume_id", .string(s.volumeID)), ("status", .string(s.status.rawValue)), ("size", .int(s.sizeGB))])
                 }
-                return Response.json(.object([("snapshots", .array(items))]))
+                return Response.json(.object([("snapshots", .array(items))] + count))
             }
         }
         v3.get("snapshots/:id") { _, context in
             let p = try routes.project(context)
             let s = try await cloud.snapshots.get(try context.parameters.require("id"), by: p).value
-            return Response.json(.object([("snapshot", Self.view(s, base: base))]))
+            return Response.json(.object([("snapshot", Self.view(s, base: base, version: context.volumeVersion))]))
         }
         v3.put("snapshots/:id") { request, context in
             let p = try routes.project(context)
@@ -65,7 +81,7 @@ struct SnapshotRoutes: Sendable {
             let s = try await cloud.snapshots.update(try context.parameters.require("id"), name: try body.string("name") ?? body.string("display_name"),
                                                      description: try body.string("description") ?? body.string("display_description"),
                                                      metadata: try body.metadata(), by: p)
-            return Response.json(.object([("snapshot", Self.view(s, base: base))]))
+            return Response.json(.object([("snapshot", Self.view(s, base: base, version: context.volumeVersion))]))
         }
         v3.delete("snapshots/:id") { _, context in
             let p = try routes.project(context)

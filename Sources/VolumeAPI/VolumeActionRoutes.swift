@@ -1,6 +1,8 @@
+import CloudModel
 import ControlPlane
 import Hummingbird
 import OpenStackHTTP
+import StateStore
 
 /// `POST /volumes/{id}/action`: one action per body (`{"os-extend": {"new_size": 2}}`), 202 with
 /// no body except `os-initialize_connection` (200 with the connection).
@@ -9,7 +11,7 @@ struct VolumeActionRoutes: Sendable {
 
     static let actions: Set<String> = [
         "os-extend", "os-set_bootable", "os-reset_status", "os-reserve", "os-unreserve", "os-begin_detaching",
-        "os-roll_detaching", "os-attach", "os-detach", "os-initialize_connection", "os-terminate_connection", "os-force_delete",
+        "os-roll_detaching", "os-attach", "os-detach", "os-initialize_connection", "os-terminate_connection", "os-force_delete", "revert",
     ]
 
     func register(on v3: RouterGroup<APIRequestContext>) {
@@ -20,7 +22,7 @@ struct VolumeActionRoutes: Sendable {
             guard let members = body.members, members.count == 1, let (name, _) = members.first else {
                 throw APIError.badRequest("Malformed request body: exactly one action is expected.")
             }
-            guard Self.actions.contains(name) else {
+            guard Self.actions.contains(name), name != "revert" || context.serves(.revert) else {
                 throw APIError.badRequest("There is no such action: \(name)")
             }
             let args = try VolumeBody(body, name)
@@ -28,7 +30,14 @@ struct VolumeActionRoutes: Sendable {
             switch name {
             case "os-extend":
                 guard let size = try args.integer("new_size") else { throw APIError.badRequest("Invalid input received: new_size is required.") }
+                // From 3.42 Cinder extends in-use volumes unless policy forbids it; here it does.
+                if context.serves(.extendInUsePolicy), try await volumes.get(id, by: p).value.status == .inUse {
+                    throw APIError(status: 403, message: "Policy doesn't allow volume:extend_attached_volume to be performed.")
+                }
                 _ = try await volumes.extend(id, to: size, by: p)
+            case "revert":
+                guard let snapshotID = try args.string("snapshot_id") else { throw APIError.badRequest("Invalid input received: snapshot_id is required.") }
+                _ = try await volumes.revert(id, toSnapshot: snapshotID, by: p)
             case "os-set_bootable":
                 guard let bootable = try args.boolean("bootable") else { throw APIError.badRequest("Invalid input received: bootable is required.") }
                 try await volumes.setBootable(id, bootable, by: p)

@@ -29,9 +29,14 @@ struct VolumeInfoRoutes: Sendable {
             }
             return Response.json(.object([("availabilityZoneInfo", .array(zones))]))
         }
-        v3.get("limits") { _, context in
+        v3.get("limits") { request, context in
             let p = try VolumeRoutes(cloud: cloud).project(context)
-            let project = p.projectID ?? ""
+            var project = p.projectID ?? ""
+            // From 3.39 an admin may ask for another project's.
+            if let other = request.uri.queryParameters["project_id"].map(String.init), context.serves(.limitsForProject) {
+                guard p.isAdmin else { throw APIError(status: 403, message: "Policy doesn't allow limits_extension:used_limits to be performed.") }
+                project = other
+            }
             let quota = try await cloud.volumeQuotas.quota(for: project)
             let used = try await cloud.volumeQuotas.usage(of: project)
             return Response.json(.object([("limits", .object([("rate", []), ("absolute", .object([

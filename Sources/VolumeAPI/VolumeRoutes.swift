@@ -6,7 +6,7 @@ public import Hummingbird
 public import OpenStackHTTP
 import StateStore
 
-/// Cinder's Block Storage API v3 at base microversion 3.0: the version documents, volumes
+/// Cinder's Block Storage API v3, microversions 3.0 to `VolumeMicroversions.maximum`: the version documents, volumes
 /// (create, list, detail, show, update, delete, metadata, actions), snapshots, volume types, quotas,
 /// limits and availability zones.
 public struct VolumeRoutes: Sendable {
@@ -28,13 +28,14 @@ public struct VolumeRoutes: Sendable {
         registerVolumes(on: v3)
         VolumeActionRoutes(cloud: cloud).register(on: v3)
         SnapshotRoutes(cloud: cloud).register(on: v3)
+        BackupRoutes(cloud: cloud).register(on: v3)
         VolumeInfoRoutes(cloud: cloud).register(on: v3)
     }
 
     var versions: JSON {
         .object([("versions", [.object([
-            ("id", "v3.0"), ("status", "CURRENT"), ("version", .string("\(VolumeMicroversion.served)")),
-            ("min_version", .string("\(VolumeMicroversion.served)")), ("updated", "2022-08-31T00:00:00Z"),
+            ("id", "v3.0"), ("status", "CURRENT"), ("version", .string("\(VolumeMicroversions.maximum)")),
+            ("min_version", .string("\(VolumeMicroversions.minimum)")), ("updated", "2022-08-31T00:00:00Z"),
             ("links", [.object([("href", "https://docs.openstack.org/"), ("rel", "describedby"), ("type", "text/html")]),
                        .object([("href", .string("\(base)/volume/v3/")), ("rel", "self")])]),
             ("media-types", [.object([("base", "application/json"), ("type", "application/vnd.openstack.volume+json;version=3")])]),
@@ -55,31 +56,53 @@ public struct VolumeRoutes: Sendable {
             f.snapshotID = try body.string("snapshot_id")
             f.sourceVolumeID = try body.string("source_volid")
             f.metadata = try body.metadata()
-            if try body.string("backup_id") != nil { throw APIError.badRequest("Invalid input received: volumes from a backup are made by restoring it.") }
+            if try body.boolean("multiattach") == true {
+                throw APIError.badRequest("Invalid input received: multiattach volumes are not supported: no volume type here allows them.")
+            }
+            if let backupID = try body.string("backup_id") {
+                guard context.serves(.volumeFromBackup) else {
+                    throw APIError.badRequest("Invalid input received: backup_id needs microversion 3.47 (or restore the backup).")
+                }
+                let volume = try await cloud.backups.restore(backupID, intoVolume: nil, name: f.name, by: p)
+                return Response.json(.object([("volume", VolumeViews.volume(volume, base: base, admin: p.isAdmin, version: context.volumeVersion,
+                                                                            summary: true))]), status: .accepted)
+            }
             if try body.string("consistencygroup_id") != nil { throw APIError.badRequest("Invalid input received: consistency groups are not supported.") }
             if f.sizeGB == nil && f.sourceVolumeID == nil && f.snapshotID == nil {
                 throw APIError.badRequest("Invalid input received: Invalid volume size provided for create request: None (size argument must be an integer (or string representation of an integer) and greater than zero).")
             }
             let volume = try await cloud.volumes.create(f, by: p)
-            return Response.json(.object([("volume", VolumeViews.volume(volume, base: base, admin: p.isAdmin, summary: true))]),
+            return Response.json(.object([("volume", VolumeViews.volume(volume, base: base, admin: p.isAdmin, version: context.volumeVersion, summary: true))]),
                                  status: .accepted)
         }
         v3.get("volumes") { request, context in
             let p = try project(context)
-            let page = try await listed(request, p)
+            let (page, total) = try await listed(request, context, p)
             return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
-                                                    items: page.items.map { VolumeViews.brief($0, base: base) })))
+                                                    items: page.items.map { VolumeViews.brief($0, base: base) }) + total))
         }
         v3.get("volumes/detail") { request, context in
             let p = try project(context)
-            let page = try await listed(request, p)
+            let (page, total) = try await listed(request, context, p)
             return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
-                                                    items: page.items.map { VolumeViews.volume($0, base: base, admin: p.isAdmin) })))
+                                                    items: page.items.map { VolumeViews.volume($0, base: base, admin: p.isAdmin, version: context.volumeVersion) }) + total))
+        }
+        v3.get("volumes/summary") { request, context in
+            let p = try project(context)
+            guard context.serves(.summary) else { throw APIError.notFound("The resource could not be found.") }
+            let (page, _) = try await listed(request, context, p)
+            var summary: [(String, JSON)] = [("total_size", .int(page.items.reduce(0) { $0 + $1.sizeGB })), ("total_count", .int(page.items.count))]
+            if context.serves(.summaryMetadata) {
+                var union: [String: Set<String>] = [:]
+                for v in page.items { for (k, value) in v.metadata { union[k, default: []].insert(value) } }
+                summary.append(("metadata", .object(union.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.sorted().map { .string($0) })) })))
+            }
+            return Response.json(.object([("volume-summary", .object(summary))]))
         }
         v3.get("volumes/:id") { _, context in
             let p = try project(context)
             let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
-            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin))]))
+            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin, version: context.volumeVersion))]))
         }
         v3.put("volumes/:id") { request, context in
             let p = try project(context)
@@ -88,7 +111,7 @@ public struct VolumeRoutes: Sendable {
                                                    name: try body.string("name") ?? body.string("display_name"),
                                                    description: try body.string("description") ?? body.string("display_description"),
                                                    metadata: try body.metadata(), by: p)
-            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin, summary: true))]))
+            return Response.json(.object([("volume", VolumeViews.volume(v, base: base, admin: p.isAdmin, version: context.volumeVersion, summary: true))]))
         }
         v3.delete("volumes/:id") { request, context in
             let p = try project(context)
@@ -99,7 +122,9 @@ public struct VolumeRoutes: Sendable {
         v3.get("volumes/:id/metadata") { _, context in
             let p = try project(context)
             let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
-            return Response.json(.object([("metadata", Self.metadata(v.metadata))]))
+            var response = Response.json(.object([("metadata", Self.metadata(v.metadata))]))
+            if context.serves(.metadataETag) { response.headers[.eTag] = Self.etag(v.metadata) }
+            return response
         }
         for (method, replace) in [(HTTPRequest.Method.post, false), (.put, true)] {
             v3.on("volumes/:id/metadata", method: method) { request, context in
@@ -107,6 +132,12 @@ public struct VolumeRoutes: Sendable {
                 let body = try await request.json(context: context)
                 guard let items = try VolumeBody.metadataObject(body["metadata"]) else {
                     throw APIError.badRequest("Malformed request body: metadata is required.")
+                }
+                if context.serves(.metadataETag), let expected = request.headers[.ifMatch] {
+                    let current = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value.metadata
+                    guard expected == Self.etag(current) else {
+                        throw APIError(status: 412, message: "Update is not allowed: the volume's metadata changed since it was read (ETag).")
+                    }
                 }
                 let result = try await cloud.volumes.setMetadata(try context.parameters.require("id"), items, replace: replace, by: p)
                 return Response.json(.object([("metadata", Self.metadata(result))]))
@@ -135,6 +166,15 @@ public struct VolumeRoutes: Sendable {
         }
     }
 
+    /// The metadata's ETag (3.15): a digest of its sorted items, quoted.
+    static func etag(_ m: [String: String]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in m.sorted(by: { $0.key < $1.key }).map({ "\($0.key)=\($0.value);" }).joined().utf8 {
+            h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return "\"\(String(h, radix: 16))\""
+    }
+
     static func metadata(_ m: [String: String]) -> JSON {
         .object(m.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
     }
@@ -148,7 +188,7 @@ public struct VolumeRoutes: Sendable {
     }
 
     /// The page of volumes a listing asks for: filters, `sort`, `limit` and `marker`.
-    func listed(_ request: Request, _ p: Principal) async throws -> VolumePage {
+    func listed(_ request: Request, _ context: APIRequestContext, _ p: Principal) async throws -> (VolumePage, [(String, JSON)]) {
         let q = request.query
         var filter = VolumeService.Filter()
         filter.name = q["name"] ?? q["display_name"]
@@ -171,10 +211,21 @@ public struct VolumeRoutes: Sendable {
         }
         filter.allProjects = q["all_tenants"] == "" ? true : try q.bool("all_tenants") ?? false
         filter.projectID = q["project_id"]
+        if context.serves(.likeFilters) { filter.nameContains = q["name~"] }
+        if context.serves(.glanceMetadataFilter), let text = q["glance_metadata"] {
+            let json = text.replacingOccurrences(of: "'", with: "\"")
+            guard let parsed = JSON.parse(Data(json.utf8)), let items = try VolumeBody.metadataObject(parsed) else {
+                throw APIError.badRequest("Invalid input received: glance_metadata filter \(text) is not a dictionary.")
+            }
+            filter.imageMetadata = items
+        }
         var volumes = try await cloud.volumes.list(filter, by: p)
+        // No generic volume groups here: a group filter matches none.
+        if context.serves(.groupFilter), q["group_id"] != nil { volumes = [] }
         if let sort = q["sort"] ?? q["sort_key"].map({ key in q["sort_dir"].map { "\(key):\($0)" } ?? key }) {
             volumes = try VolumePage.sorted(volumes, by: sort)
         }
-        return try VolumePage(volumes, limit: try q.int("limit"), marker: q["marker"], query: q)
+        let total: [(String, JSON)] = try context.serves(.listCount) && (q.bool("with_count") ?? false) ? [("count", .int(volumes.count))] : []
+        return (try VolumePage(volumes, limit: try q.int("limit"), marker: q["marker"], query: q), total)
     }
 }

@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 import ControlPlane
 import OpenStackHTTP
 
@@ -17,7 +18,7 @@ enum VolumeViews {
     }
 
     /// The full view; `summary` (create and update answers) leaves out the admin attributes.
-    static func volume(_ v: Volume, base: String, admin: Bool, summary: Bool = false) -> JSON {
+    static func volume(_ v: Volume, base: String, admin: Bool, version: APIVersion, summary: Bool = false) -> JSON {
         let source: (image: String?, snapshot: String?, volume: String?) = switch v.source {
         case let .image(i): (i, nil, nil)
         case let .snapshot(s): (nil, s, nil)
@@ -42,7 +43,12 @@ enum VolumeViews {
         } else if let image = source.image {
             m.append(("volume_image_metadata", .object([("image_id", .string(image))])))
         }
+        if VolumeFeature.groupInViews.served(at: version) { m.append(("group_id", .null)) }
+        if VolumeFeature.sharedTargets.served(at: version) {
+            m += [("shared_targets", false), ("service_uuid", .string(serviceUUID(v.site)))]
+        }
         if !summary {
+            if admin && VolumeFeature.providerID.served(at: version) { m.append(("provider_id", .null)) }
             m.append(("os-vol-tenant-attr:tenant_id", .string(v.projectID)))
             if admin {
                 m += [("os-vol-host-attr:host", .string("\(v.site)@file#\(v.site)")), ("os-vol-mig-status-attr:migstat", .null),
@@ -50,6 +56,19 @@ enum VolumeViews {
             }
         }
         return .object(m)
+    }
+
+    /// The ID of a site's volume service (3.48 `service_uuid`): the same for every volume of
+    /// the site, derived from its name (FNV-1a, laid out as a UUID).
+    static func serviceUUID(_ site: String) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in site.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 ^ a
+        }
+        let hex = String(format: "%016llx%016llx", a, b)
+        let c = Array(hex)
+        return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
     }
 
     static func brief(_ v: Volume, base: String) -> JSON {

@@ -53,6 +53,7 @@ public struct TestCloud: Sendable {
 
     public static func make(_ options: Options = Options(), engine: (any KeyValueEngine)? = nil, agents: InProcessAgents? = nil,
                      register: Bool = true, imagePeers: (any ImagePeers)? = nil, storage: SiteStorage? = nil,
+                     volumePeers: (any VolumePeers)? = nil,
                      clock: any WallClock = SystemClock()) async throws -> TestCloud {
         let store = Store(engine: engine ?? InMemoryEngine())
         try await Bootstrap.ensure(store: store, sites: sites, accounts: [
@@ -72,7 +73,7 @@ public struct TestCloud: Sendable {
         let storages = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, FakeStorageDriver(root: "/fake-storage/\($0.id)")) })
         let storage = storage ?? SiteStorage { storages[$0] }
         let cloud = try await ControlPlane.start(configuration: configuration, store: store, agents: agents,
-                                                 storage: storage, imagePeers: imagePeers,
+                                                 storage: storage, imagePeers: imagePeers, volumePeers: volumePeers,
                                                  clock: clock, logger: logger)
         var hosts: [String: [String]] = [:]
         if register {

@@ -54,6 +54,10 @@ struct StorageConformanceTests {
         let restored = try await d.clone("from-snap", fromSnapshot: "snap", sizeGB: 1)
         let old = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x5a 4096 512", restored.path])
         #expect(!old.contains("Pattern verification failed"), "the snapshot changed with its volume: \(old)")
+        // Reverted to the snapshot, the volume has the snapshot's bytes again.
+        _ = try await d.revert("src", toSnapshot: "snap")
+        let back = try await runTool("/usr/bin/qemu-io", ["-f", "qcow2", "-c", "read -P 0x5a 4096 512", src.path])
+        #expect(!back.contains("Pattern verification failed"), "the revert did not bring the snapshot's bytes back: \(back)")
         // A volume from an image reads the image's bytes; writing it leaves the site's copy as it was.
         let imageFile = dir.appendingPathComponent("image.raw")
         try Data(repeating: 0x7e, count: 1 << 20).write(to: imageFile)

@@ -86,6 +86,15 @@ public enum StorageConformance {
         try require(snap.id == "s" && snap.sizeGB == 2, "snapshot \(snap)")
         try require(try await d.snapshot("s", of: "v") == snap, "second snapshot changed it")
         try require(snap.path != (try await d.export("v")).path, "the snapshot shares the volume's file")
+        let reverted = try await d.revert("v", toSnapshot: "s")
+        let exported = try await d.export("v")
+        try require(reverted.sizeGB == 2 && reverted.path == exported.path, "revert \(reverted)")
+        do {
+            _ = try await d.revert("v", toSnapshot: "nope")
+            throw ConformanceFailure("a revert to a missing snapshot succeeded")
+        } catch let error as StorageError {
+            try require(error.code == .notFound, "revert to a missing snapshot: \(error)")
+        }
         try await d.delete("v")
         let made = try await d.clone("w", fromSnapshot: "s", sizeGB: 3)
         try require(made.sizeGB == 3, "volume from the snapshot: \(made)")

@@ -53,6 +53,8 @@ public struct Volume: Sendable, Hashable {
         case detach(serverID: String)
         /// Grow to this size (status `extending`).
         case extend(sizeGB: Int)
+        /// Take the content of this snapshot of it (status `reverting`).
+        case revert(snapshotID: String)
     }
 
     public init(id: ID, name: String, description: String, projectID: String, userID: String, site: Site.ID, sizeGB: Int,

@@ -17,6 +17,8 @@ public struct VolumeSnapshot: Sendable, Hashable {
     public var name: String
     public var description: String
     public var projectID: String
+    /// Who took it (empty in records written before it was kept).
+    public var userID: String = ""
     public var site: Site.ID
     public var volumeID: Volume.ID
     public var sizeGB: Int

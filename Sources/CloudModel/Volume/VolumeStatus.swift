@@ -1,5 +1,5 @@
 /// Cinder's volume statuses that this cloud uses. Transitional ones (`creating`, `attaching`,
-/// `detaching`, `extending`, `deleting`) belong to a task that a controller of the site drives.
+/// `detaching`, `extending`, `reverting`, `deleting`) belong to a task that a controller of the site drives.
 public enum VolumeStatus: String, Sendable, Hashable, CaseIterable {
     case creating
     case available
@@ -9,6 +9,8 @@ public enum VolumeStatus: String, Sendable, Hashable, CaseIterable {
     case inUse = "in-use"
     case detaching
     case extending
+    /// Its content being replaced by its latest snapshot's (`revert`, 3.40).
+    case reverting
     case deleting
     case error
     case errorDeleting = "error_deleting"
@@ -17,7 +19,7 @@ public enum VolumeStatus: String, Sendable, Hashable, CaseIterable {
     /// Whether a task is in progress.
     public var isTransitional: Bool {
         switch self {
-        case .creating, .attaching, .detaching, .extending, .deleting: true
+        case .creating, .attaching, .detaching, .extending, .reverting, .deleting: true
         default: false
         }
     }

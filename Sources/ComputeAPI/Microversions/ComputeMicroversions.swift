@@ -5,15 +5,7 @@ public import OpenStackHTTP
 /// before the first one not built yet, so a client negotiating "latest" only ever gets formats
 /// this cloud really serves.
 public enum ComputeMicroversions {
-    public enum Change: Sendable {
-        /// The version's change is served (formats, calls, validation).
-        case served(String)
-        /// The change concerns an API LUC does not serve at any version (it answers 404 there,
-        /// as Nova does for an API whose service is absent): nothing changes.
-        case absent(String)
-        /// Not built yet: the maximum stops below it.
-        case pending(String)
-    }
+    public typealias Change = MicroversionChange
 
     public static let minimum = APIVersion(2, 1)
 
@@ -120,14 +112,8 @@ public enum ComputeMicroversions {
     ]
 
     /// The highest version served: the one before the first pending change.
-    public static let maximum: APIVersion = {
-        var served = minimum
-        for (version, change) in history {
-            if case .pending = change { break }
-            served = version
-        }
-        return served
-    }()
+    public static let maximum = MicroversionChange.maximum(from: minimum, history)
+
 
     private static func v(_ minor: Int) -> APIVersion { APIVersion(2, minor) }
 }

@@ -159,6 +159,19 @@ public struct BackupService: Sendable {
         return try await volumes.create(fromBackup: backup, name: name, by: p)
     }
 
+    /// Sets a backup's status (admins, `os-reset_status`): `available` or `error`.
+    public func resetStatus(_ id: String, status: String, by p: Principal) async throws {
+        guard p.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow backup:backup-reset_status to be performed.") }
+        guard let wanted = VolumeBackup.Status(rawValue: status), [.available, .error].contains(wanted) else {
+            throw ControlPlaneError.badRequest("Invalid input received: Backup status \(status) is not one of available, error.")
+        }
+        _ = try await change(id, by: p) { b in
+            b.status = wanted
+            b.taskOwner = nil
+            b.taskDeadline = nil
+        }
+    }
+
     func change(_ id: String, by p: Principal, _ edit: (inout VolumeBackup) throws -> Void) async throws -> VolumeBackup {
         try await retryOnConflict {
             let current = try await get(id, by: p)

@@ -41,6 +41,7 @@ public struct SnapshotService: Sendable {
                                       projectID: volume.projectID, site: site.id, volumeID: volume.id, sizeGB: volume.sizeGB,
                                       createdAt: clock.now())
         snapshot.metadata = metadata ?? [:]
+        snapshot.userID = p.userID
         snapshot.taskOwner = configuration.controllerID
         snapshot.taskDeadline = volumes.deadline()
         snapshot.revision = 1

@@ -25,6 +25,29 @@ extension VolumeService {
         return result!
     }
 
+    /// Gives an `available` volume the content of its latest snapshot, which must be of its size
+    /// (Cinder's `revert`, 3.40); the storage work is its task.
+    public func revert(_ id: String, toSnapshot snapshotID: String, by p: Principal) async throws -> Volume {
+        try requireWrite(p)
+        let volume = try await get(id, by: p).value
+        let snapshots = try await store.snapshots(volume.site).of(volume: volume.id).map(\.value)
+        guard let latest = snapshots.filter({ $0.status == .available }).max(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }),
+              latest.id == (ResourceID.normalized(snapshotID) ?? snapshotID)
+        else {
+            throw ControlPlaneError.badRequest("Invalid snapshot: Volume \(volume.id) can only be reverted to its latest available snapshot.")
+        }
+        guard latest.sizeGB == volume.sizeGB else {
+            throw ControlPlaneError.badRequest("Invalid volume: Volume \(volume.id) has been extended since snapshot \(latest.id): it cannot be reverted.")
+        }
+        return try await startTask(id, by: p) { v in
+            guard v.status == .available, v.attachments.isEmpty else {
+                throw ControlPlaneError.badRequest("Invalid volume: Volume \(v.id) status must be available to revert, but current status is: \(v.status.rawValue).")
+            }
+            v.status = .reverting
+            v.pending = .revert(snapshotID: latest.id)
+        }
+    }
+
     /// Marks a volume bootable or not (`os-set_bootable`).
     public func setBootable(_ id: String, _ bootable: Bool, by p: Principal) async throws {
         try requireWrite(p)

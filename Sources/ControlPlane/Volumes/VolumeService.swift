@@ -248,6 +248,10 @@ public struct VolumeService: Sendable {
         public var availabilityZone: String?
         public var bootable: Bool?
         public var metadata: [String: String] = [:]
+        /// Image metadata every listed volume has (`glance_metadata`, 3.4).
+        public var imageMetadata: [String: String] = [:]
+        /// Text the name contains (`name~`, 3.34).
+        public var nameContains: String?
         /// Admins: every project's (`all_tenants`), or one project's.
         public var allProjects = false
         public var projectID: String?
@@ -269,6 +273,8 @@ public struct VolumeService: Sendable {
             if let name = filter.name, v.name != name { return false }
             if let status = filter.status, v.status.rawValue != status { return false }
             if let bootable = filter.bootable, v.bootable != bootable { return false }
+            if let part = filter.nameContains, !v.name.contains(part) { return false }
+            if !filter.imageMetadata.allSatisfy({ v.imageMetadata[$0.key] == $0.value }) { return false }
             return filter.metadata.allSatisfy { v.metadata[$0.key] == $0.value }
         }
         .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }

@@ -41,6 +41,7 @@ public struct VolumeWork: TaskWork {
         case .creating: try await create(current)
         case .deleting: try await delete(current)
         case .extending: try await extend(current)
+        case .reverting: try await revert(current)
         case .attaching: try await attach(current)
         case .detaching: try await detach(current)
         default: return true
@@ -168,6 +169,18 @@ public struct VolumeWork: TaskWork {
             return try await finish(current) { $0.status = .errorExtending; $0.fault = error.message }
         }
         try await finish(current) { $0.status = .available; $0.sizeGB = size }
+    }
+
+    private func revert(_ current: Versioned<Volume>) async throws {
+        let v = current.value
+        guard case let .revert(snapshotID) = v.pending else { return try await finish(current) { $0.status = .available } }
+        do {
+            _ = try await storage.driver(for: v.site).revert(v.id, toSnapshot: snapshotID)
+        } catch let error as StorageError {
+            logger.warning("volume revert failed", metadata: ["volume.id": "\(v.id)", "error": "\(error)"])
+            return try await finish(current) { $0.status = .error; $0.fault = "revert to \(snapshotID) failed: \(error.message)" }
+        }
+        try await finish(current) { $0.status = .available }
     }
 
     /// The server a volume attaches to or detaches from, and its host when it has one.

@@ -37,7 +37,7 @@ struct StoredVolume: Codable {
     /// Image metadata of a volume made from an image.
     var img: [String: String]?
     var att: [Attachment]
-    /// `["attach"]` with `pendAtt`, `["detach", server]`, `["extend", size]`.
+    /// `["attach"]` with `pendAtt`, `["detach", server]`, `["extend", size]`, `["revert", snapshot]`.
     var pend: [String]?
     var pendAtt: Attachment?
     var owner: String?
@@ -63,6 +63,7 @@ struct StoredVolume: Codable {
         case let .attach(a): pend = ["attach"]; pendAtt = Attachment(a)
         case let .detach(server): pend = ["detach", server]
         case let .extend(size): pend = ["extend", String(size)]
+        case let .revert(snapshot): pend = ["revert", snapshot]
         case nil: pend = nil
         }
         owner = m.taskOwner; deadline = m.taskDeadline; fault = m.fault
@@ -90,6 +91,7 @@ struct StoredVolume: Codable {
         case "attach": m.pending = pendAtt.map { .attach($0.model) }
         case "detach": m.pending = pend.flatMap { $0.count == 2 ? .detach(serverID: $0[1]) : nil }
         case "extend": m.pending = pend.flatMap { $0.count == 2 ? Int($0[1]).map { .extend(sizeGB: $0) } : nil }
+        case "revert": m.pending = pend.flatMap { $0.count == 2 ? .revert(snapshotID: $0[1]) : nil }
         default: break
         }
         m.taskOwner = owner; m.taskDeadline = deadline; m.fault = fault
@@ -127,6 +129,7 @@ struct StoredSnapshot: Codable {
     var name: String
     var desc: String
     var project: String
+    var user: String?
     var site: String
     var vol: String
     var size: Int
@@ -140,7 +143,7 @@ struct StoredSnapshot: Codable {
     var rev: Int
 
     init(_ m: VolumeSnapshot) {
-        id = m.id; name = m.name; desc = m.description; project = m.projectID; site = m.site; vol = m.volumeID; size = m.sizeGB
+        id = m.id; name = m.name; desc = m.description; project = m.projectID; user = m.userID; site = m.site; vol = m.volumeID; size = m.sizeGB
         status = m.status.rawValue; meta = m.metadata; owner = m.taskOwner; deadline = m.taskDeadline; fault = m.fault
         created = m.createdAt; updated = m.updatedAt; rev = m.revision
     }
@@ -150,7 +153,7 @@ struct StoredSnapshot: Codable {
                                createdAt: created)
         m.status = VolumeSnapshot.Status(rawValue: status) ?? .error
         m.metadata = meta; m.taskOwner = owner; m.taskDeadline = deadline; m.fault = fault
-        m.updatedAt = updated; m.revision = rev
+        m.updatedAt = updated; m.revision = rev; m.userID = user ?? ""
         return m
     }
 }
