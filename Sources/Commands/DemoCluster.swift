@@ -151,8 +151,9 @@ final class DemoCluster: Sendable {
 
         Services: identity, compute (microversions 2.1-2.100), image, network (networks, subnets,
         ports, security groups, routers, floating IPs, quotas; servers get addresses and config
-        drives), block storage (volumes in each site's storage, attach/detach, extend, snapshots,
-        quotas; backups, volumes from images and boot from volume are not built yet). No dashboard yet.
+        drives), block storage (microversions 3.0-3.51: volumes in each site's storage, from images,
+        snapshots or backups, attach/detach, extend, snapshots, boot from volume, backups kept at
+        another site, quotas). No dashboard yet.
           data plane: \(dataPlaneNote)
         Use it with the openstack CLI (any controller serves every site):
 
@@ -163,6 +164,8 @@ final class DemoCluster: Sendable {
           openstack network create net1 && openstack subnet create --network net1 --subnet-range 10.0.0.0/24 subnet1
           openstack server create --flavor m1.tiny --image \(driver.imageName) --network net1 --wait vm2
           openstack volume create --size 1 vol1 && openstack server add volume vm2 vol1
+          openstack server create --flavor m1.tiny --image \(driver.imageName) --boot-from-volume 1 --wait vm3
+          openstack volume backup create --availability-zone \(configuration.sites.count > 1 ? configuration.sites[1].id : configuration.sites[0].id) vol1
 
         Administrator: OS_USERNAME=admin OS_PASSWORD=\(Self.adminPassword) OS_PROJECT_NAME=admin
         Press Ctrl-C to stop (state is kept; the next `luc demo` resumes it).\(driver.stopNote)

@@ -117,7 +117,7 @@ public struct ControlPlane: Sendable {
                                 placement: placement, quotas: quotas, locks: KeyedLock(), groups: serverGroups, networking: networking,
                                 clock: clock)
         volumes = VolumeService(store: store, sites: sites, configuration: configuration, quotas: volumeQuotas, storage: storage,
-                                images: images, tasks: volumeTasks, clock: clock)
+                                images: images, tasks: volumeTasks, snapshotTasks: snapshotTasks, clock: clock)
         serverVolumes = ServerVolumeService(store: store, servers: servers, volumes: volumes, clock: clock)
         snapshots = SnapshotService(store: store, sites: sites, configuration: configuration, volumes: volumes, tasks: snapshotTasks,
                                     clock: clock)

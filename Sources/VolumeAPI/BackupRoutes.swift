@@ -45,6 +45,7 @@ struct BackupRoutes: Sendable {
             "size": { $0.sizeGB < $1.sizeGB }, "status": { $0.status.rawValue < $1.status.rawValue },
             "volume_id": { $0.volumeID < $1.volumeID },
         ]
+        keys["display_name"] = { $0.name < $1.name }
         if context.serves(.backupSortByName) { keys["name"] = { $0.name < $1.name } }
         return ListQuery(keys: keys, id: \.id, name: \.name)
     }
@@ -114,9 +115,7 @@ struct BackupRoutes: Sendable {
             let p = try routes.project(context)
             let id = try context.parameters.require("id")
             let body = try await request.json(context: context)
-            guard let members = body.members, members.count == 1, let (name, _) = members.first else {
-                throw APIError.badRequest("Malformed request body: exactly one action is expected.")
-            }
+            let name = try VolumeBody.actionName(body)
             switch name {
             case "os-force_delete": try await cloud.backups.delete(id, force: true, by: p)
             case "os-reset_status":

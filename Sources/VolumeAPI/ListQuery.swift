@@ -2,7 +2,7 @@ import Foundation
 import OpenStackHTTP
 
 /// What snapshot and backup listings share with Cinder's: `sort` (`key[:dir],…` or
-/// `sort_key`/`sort_dir`) over the keys given, `marker` (an ID, 400 when unknown), `limit`, the
+/// `sort_key`/`sort_dir`) over the keys given, `marker` (an ID, 404 when unknown), `offset`, `limit`, the
 /// `name~` like filter (3.34) and `with_count` (3.45).
 struct ListQuery<Item> {
     /// The sortable keys and how to compare two items by each (`<`).
@@ -34,9 +34,13 @@ struct ListQuery<Item> {
         let count: [(String, JSON)] = try context.serves(.listCount) && (q.bool("with_count") ?? false) ? [("count", .int(items.count))] : []
         if let marker = q["marker"] {
             guard let i = items.firstIndex(where: { id($0) == marker }) else {
-                throw APIError.badRequest("Invalid input received: marker [\(marker)] not found")
+                throw APIError.notFound("Marker \(marker) could not be found.")
             }
             items = Array(items[(i + 1)...])
+        }
+        if let offset = try q.int("offset") {
+            guard offset >= 0 else { throw APIError.badRequest("Invalid input received: offset must be a non-negative integer") }
+            items = Array(items.dropFirst(offset))
         }
         if let limit = try q.int("limit") {
             guard limit >= 0 else { throw APIError.badRequest("Invalid input received: limit must be a non-negative integer") }

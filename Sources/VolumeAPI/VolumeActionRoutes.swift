@@ -12,6 +12,7 @@ struct VolumeActionRoutes: Sendable {
     static let actions: Set<String> = [
         "os-extend", "os-set_bootable", "os-reset_status", "os-reserve", "os-unreserve", "os-begin_detaching",
         "os-roll_detaching", "os-attach", "os-detach", "os-initialize_connection", "os-terminate_connection", "os-force_delete", "revert",
+        "os-set_image_metadata", "os-unset_image_metadata", "os-show_image_metadata",
     ]
 
     func register(on v3: RouterGroup<APIRequestContext>) {
@@ -19,9 +20,7 @@ struct VolumeActionRoutes: Sendable {
             let p = try VolumeRoutes(cloud: cloud).project(context)
             let id = try context.parameters.require("id")
             let body = try await request.json(context: context)
-            guard let members = body.members, members.count == 1, let (name, _) = members.first else {
-                throw APIError.badRequest("Malformed request body: exactly one action is expected.")
-            }
+            let name = try VolumeBody.actionName(body)
             guard Self.actions.contains(name), name != "revert" || context.serves(.revert) else {
                 throw APIError.badRequest("There is no such action: \(name)")
             }
@@ -35,6 +34,19 @@ struct VolumeActionRoutes: Sendable {
                     throw APIError(status: 403, message: "Policy doesn't allow volume:extend_attached_volume to be performed.")
                 }
                 _ = try await volumes.extend(id, to: size, by: p)
+            case "os-set_image_metadata":
+                guard let items = try args.metadata() else { throw APIError.badRequest("Malformed request body: metadata is required.") }
+                let result = try await volumes.changeImageMetadata(id, by: p) { $0.merge(items) { _, new in new } }
+                return Response.json(.object([("metadata", VolumeRoutes.metadata(result))]))
+            case "os-unset_image_metadata":
+                guard let key = try args.string("key") else { throw APIError.badRequest("Malformed request body: key is required.") }
+                _ = try await volumes.changeImageMetadata(id, by: p) { meta in
+                    guard meta.removeValue(forKey: key) != nil else { throw APIError.notFound("Glance metadata \(key) of volume \(id) could not be found.") }
+                }
+                return Response.empty(.ok)
+            case "os-show_image_metadata":
+                let v = try await volumes.get(id, by: p).value
+                return Response.json(.object([("metadata", VolumeRoutes.metadata(v.imageMetadata))]))
             case "revert":
                 guard let snapshotID = try args.string("snapshot_id") else { throw APIError.badRequest("Invalid input received: snapshot_id is required.") }
                 _ = try await volumes.revert(id, toSnapshot: snapshotID, by: p)

@@ -63,4 +63,12 @@ extension VolumeBody {
         }
         return result
     }
+
+    /// The name of the one action an action body holds (`{"os-extend": {…}}`); 400 otherwise.
+    static func actionName(_ body: JSON) throws -> String {
+        guard let members = body.members, members.count == 1, let (name, _) = members.first else {
+            throw APIError.badRequest("Malformed request body: exactly one action is expected.")
+        }
+        return name
+    }
 }

@@ -22,6 +22,14 @@ struct VolumeInfoRoutes: Sendable {
             guard let t = VolumeType.find(name) else { throw APIError.notFound("Volume type \(name) could not be found.") }
             return Response.json(.object([("volume_type", VolumeViews.type(t))]))
         }
+        v3.get("extensions") { _, context in
+            _ = try VolumeRoutes(cloud: cloud).project(context)
+            return Response.json(.object([("extensions", .array(Self.extensions.map { alias, name, what in
+                .object([("alias", .string(alias)), ("name", .string(name)), ("description", .string(what)),
+                         ("namespace", .string("https://docs.openstack.org/volume/ext/\(alias)/api/v1")),
+                         ("updated", "2026-12-01T00:00:00+00:00"), ("links", [])])
+            }))]))
+        }
         v3.get("os-availability-zone") { _, context in
             _ = try VolumeRoutes(cloud: cloud).project(context)
             let zones = await cloud.sites.all().map { site -> JSON in
@@ -47,6 +55,10 @@ struct VolumeInfoRoutes: Sendable {
                 ("totalSnapshotsUsed", .int(used["snapshots", default: 0])), ("totalBackupsUsed", .int(used["backups", default: 0])),
                 ("totalBackupGigabytesUsed", .int(used["backup_gigabytes", default: 0])),
             ]))]))]))
+        }
+        v3.get("os-quota-sets/:target/defaults") { _, context in
+            _ = try VolumeRoutes(cloud: cloud).project(context)
+            return Response.json(.object([("quota_set", quotaSet(id: try context.parameters.require("target"), .defaults, usage: nil))]))
         }
         v3.get("os-quota-sets/defaults") { _, context in
             _ = try VolumeRoutes(cloud: cloud).project(context)
@@ -81,6 +93,21 @@ struct VolumeInfoRoutes: Sendable {
             return Response.empty(.ok)
         }
     }
+
+    /// The Cinder extensions this API serves (alias, name, what it gives).
+    static let extensions: [(String, String, String)] = [
+        ("os-admin-actions", "AdminActions", "Reset status and force delete of volumes and backups."),
+        ("os-availability-zone", "AvailabilityZones", "The availability zones (sites)."),
+        ("backups", "Backups", "Volume backups, kept at any site."),
+        ("os-extended-snapshot-attributes", "ExtendedSnapshotAttributes", "Project and progress of snapshots."),
+        ("os-quota-sets", "Quotas", "Quota sets of projects."),
+        ("os-used-limits", "UsedLimits", "Usage in the absolute limits."),
+        ("os-vol-host-attr", "VolumeHostAttribute", "The storage host of volumes, for admins."),
+        ("os-vol-image-meta", "VolumeImageMetadata", "The image metadata of volumes made from images."),
+        ("os-vol-mig-status-attr", "VolumeMigStatusAttribute", "The migration status of volumes, for admins."),
+        ("os-vol-tenant-attr", "VolumeTenantAttribute", "The project of volumes."),
+        ("os-volume-actions", "VolumeActions", "Volume actions: extend, attach, detach, bootable, connections."),
+    ]
 
     /// Cinder's quota set: each limit, or `{limit, in_use, reserved, allocated}` with `usage=True`.
     func quotaSet(id: String?, _ quota: VolumeQuota, usage: [String: Int]?) -> JSON {

@@ -10,13 +10,17 @@ struct VolumePage {
     let limit: Int?
     let query: Query
 
-    init(_ volumes: [Volume], limit: Int?, marker: String?, query: Query) throws {
+    init(_ volumes: [Volume], limit: Int?, marker: String?, offset: Int? = nil, query: Query) throws {
         var rest = volumes[...]
         if let marker {
             guard let index = volumes.firstIndex(where: { $0.id == marker }) else {
-                throw APIError.badRequest("Invalid input received: marker [\(marker)] not found")
+                throw APIError.notFound("Marker \(marker) could not be found.")
             }
             rest = volumes[(index + 1)...]
+        }
+        if let offset {
+            guard offset >= 0 else { throw APIError.badRequest("Invalid input received: offset must be a non-negative integer") }
+            rest = rest.dropFirst(offset)
         }
         if let limit, limit < 0 { throw APIError.badRequest("Invalid input received: limit must be a non-negative integer") }
         let page = limit.map { Array(rest.prefix($0)) } ?? Array(rest)
@@ -27,13 +31,14 @@ struct VolumePage {
     }
 
     /// The answer's members: the items, and the next link when the page is full.
-    func links(base: String, project: String, key: String, items json: [JSON]) -> [(String, JSON)] {
+    /// - Parameter path: the listing's path under the project (`volumes`, `volumes/detail`).
+    func links(base: String, project: String, key: String, path: String? = nil, items json: [JSON]) -> [(String, JSON)] {
         var members: [(String, JSON)] = [(key, .array(json))]
         if full, let last = items.last, let limit {
             var pairs = query.pairs.filter { $0.0 != "marker" && $0.0 != "limit" }
             pairs += [("limit", String(limit)), ("marker", last.id)]
             let q = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
-            members.append(("\(key)_links", [.object([("href", .string("\(base)/volume/v3/\(project)/\(key)?\(q.joined(separator: "&"))")),
+            members.append(("\(key)_links", [.object([("href", .string("\(base)/volume/v3/\(project)/\(path ?? key)?\(q.joined(separator: "&"))")),
                                                       ("rel", "next")])]))
         }
         return members
@@ -45,7 +50,8 @@ struct VolumePage {
         var keys: [(String, Bool)] = []
         for part in sort.split(separator: ",") {
             let bits = part.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let key = bits.first, ["name", "size", "status", "created_at", "updated_at", "id", "availability_zone"].contains(key)
+            guard let key = bits.first.map({ $0 == "display_name" ? "name" : $0 }),
+                  ["name", "size", "status", "created_at", "updated_at", "id", "availability_zone"].contains(key)
             else { throw APIError.badRequest("Invalid input received: Invalid sort key \(part)") }
             let dir = bits.count > 1 ? bits[1].lowercased() : "desc"
             guard ["asc", "desc"].contains(dir) else { throw APIError.badRequest("Invalid input received: Invalid sort dirs passed: \(dir)") }

@@ -77,6 +77,8 @@ public struct VolumeRoutes: Sendable {
         }
         v3.get("volumes") { request, context in
             let p = try project(context)
+            // `GET /volumes/` names a volume with an empty ID, as Cinder reads it: none.
+            if request.uri.path.hasSuffix("/") { throw APIError.notFound("Volume could not be found.") }
             let (page, total) = try await listed(request, context, p)
             return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
                                                     items: page.items.map { VolumeViews.brief($0, base: base) }) + total))
@@ -84,7 +86,7 @@ public struct VolumeRoutes: Sendable {
         v3.get("volumes/detail") { request, context in
             let p = try project(context)
             let (page, total) = try await listed(request, context, p)
-            return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes",
+            return Response.json(.object(page.links(base: base, project: p.projectID ?? "", key: "volumes", path: "volumes/detail",
                                                     items: page.items.map { VolumeViews.volume($0, base: base, admin: p.isAdmin, version: context.volumeVersion) }) + total))
         }
         v3.get("volumes/summary") { request, context in
@@ -116,54 +118,15 @@ public struct VolumeRoutes: Sendable {
         v3.delete("volumes/:id") { request, context in
             let p = try project(context)
             let force = try request.query.bool("force") ?? false
-            try await cloud.volumes.delete(try context.parameters.require("id"), force: force, by: p)
+            let cascade = try request.query.bool("cascade") ?? false
+            try await cloud.volumes.delete(try context.parameters.require("id"), force: force, cascade: cascade, by: p)
             return Response.empty(.accepted)
         }
-        v3.get("volumes/:id/metadata") { _, context in
-            let p = try project(context)
-            let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
-            var response = Response.json(.object([("metadata", Self.metadata(v.metadata))]))
-            if context.serves(.metadataETag) { response.headers[.eTag] = Self.etag(v.metadata) }
-            return response
-        }
-        for (method, replace) in [(HTTPRequest.Method.post, false), (.put, true)] {
-            v3.on("volumes/:id/metadata", method: method) { request, context in
-                let p = try project(context)
-                let body = try await request.json(context: context)
-                guard let items = try VolumeBody.metadataObject(body["metadata"]) else {
-                    throw APIError.badRequest("Malformed request body: metadata is required.")
-                }
-                if context.serves(.metadataETag), let expected = request.headers[.ifMatch] {
-                    let current = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value.metadata
-                    guard expected == Self.etag(current) else {
-                        throw APIError(status: 412, message: "Update is not allowed: the volume's metadata changed since it was read (ETag).")
-                    }
-                }
-                let result = try await cloud.volumes.setMetadata(try context.parameters.require("id"), items, replace: replace, by: p)
-                return Response.json(.object([("metadata", Self.metadata(result))]))
-            }
-        }
-        v3.get("volumes/:id/metadata/:key") { _, context in
-            let p = try project(context)
-            let v = try await cloud.volumes.get(try context.parameters.require("id"), by: p).value
-            let key = try context.parameters.require("key")
-            guard let value = v.metadata[key] else { throw APIError.notFound("Metadata item was not found") }
-            return Response.json(.object([("meta", .object([(key, .string(value))]))]))
-        }
-        v3.put("volumes/:id/metadata/:key") { request, context in
-            let p = try project(context)
-            let key = try context.parameters.require("key")
-            guard let items = try VolumeBody.metadataObject(try await request.json(context: context)["meta"]), items.count == 1,
-                  let value = items[key]
-            else { throw APIError.badRequest("Malformed request body: meta must hold exactly the key of the URL.") }
-            _ = try await cloud.volumes.setMetadata(try context.parameters.require("id"), [key: value], replace: false, by: p)
-            return Response.json(.object([("meta", .object([(key, .string(value))]))]))
-        }
-        v3.delete("volumes/:id/metadata/:key") { _, context in
-            let p = try project(context)
-            try await cloud.volumes.deleteMetadata(try context.parameters.require("id"), key: try context.parameters.require("key"), by: p)
-            return Response.empty(.ok)
-        }
+        let volumes = cloud.volumes
+        MetadataRoutes(collection: "volumes", etag: true, project: project,
+                       read: { id, p in try await volumes.get(id, by: p).value.metadata },
+                       write: { id, items, replace, p in try await volumes.setMetadata(id, items, replace: replace, by: p) },
+                       remove: { id, key, p in try await volumes.deleteMetadata(id, key: key, by: p) }).register(on: v3)
     }
 
     /// The metadata's ETag (3.15): a digest of its sorted items, quoted.
@@ -226,6 +189,6 @@ public struct VolumeRoutes: Sendable {
             volumes = try VolumePage.sorted(volumes, by: sort)
         }
         let total: [(String, JSON)] = try context.serves(.listCount) && (q.bool("with_count") ?? false) ? [("count", .int(volumes.count))] : []
-        return (try VolumePage(volumes, limit: try q.int("limit"), marker: q["marker"], query: q), total)
+        return (try VolumePage(volumes, limit: try q.int("limit"), marker: q["marker"], offset: try q.int("offset"), query: q), total)
     }
 }

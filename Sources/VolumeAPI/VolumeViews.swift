@@ -38,7 +38,9 @@ enum VolumeViews {
             ("replication_status", .null), ("consistencygroup_id", .null), ("snapshot_id", JSON(source.snapshot)),
             ("source_volid", JSON(source.volume)), ("user_id", .string(v.userID)), ("migration_status", .null),
         ]
-        if !v.imageMetadata.isEmpty {
+        // The image's metadata is in the full view only (Cinder's create and update answers have none).
+        if summary {
+        } else if !v.imageMetadata.isEmpty {
             m.append(("volume_image_metadata", .object(v.imageMetadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         } else if let image = source.image {
             m.append(("volume_image_metadata", .object([("image_id", .string(image))])))

@@ -79,7 +79,8 @@ struct VolumeAPITests {
             #expect(page?["volumes"]?.array?.map { $0["name"] } == ["v1", "v1-copy"])
             let next = try #require(page?["volumes_links"]?.array?.first?["href"]?.string)
             #expect(next.contains("marker=\(copyID)"))
-            #expect(try await api.call(.get, "\(base)/volumes/detail?marker=nope", token: demo).status == 400)
+            #expect(try await api.call(.get, "\(base)/volumes/detail?marker=nope", token: demo).status == 404, "Cinder's MarkerNotFound")
+            #expect(next.contains("/volumes/detail?"), "the next page of a detail listing is a detail listing")
             #expect(try await api.call(.get, "\(base)/volumes/detail?metadata=%7B'role':'db'%7D", token: demo)
                 .json?["volumes"]?.array?.count == 1)
 

@@ -7,6 +7,9 @@ public struct VolumeQuota: Sendable, Hashable {
     public var backupGigabytes: Int
     /// The largest single volume, in GiB.
     public var perVolumeGigabytes: Int
+    /// Cinder's generic volume groups (none can be made here: never used, kept and shown as
+    /// Cinder's clients expect every quota of a quota set).
+    public var groups: Int = 10
 
     public init(volumes: Int, gigabytes: Int, snapshots: Int, backups: Int, backupGigabytes: Int, perVolumeGigabytes: Int = -1) {
         self.volumes = volumes

@@ -19,6 +19,9 @@ public struct VolumeSnapshot: Sendable, Hashable {
     public var projectID: String
     /// Who took it (empty in records written before it was kept).
     public var userID: String = ""
+    /// The progress a client reported for a snapshot it takes itself (Nova's
+    /// `os-update_snapshot_status`), e.g. `80%`; nil for the storage's own snapshots.
+    public var progress: String?
     public var site: Site.ID
     public var volumeID: Volume.ID
     public var sizeGB: Int

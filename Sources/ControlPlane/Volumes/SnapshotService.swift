@@ -95,13 +95,64 @@ public struct SnapshotService: Sendable {
         }
     }
 
-    /// Deletes a snapshot that is not busy (400 while `creating` or `deleting`); the storage
-    /// work is its task.
-    public func delete(_ id: String, by p: Principal) async throws {
+    /// Replaces (`replace`) or merges into the snapshot's metadata; returns the result.
+    public func setMetadata(_ id: String, _ items: [String: String], replace: Bool, by p: Principal) async throws -> [String: String] {
         try volumes.requireWrite(p)
+        try VolumeService.validate(metadata: items)
+        return try await change(id, by: p) { s in
+            if replace { s.metadata = items } else { s.metadata.merge(items) { _, new in new } }
+        }.metadata
+    }
+
+    /// Removes one metadata key; 404 when it is not there.
+    public func deleteMetadata(_ id: String, key: String, by p: Principal) async throws {
+        try volumes.requireWrite(p)
+        _ = try await change(id, by: p) { s in
+            guard s.metadata.removeValue(forKey: key) != nil else {
+                throw ControlPlaneError.notFound("Snapshot \(id) has no metadata with key \(key).")
+            }
+        }
+    }
+
+    /// Sets a snapshot's status (admins, `os-reset_status`); its task, if any, is dropped.
+    public func resetStatus(_ id: String, status: String, by p: Principal) async throws {
+        guard p.isAdmin else { throw ControlPlaneError.forbidden("Policy doesn't allow volume_extension:snapshot_admin_actions:reset_status to be performed.") }
+        guard let wanted = VolumeSnapshot.Status(rawValue: status) else {
+            throw ControlPlaneError.badRequest("Invalid input received: Snapshot status \(status) is not valid.")
+        }
+        _ = try await change(id, by: p) { s in
+            s.status = wanted
+            s.taskOwner = nil
+            s.taskDeadline = nil
+        }
+    }
+
+    /// Nova's `os-update_snapshot_status` for a snapshot it takes itself: from `creating` to
+    /// `available` or `error` (400 otherwise).
+    public func updateStatus(_ id: String, status: String, progress: String?, by p: Principal) async throws {
+        try volumes.requireWrite(p)
+        guard let wanted = VolumeSnapshot.Status(rawValue: status), [.available, .error, .creating].contains(wanted) else {
+            throw ControlPlaneError.badRequest("Invalid input received: Snapshot status \(status) is not one of creating, available, error.")
+        }
+        _ = try await change(id, by: p) { s in
+            guard s.status == .creating || s.status == wanted else {
+                throw ControlPlaneError.badRequest("Invalid snapshot: Snapshot status \(s.status.rawValue) cannot change to \(status).")
+            }
+            s.status = wanted
+            if let progress { s.progress = progress }
+            s.taskOwner = nil
+            s.taskDeadline = nil
+        }
+    }
+
+    /// Deletes a snapshot that is not busy (400 while `creating` or `deleting`; `force`, for
+    /// admins, deletes it whatever its status); the storage work is its task.
+    public func delete(_ id: String, force: Bool = false, by p: Principal) async throws {
+        try volumes.requireWrite(p)
+        if force && !p.isAdmin { throw ControlPlaneError.forbidden("Policy doesn't allow volume_extension:snapshot_admin_actions:force_delete to be performed.") }
         let snapshot = try await change(id, by: p) { s in
-            guard s.status != .deleting else { return }
-            guard [.available, .error, .errorDeleting].contains(s.status) else {
+            guard s.status != .deleting || force else { return }
+            guard force || [.available, .error, .errorDeleting].contains(s.status) else {
                 throw ControlPlaneError.badRequest("Invalid snapshot: Volume Snapshot status must be available or error or error_restoring for delete.")
             }
             s.status = .deleting

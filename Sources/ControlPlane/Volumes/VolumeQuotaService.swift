@@ -18,7 +18,7 @@ public struct VolumeQuotaService: Sendable {
     }
 
     /// Cinder's names of the quotas, in its order.
-    public static let names = ["volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes", "per_volume_gigabytes"]
+    public static let names = ["volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes", "per_volume_gigabytes", "groups"]
 
     public func quota(for project: String) async throws -> VolumeQuota {
         try await store.volumeQuotas.find(project: project)?.value ?? .defaults
@@ -36,7 +36,7 @@ public struct VolumeQuotaService: Sendable {
         let backups = gathered.parts.values.flatMap(\.2)
         let gigabytes = volumes.reduce(0) { $0 + $1.sizeGB } + snapshots.reduce(0) { $0 + $1.sizeGB }
         return ["volumes": volumes.count, "gigabytes": gigabytes, "snapshots": snapshots.count, "backups": backups.count,
-                "backup_gigabytes": backups.reduce(0) { $0 + $1.sizeGB }, "per_volume_gigabytes": 0]
+                "backup_gigabytes": backups.reduce(0) { $0 + $1.sizeGB }, "per_volume_gigabytes": 0, "groups": 0]
     }
 
     /// Runs `body` (the write that makes or grows volumes or snapshots) if `volumes` more
@@ -91,6 +91,7 @@ public struct VolumeQuotaService: Sendable {
                 case "snapshots": q.snapshots = value
                 case "backups": q.backups = value
                 case "backup_gigabytes": q.backupGigabytes = value
+                case "groups": q.groups = value
                 default: q.perVolumeGigabytes = value
                 }
             }
@@ -115,6 +116,6 @@ extension VolumeQuota {
     /// The limits by Cinder name.
     public var items: [(String, Int)] {
         [("volumes", volumes), ("gigabytes", gigabytes), ("snapshots", snapshots), ("backups", backups),
-         ("backup_gigabytes", backupGigabytes), ("per_volume_gigabytes", perVolumeGigabytes)]
+         ("backup_gigabytes", backupGigabytes), ("per_volume_gigabytes", perVolumeGigabytes), ("groups", groups)]
     }
 }

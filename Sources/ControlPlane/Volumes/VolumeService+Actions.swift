@@ -48,6 +48,18 @@ extension VolumeService {
         }
     }
 
+    /// Edits the volume's image metadata (`os-set_image_metadata`, `os-unset_image_metadata`);
+    /// returns the result.
+    public func changeImageMetadata(_ id: String, by p: Principal, _ edit: (inout [String: String]) throws -> Void) async throws
+        -> [String: String]
+    {
+        try requireWrite(p)
+        return try await change(id, by: p) { v in
+            try edit(&v.imageMetadata)
+            try Self.validate(metadata: v.imageMetadata)
+        }.imageMetadata
+    }
+
     /// Marks a volume bootable or not (`os-set_bootable`).
     public func setBootable(_ id: String, _ bootable: Bool, by p: Principal) async throws {
         try requireWrite(p)

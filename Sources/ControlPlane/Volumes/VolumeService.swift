@@ -16,10 +16,14 @@ public struct VolumeService: Sendable {
     let storage: SiteStorage
     let images: ImageService
     public let tasks: TaskRunner<VolumeWork>
+    /// Drives the deletion of snapshots deleted with their volume (`cascade`).
+    let snapshotTasks: TaskRunner<SnapshotWork>?
     let clock: any WallClock
 
     public init(store: Store, sites: SiteDirectory, configuration: ControllerConfiguration, quotas: VolumeQuotaService,
-                storage: SiteStorage, images: ImageService, tasks: TaskRunner<VolumeWork>, clock: any WallClock) {
+                storage: SiteStorage, images: ImageService, tasks: TaskRunner<VolumeWork>, snapshotTasks: TaskRunner<SnapshotWork>? = nil,
+                clock: any WallClock) {
+        self.snapshotTasks = snapshotTasks
         self.storage = storage
         self.images = images
         self.store = store
@@ -348,12 +352,16 @@ public struct VolumeService: Sendable {
 
     /// Deletes a volume that is not attached or busy (400 as Cinder otherwise); its bytes go as
     /// its task. `force` (admins) also deletes one stuck in a transitional or error state.
-    public func delete(_ id: String, force: Bool, by p: Principal) async throws {
+    public func delete(_ id: String, force: Bool, cascade: Bool = false, by p: Principal) async throws {
         try requireWrite(p)
         if force && !p.isAdmin { throw ControlPlaneError.forbidden("Policy doesn't allow volume:force_delete to be performed.") }
         let target = try await get(id, by: p).value
-        if try await !store.snapshots(target.site).of(volume: target.id).isEmpty {
+        let snapshots = try await store.snapshots(target.site).of(volume: target.id)
+        if !snapshots.isEmpty && !cascade {
             throw ControlPlaneError.badRequest("Invalid volume: Volume \(target.id) has snapshots: delete them first.")
+        }
+        if cascade, let busy = snapshots.first(where: { ![.available, .error, .errorDeleting, .deleting].contains($0.value.status) }) {
+            throw ControlPlaneError.badRequest("Invalid volume: Snapshot \(busy.value.id) is \(busy.value.status.rawValue): it cannot be deleted now.")
         }
         _ = try await startTask(id, by: p) { v in
             guard v.status != .deleting else { return }
@@ -363,6 +371,23 @@ public struct VolumeService: Sendable {
             }
             v.status = .deleting
             v.pending = nil
+        }
+        // Cascade: the volume's snapshots go first, each as its own task; the volume's deletion
+        // waits for them (its task retries while any is left).
+        for snapshot in snapshots where snapshot.value.status != .deleting {
+            _ = try await retryOnConflict {
+                guard let current = try await store.snapshots(target.site).find(snapshot.value.id) else { return }
+                var s = current.value
+                s.status = .deleting
+                s.taskOwner = configuration.controllerID
+                s.taskDeadline = deadline()
+                s.updatedAt = clock.now()
+                s.revision += 1
+                var txn = Transaction()
+                store.snapshots(target.site).stageUpdate(s, from: current, into: &txn)
+                try await store.commit(txn, in: .site(target.site))
+            }
+            snapshotTasks?.drive(snapshot.value.id, site: target.site)
         }
     }
 }

@@ -136,6 +136,9 @@ public struct VolumeWork: TaskWork {
 
     private func delete(_ current: Versioned<Volume>) async throws {
         let v = current.value
+        // A cascading delete waits for the volume's snapshots to go (retried by the runner).
+        let left = try await store.snapshots(v.site).of(volume: v.id)
+        guard left.isEmpty else { throw ControlPlaneError(.conflict, "volume \(v.id): \(left.count) snapshot(s) still being deleted") }
         do {
             try await storage.driver(for: v.site).delete(v.id)
         } catch let error as StorageError {

@@ -110,15 +110,19 @@ struct StoredVolumeQuota: Codable {
     var backups: Int
     var backupGB: Int
     var perVolumeGB: Int
+    /// Added within v1 (absent: the default).
+    var groups: Int?
 
     init(_ q: VolumeQuota) {
         volumes = q.volumes; gb = q.gigabytes; snapshots = q.snapshots; backups = q.backups; backupGB = q.backupGigabytes
-        perVolumeGB = q.perVolumeGigabytes
+        perVolumeGB = q.perVolumeGigabytes; groups = q.groups
     }
 
     var model: VolumeQuota {
-        VolumeQuota(volumes: volumes, gigabytes: gb, snapshots: snapshots, backups: backups, backupGigabytes: backupGB,
-                    perVolumeGigabytes: perVolumeGB)
+        var q = VolumeQuota(volumes: volumes, gigabytes: gb, snapshots: snapshots, backups: backups, backupGigabytes: backupGB,
+                            perVolumeGigabytes: perVolumeGB)
+        q.groups = groups ?? VolumeQuota.defaults.groups
+        return q
     }
 }
 
@@ -130,6 +134,7 @@ struct StoredSnapshot: Codable {
     var desc: String
     var project: String
     var user: String?
+    var prog: String?
     var site: String
     var vol: String
     var size: Int
@@ -143,7 +148,7 @@ struct StoredSnapshot: Codable {
     var rev: Int
 
     init(_ m: VolumeSnapshot) {
-        id = m.id; name = m.name; desc = m.description; project = m.projectID; user = m.userID; site = m.site; vol = m.volumeID; size = m.sizeGB
+        id = m.id; name = m.name; desc = m.description; project = m.projectID; user = m.userID; prog = m.progress; site = m.site; vol = m.volumeID; size = m.sizeGB
         status = m.status.rawValue; meta = m.metadata; owner = m.taskOwner; deadline = m.taskDeadline; fault = m.fault
         created = m.createdAt; updated = m.updatedAt; rev = m.revision
     }
@@ -153,7 +158,7 @@ struct StoredSnapshot: Codable {
                                createdAt: created)
         m.status = VolumeSnapshot.Status(rawValue: status) ?? .error
         m.metadata = meta; m.taskOwner = owner; m.taskDeadline = deadline; m.fault = fault
-        m.updatedAt = updated; m.revision = rev; m.userID = user ?? ""
+        m.updatedAt = updated; m.revision = rev; m.userID = user ?? ""; m.progress = prog
         return m
     }
 }
