@@ -107,7 +107,7 @@ CONF
   fi
   grep -E '\.\.\. ok' "$WORK/$1.log" | sed -E 's/^\{[0-9]+\} //; s/ \[.*//; s/ \.\.\. ok//' | sort -u > "$WORK/$1.ok"
   grep -E '\.\.\. FAILED' "$WORK/$1.log" | sed -E 's/^\{[0-9]+\} //; s/ \[.*//; s/ \.\.\. FAILED//' | sort -u > "$WORK/$1.failed"
-  echo "at $2: $(wc -l < "$WORK/$1.ok") passed, $(wc -l < "$WORK/$1.failed") failed, $(grep -c '\.\.\. SKIPPED' "$WORK/$1.log") skipped"
+  echo "$1 at $2: $(wc -l < "$WORK/$1.ok") passed, $(wc -l < "$WORK/$1.failed") failed, $(grep -c '\.\.\. SKIPPED' "$WORK/$1.log") skipped"
 }
 run v21 2.1
 run latest latest
