@@ -7,6 +7,7 @@
 #    UNKNOWN from 2.69 and fails fast with 503 below;
 #  - after healing: every server exists exactly once and none is left in a transient state;
 #  - only the rennes–lyon link cut: rennes fails fast on lyon's servers, nantes still reaches them;
+#  - a backup at lyon of a volume at rennes, restored by lyon while rennes is cut off;
 #  - kill -9 of a site's Redis primary: clear 503s there, the other sites work, nothing lost.
 # Usage: lab-test.sh LUC_BINARY OPENSTACK_BINARY ; prints "lab: N passed, N failed".
 set -u -o pipefail
@@ -80,6 +81,15 @@ check "rennes–lyon cut: nantes still shows it" '[ "$(curl -s -o /dev/null -w "
 check "rennes–lyon cut: lyon boots for its users" 'OS_AUTH_URL=$C/identity/v3 "$OSC" server create --flavor m1.nano --image tiny --availability-zone lyon --wait vm-cut >/dev/null'
 "$LUC" lab heal --state-dir "$STATE" >/dev/null
 check "after heal: rennes deletes the server booted during the cut" '"$OSC" server delete --wait vm-cut'
+# A backup kept at lyon of a volume at rennes; rennes cut off: lyon alone restores it (its
+# keyspace holds the backup's record, its storage the bytes).
+vstatus() { for _ in $(seq 1 40); do [ "$(OS_AUTH_URL=${3:-$A}/identity/v3 "$OSC" volume show "$1" -f value -c status 2>/dev/null)" = "$2" ] && return 0; sleep 0.5; done; return 1; }
+check "volume create at rennes, backup create --availability-zone lyon" '"$OSC" volume create --size 1 --availability-zone rennes lvol >/dev/null && vstatus lvol available && BK=$("$OSC" volume backup create --availability-zone lyon --name lbk lvol -f value -c id) && for _ in $(seq 1 40); do [ "$("$OSC" volume backup show "$BK" -f value -c status)" = available ] && break; sleep 0.5; done && [ "$("$OSC" volume backup show "$BK" -f value -c availability_zone)" = lyon ]'
+"$LUC" lab partition rennes --state-dir "$STATE" >/dev/null
+check "rennes cut off: lyon restores the backup into a new volume at lyon" 'OS_AUTH_URL=$C/identity/v3 "$OSC" volume backup restore "$BK" lrest >/dev/null && vstatus lrest available "$C" && [ "$(OS_AUTH_URL=$C/identity/v3 "$OSC" volume show lrest -f value -c availability_zone)" = lyon ]'
+"$LUC" lab heal --state-dir "$STATE" >/dev/null
+check "after heal: the restored volume, the backup and the volume deleted" '"$OSC" volume delete lrest lvol && "$OSC" volume backup delete "$BK" && for _ in $(seq 1 40); do [ -z "$("$OSC" volume list -f value -c ID)$("$OSC" volume backup list -f value -c ID)" ] && break; sleep 0.5; done; [ -z "$("$OSC" volume list -f value -c ID)$("$OSC" volume backup list -f value -c ID)" ]'
+
 # kill -9 of nantes' Redis primary: nantes is unavailable (clear 503s, no hang), the others work;
 # restarted on its files, everything resumes with nothing lost.
 NANTES_REDIS=$((PORT + 10))
