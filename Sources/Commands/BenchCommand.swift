@@ -95,7 +95,9 @@ struct BenchCommand: AsyncParsableCommand {
                 try await NetworkBench(api: api, samples: samples).run()
             } else if volumes {
                 let server = try await Self.bootOne(api, flavor: flavor, image: image)
-                try await VolumeBench(api: api, samples: samples, serverID: server, guestReports: false).run()
+                var bench = VolumeBench(api: api, samples: samples, serverID: server, guestReports: false)
+                bench.imageID = try await Self.imageID(api, image)
+                try await bench.run()
                 _ = try await api.send(.DELETE, "compute", "/servers/\(server)")
             } else {
                 try await Bench(api: api, perSite: perSite, servers: servers, concurrency: concurrency, flavorName: flavor,
@@ -117,6 +119,12 @@ struct BenchCommand: AsyncParsableCommand {
 
 extension BenchCommand {
     /// Boots one server and waits until it is ACTIVE; returns its ID.
+    static func imageID(_ api: OpenStackSession, _ name: String) async throws -> String {
+        let images = try await api.object(.GET, "image", "/v2/images?name=\(name)")["images"] as? [[String: Any]] ?? []
+        guard let id = images.first?["id"] as? String else { throw CommandError("no image \(name)") }
+        return id
+    }
+
     static func bootOne(_ api: OpenStackSession, flavor: String, image: String) async throws -> String {
         let flavors = try await api.object(.GET, "compute", "/flavors/detail")["flavors"] as? [[String: Any]] ?? []
         guard let flavorID = flavors.first(where: { $0["name"] as? String == flavor })?["id"] as? String else {
@@ -151,7 +159,9 @@ extension BenchCommand {
                                                        password: DemoCluster.adminPassword, project: "admin", client: client)
             let server = try await Self.bootOne(api, flavor: flavor, image: cluster.driver.imageName)
             // The guest is ACTIVE once ready; its hot-plug reports come from its mdev from then on.
-            try await VolumeBench(api: api, samples: samples, serverID: server, guestReports: true).run()
+            var bench = VolumeBench(api: api, samples: samples, serverID: server, guestReports: true)
+            bench.imageID = try await Self.imageID(api, cluster.driver.imageName)
+            try await bench.run()
             _ = try await api.send(.DELETE, "compute", "/servers/\(server)")
         } catch {
             failure = error

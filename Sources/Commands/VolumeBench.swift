@@ -1,11 +1,14 @@
 import Foundation
+import LUCBase
 import NIOHTTP1
 
 /// `luc bench --volumes`: Cinder latencies one call at a time, unloaded, through the API as a
 /// client sees them: volume create (1 GiB, empty) until `available`, then attach to a running
 /// server until `in-use` and, when the guest reports hot-plug events on its console (LUC's guest
 /// under `--driver qemu`), until the guest saw the disk; detach until `available` (and the guest
-/// saw it go); delete until gone. Prints p50/p90/p99 per step.
+/// saw it go); delete until gone; and, given an image, volume create from it (1 GiB) until
+/// `available`, the first one (which makes the site storage's copy of the image) apart.
+/// Prints p50/p90/p99 per step.
 struct VolumeBench {
     let api: OpenStackSession
     let samples: Int
@@ -13,6 +16,8 @@ struct VolumeBench {
     let serverID: String?
     /// Whether the guest prints `luc-guest: disk vdc add/remove` (LUC's guest).
     let guestReports: Bool
+    /// An image to make volumes from (nil: no from-image figures).
+    var imageID: String? = nil
 
     /// Polls `read` every 2 ms until it is true (at most `timeout`).
     func until(_ timeout: Duration = .seconds(120), _ read: () async throws -> Bool) async throws {
@@ -78,7 +83,29 @@ struct VolumeBench {
             try await until { try await status(id) == nil }
             delete.record(ContinuousClock.now - began)
         }
+        let fromImage = LatencyRecorder()
+        var firstFromImage: Duration?
+        if let imageID {
+            var made: [String] = []
+            for i in 0...samples {
+                let began = ContinuousClock.now
+                let body = try await api.object(.POST, "block-storage", "/volumes",
+                                                json: ["volume": ["size": 1, "name": "vbench-img-\(i)", "imageRef": imageID]])
+                guard let id = (body["volume"] as? [String: Any])?["id"] as? String else { throw CommandError("volume create answered \(body)") }
+                try await until { try await status(id) == "available" }
+                if i == 0 { firstFromImage = ContinuousClock.now - began } else { fromImage.record(ContinuousClock.now - began) }
+                made.append(id)
+            }
+            for id in made {
+                _ = try await api.send(.DELETE, "block-storage", "/volumes/\(id)")
+                try await until { try await status(id) == nil }
+            }
+        }
         print("volume create → available      \(create.summary())")
+        if let firstFromImage {
+            print("from the image, first (copies it to the site's storage): \(String(format: "%.2f", firstFromImage.inSeconds * 1000)) ms")
+            print("from the image cached at the site → available  \(fromImage.summary())")
+        }
         if serverID != nil {
             print("attach → in-use                \(attach.summary())")
             if guestReports { print("attach → guest sees the disk   \(seen.summary())") }
