@@ -157,6 +157,42 @@ struct BootFromVolumeTests {
         }
     }
 
+    @Test func dataVolumesAtBootAreMadeOrAttachedAndGoOrStayWithTheServer() async throws {
+        let cloud = try await TestCloud.make()
+        try await cloud.withClient { api in
+            let demo = try await api.token("demo", "demopw", project: "demo")
+            let base = try await VolumeAPITests.volumeBase(api, demo)
+            let image = try await api.image(demo, name: "guest")
+            let made = try await api.call(.post, "\(base)/volumes", token: demo, json: #"{"volume":{"size":1,"name":"kept","availability_zone":"beta"}}"#)
+            let keptID = try #require(made.json?["volume"]?["id"]?.string)
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(keptID)", "available")
+            // The image as the root disk, a new blank volume deleted with the server, an existing one kept.
+            let reply = try await api.call(.post, "/compute/v2.1/servers", token: demo, json: """
+                {"server":{"name":"data","flavorRef":"42","imageRef":"\(image)","block_device_mapping_v2":[
+                  {"uuid":"\(image)","boot_index":0,"source_type":"image","destination_type":"local","delete_on_termination":true},
+                  {"source_type":"blank","destination_type":"volume","volume_size":2,"delete_on_termination":true},
+                  {"uuid":"\(keptID)","source_type":"volume","destination_type":"volume","boot_index":-1}]}}
+                """)
+            #expect(reply.status == 202, "\(reply.text)")
+            let id = try #require(reply.json?["server"]?["id"]?.string)
+            let server = try await api.waitServer(demo, id) { $0?["status"] == "ACTIVE" }
+            #expect(server?["OS-EXT-AZ:availability_zone"] == "beta", "the server goes to its volumes' zone")
+            #expect(server?["image"]?["id"]?.string == image, "the root disk is the image")
+            let attached = try await api.call(.get, "/compute/v2.1/servers/\(id)/os-volume_attachments", token: demo).json?["volumeAttachments"]?.array ?? []
+            #expect(attached.map { $0["device"] } == ["/dev/vdc", "/dev/vdd"])
+            let blankID = try #require(attached.first?["volumeId"]?.string)
+            let blank = try await api.call(.get, "\(base)/volumes/\(blankID)", token: demo).json?["volume"]
+            #expect(blank?["status"] == "in-use" && blank?["size"] == 2 && blank?["bootable"] == "false")
+            let console = try await api.call(.post, "/compute/v2.1/servers/\(id)/action", token: demo, json: #"{"os-getConsoleOutput":{}}"#)
+            let output = console.json?["output"]?.string ?? ""
+            #expect(output.contains("disk \(blankID)") && output.contains("disk \(keptID)"), "the driver got both disks at spawn")
+            #expect(try await api.call(.delete, "/compute/v2.1/servers/\(id)", token: demo).status == 204)
+            try await api.waitServer(demo, id) { $0 == nil }
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(blankID)", "gone")
+            _ = try await Self.waitVolume(api, demo, "\(base)/volumes/\(keptID)", "available")
+        }
+    }
+
     @Test func badMappingsAreRefusedAndAVolumeOverQuotaFailsTheBoot() async throws {
         try await TestCloud.make().withClient { api in
             let demo = try await api.token("demo", "demopw", project: "demo")
@@ -171,8 +207,10 @@ struct BootFromVolumeTests {
             }
             let cases: [(String, String)] = [
                 (#"[{"uuid":"\#(image)","boot_index":0,"source_type":"image","destination_type":"volume"}]"#, "non-zero size"),
-                (#"[{"boot_index":-1,"source_type":"blank","destination_type":"local","volume_size":1}]"#, "blank disks"),
-                (#"[{"uuid":"\#(image)","boot_index":1,"source_type":"image","destination_type":"volume","volume_size":1}]"#, "boot_index 0"),
+                (#"[{"boot_index":-1,"source_type":"blank","destination_type":"local","volume_size":1}]"#, "ephemeral and swap"),
+                (#"[{"uuid":"\#(image)","boot_index":1,"source_type":"image","destination_type":"volume","volume_size":1}]"#, "is required to boot"),
+                (#"[{"boot_index":0,"source_type":"blank","destination_type":"volume","volume_size":1}]"#, "cannot be the boot disk"),
+                (#"[{"uuid":"\#(image)","source_type":"image","destination_type":"local"}]"#, "image to local"),
                 (#"[{"uuid":"\#(UUID().uuidString)","boot_index":0,"source_type":"image","destination_type":"volume","volume_size":1}]"#, "failed to get image"),
                 (#"[{"uuid":"\#(UUID().uuidString)","boot_index":0,"source_type":"volume","destination_type":"volume"}]"#, "failed to get volume"),
                 (#"[{"uuid":"\#(image)","boot_index":0,"source_type":"disk","destination_type":"volume"}]"#, "source_type"),

@@ -1,7 +1,7 @@
-/// A server that boots from a volume (Nova's block device mapping with `boot_index` 0 and
-/// `destination_type` volume): the volume is its root disk (`/dev/vda`) instead of a copy of its
-/// image on the host. An existing volume is attached when the server is created; a volume from
-/// an image or a snapshot is made at the server's site during its boot, under the ID fixed here.
+/// A volume a server gets at boot (Nova's block device mapping with `destination_type` volume):
+/// its root disk (`boot_index` 0: `/dev/vda` instead of a copy of its image on the host), or a
+/// data disk. An existing volume is attached when the server is created; a volume from an image,
+/// a snapshot or blank is made at the server's site during its boot, under the ID fixed here.
 public struct BootVolume: Sendable, Hashable {
     /// What the root volume is made of.
     public enum Source: Sendable, Hashable {
@@ -11,6 +11,8 @@ public struct BootVolume: Sendable, Hashable {
         case snapshot(String)
         /// This existing volume.
         case volume(String)
+        /// A new empty volume.
+        case blank
     }
 
     public var source: Source

@@ -70,6 +70,11 @@ public struct Server: Sendable, Hashable {
     public var volumes: [ServerVolume] = []
     /// Its root volume when it boots from one (its `imageID` is then empty, as in Nova).
     public var bootVolume: BootVolume?
+    /// The other volumes its block device mappings gave it at boot, in device order.
+    public var dataVolumesAtBoot: [BootVolume] = []
+
+    /// Every volume given at boot: the root one first.
+    public var volumesAtBoot: [BootVolume] { (bootVolume.map { [$0] } ?? []) + dataVolumesAtBoot }
 
     /// Who holds a server's lock: its project, or an admin (whom only admins can unlock).
     public enum LockHolder: String, Sendable, Hashable {

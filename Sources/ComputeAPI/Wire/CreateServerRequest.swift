@@ -48,6 +48,7 @@ struct CreateServerRequest {
             throw APIError.badRequest("block_device_mapping (the legacy format) is not supported: use block_device_mapping_v2.")
         }
         var bootVolume: CreateServerCommand.BootVolumeRequest?
+        var dataVolumes: [CreateServerCommand.BootVolumeRequest] = []
         if let mappings = server["block_device_mapping_v2"] {
             let mapped = try Self.bootDisk(mappings, version: version)
             if let image = mapped.image {
@@ -57,6 +58,7 @@ struct CreateServerRequest {
                 imageRef = image
             }
             bootVolume = mapped.volume
+            dataVolumes = mapped.data
         }
         if bootVolume != nil { imageRef = "" }  // the root disk is the volume (Nova keeps no image for it)
         guard !imageRef.isEmpty || bootVolume != nil else {
@@ -188,6 +190,7 @@ struct CreateServerRequest {
             minCount: minCount, maxCount: maxCount)
         command.tags = tags
         command.bootVolume = bootVolume
+        command.dataVolumes = dataVolumes
         command.hostname = hostname
         command.schedulerHints = otherHints
         command.networks = networks
@@ -195,17 +198,21 @@ struct CreateServerRequest {
         returnReservationID = server["return_reservation_id"]?.bool ?? false
     }
 
-    /// The boot disk `block_device_mapping_v2` asks for: the image of an image-to-local mapping
+    /// The disks `block_device_mapping_v2` asks for: the image of an image-to-local mapping
     /// (what OSC sends beside `imageRef`), or a root volume (boot index 0, destination volume,
-    /// from an image, a snapshot or a volume). Other disks are refused with a clear 400.
-    static func bootDisk(_ mappings: JSON, version: APIVersion) throws -> (image: String?, volume: CreateServerCommand.BootVolumeRequest?) {
+    /// from an image, a snapshot or a volume); and data volumes (destination volume, another
+    /// boot index: from an image, a snapshot, a volume, or blank). Local disks other than the
+    /// image (ephemeral, swap) are refused with a clear 400.
+    static func bootDisk(_ mappings: JSON, version: APIVersion)
+        throws -> (image: String?, volume: CreateServerCommand.BootVolumeRequest?, data: [CreateServerCommand.BootVolumeRequest])
+    {
         guard let list = mappings.array else { throw APIError.badRequest("Invalid input for field/attribute block_device_mapping_v2: must be a list.") }
         var mappingKeys: Set<String> = ["source_type", "destination_type", "uuid", "boot_index", "delete_on_termination",
                                         "device_name", "device_type", "disk_bus", "guest_format", "volume_size", "no_device",
                                         "connection_info", "snapshot_id", "volume_id", "image_id"]
         if ComputeFeature.deviceTags.served(at: version) { mappingKeys.insert("tag") }
         if ComputeFeature.bdmVolumeType.served(at: version) { mappingKeys.insert("volume_type") }
-        var image: String?, volume: CreateServerCommand.BootVolumeRequest?
+        var image: String?, volume: CreateServerCommand.BootVolumeRequest?, data: [CreateServerCommand.BootVolumeRequest] = []
         for mapping in list {
             guard let keys = mapping.members?.map(\.0) else { throw APIError.badRequest("Each block device mapping must be an object.") }
             if let unknown = keys.first(where: { !mappingKeys.contains($0) }) {
@@ -225,17 +232,21 @@ struct CreateServerRequest {
             case let .string(text)? where Int(text) != nil: bootIndex = Int(text)
             default: throw APIError.badRequest("Invalid input for field/attribute boot_index: must be an integer or null.")
             }
-            guard source != "blank" else {
-                throw APIError.badRequest("Block Device Mapping is Invalid: blank disks (ephemeral, swap or new empty volumes) are not supported here; create a volume and attach it after boot.")
+            guard source != "blank" || destination == "volume" else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: ephemeral and swap disks are not supported here (flavors have no ephemeral disk); give a blank volume (destination_type volume) instead.")
             }
-            guard let uuid = mapping["uuid"]?.string, !uuid.isEmpty else {
+            let uuid = mapping["uuid"]?.string ?? ""
+            guard source == "blank" || !uuid.isEmpty else {
                 throw APIError.badRequest("Block Device Mapping is Invalid: a \(source) mapping needs a uuid.")
             }
-            guard bootIndex == 0 else {
-                throw APIError.badRequest("Block Device Mapping is Invalid: only the boot disk (boot_index 0) can be given at boot here; attach other volumes after boot with os-volume_attachments.")
+            guard bootIndex == 0 || destination == "volume" else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: Mapping image to local is not supported.")
             }
-            guard image == nil && volume == nil else {
+            guard bootIndex != 0 || (image == nil && volume == nil) else {
                 throw APIError.badRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+            }
+            guard bootIndex != 0 || source != "blank" else {
+                throw APIError.badRequest("Block Device Mapping is Invalid: a blank volume cannot be the boot disk.")
             }
             if destination == "local" {
                 guard source == "image" else {
@@ -262,15 +273,20 @@ struct CreateServerRequest {
             let bootSource: BootVolume.Source = switch source {
             case "image": .image(uuid)
             case "snapshot": .snapshot(uuid)
+            case "blank": .blank
             default: .volume(uuid)
             }
             if source == "image", size == nil {
                 throw APIError.badRequest("Block Device Mapping is Invalid: Images with destination_type 'volume' need to have a non-zero size specified")
             }
-            volume = CreateServerCommand.BootVolumeRequest(source: bootSource, sizeGB: size, typeName: mapping["volume_type"]?.string,
-                                                           deleteOnTermination: deleteOnTermination)
+            if source == "blank", size == nil {
+                throw APIError.badRequest("Block Device Mapping is Invalid: a blank volume needs a volume_size.")
+            }
+            let request = CreateServerCommand.BootVolumeRequest(source: bootSource, sizeGB: size, typeName: mapping["volume_type"]?.string,
+                                                                deleteOnTermination: deleteOnTermination)
+            if bootIndex == 0 { volume = request } else { data.append(request) }
         }
-        return (image, volume)
+        return (image, volume, data)
     }
 
     /// A device tag as Nova's schema has it: a string of at most 60 characters without `/` or `,`.

@@ -33,9 +33,12 @@ public struct CreateServerCommand: Sendable, Hashable {
 
     /// The root volume asked for in `block_device_mapping_v2` (boot index 0, destination volume).
     public var bootVolume: BootVolumeRequest? = nil
+    /// The other volumes asked for in `block_device_mapping_v2` (destination volume, another
+    /// boot index), in order: they appear from `/dev/vdc`.
+    public var dataVolumes: [BootVolumeRequest] = []
 
-    /// A root volume: made from an image or a snapshot (of `sizeGB`, defaulting to the
-    /// snapshot's), or an existing volume.
+    /// A volume at boot: made from an image or a snapshot (of `sizeGB`, defaulting to the
+    /// snapshot's), blank (of `sizeGB`), or an existing volume.
     public struct BootVolumeRequest: Sendable, Hashable {
         public var source: BootVolume.Source
         public var sizeGB: Int?

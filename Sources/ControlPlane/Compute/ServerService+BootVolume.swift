@@ -57,6 +57,11 @@ extension ServerService {
                 throw ControlPlaneError.badRequest("Block Device Mapping is Invalid: volume_size \(size)GB is smaller than snapshot \(snapshot.id) (\(snapshot.sizeGB)GB).")
             }
             return BootVolumePlan(request: r, image: nil, site: snapshot.site, sizeGB: size, typeName: typeName)
+        case .blank:
+            guard let size = r.sizeGB, size >= 1 else {
+                throw ControlPlaneError.badRequest("Block Device Mapping is Invalid: a blank volume needs a volume_size of at least 1.")
+            }
+            return BootVolumePlan(request: r, image: nil, site: nil, sizeGB: size, typeName: typeName)
         case let .volume(id):
             guard count == 1 else {
                 throw ControlPlaneError.badRequest("Block Device Mapping is Invalid: one volume boots one server, not \(count).")
@@ -77,18 +82,20 @@ extension ServerService {
         return volume
     }
 
-    /// Gives `server` its root volume: the record names it at `/dev/vda`; an existing volume is
-    /// attached to it in `txn` (the server's own transaction), a new one is made by the boot.
-    func stageBootVolume(_ plan: BootVolumePlan, for server: inout Server, site: Site, into txn: inout Transaction,
+    /// Gives `server` a volume at boot: the record names it at `device` (`/dev/vda` for the root
+    /// volume); an existing volume is attached to it in `txn` (the server's own transaction), a
+    /// new one is made by the boot.
+    func stageBootVolume(_ plan: BootVolumePlan, root: Bool, for server: inout Server, site: Site, into txn: inout Transaction,
                          by p: Principal, now: Date) async throws {
         let attachmentID = ResourceID.make(siteIndex: site.index)
         let dot = plan.request.deleteOnTermination
+        let device = root ? "/dev/vda" : ServerVolume.nextDevice(after: server.volumes)
         let volumeID: String
         if case let .volume(id) = plan.request.source {
             let current = try await bootableVolume(id, site: site.id, project: server.projectID, by: p)
             var v = current.value
             v.status = .inUse
-            v.attachments = [VolumeAttachment(id: attachmentID, serverID: server.id, device: "/dev/vda", hostName: nil, attachedAt: now,
+            v.attachments = [VolumeAttachment(id: attachmentID, serverID: server.id, device: device, hostName: nil, attachedAt: now,
                                               deleteOnTermination: dot)]
             v.updatedAt = now
             v.revision += 1
@@ -97,9 +104,10 @@ extension ServerService {
         } else {
             volumeID = ResourceID.make(siteIndex: site.index)
         }
-        server.bootVolume = BootVolume(source: plan.request.source, volumeID: volumeID, sizeGB: plan.sizeGB, typeName: plan.typeName,
-                                       deleteOnTermination: dot)
-        server.volumes = [ServerVolume(volumeID: volumeID, device: "/dev/vda", attachmentID: attachmentID, deleteOnTermination: dot,
-                                       mappingID: ResourceID.makeGlobal())]
+        let boot = BootVolume(source: plan.request.source, volumeID: volumeID, sizeGB: plan.sizeGB, typeName: plan.typeName,
+                              deleteOnTermination: dot)
+        if root { server.bootVolume = boot } else { server.dataVolumesAtBoot.append(boot) }
+        server.volumes.append(ServerVolume(volumeID: volumeID, device: device, attachmentID: attachmentID, deleteOnTermination: dot,
+                                           mappingID: ResourceID.makeGlobal()))
     }
 }

@@ -63,6 +63,16 @@ public struct ServerService: Sendable {
         if let request = command.bootVolume {
             bootPlan = try await planBootVolume(request, flavor: flavor, count: command.maxCount, project: projectID, by: principal)
         }
+        var dataPlans: [BootVolumePlan] = []
+        for request in command.dataVolumes {
+            dataPlans.append(try await planBootVolume(request, flavor: flavor, count: command.maxCount, project: projectID, by: principal))
+        }
+        let given = ([bootPlan] + dataPlans.map { $0 }).compactMap { plan -> String? in
+            if case let .volume(id)? = plan?.request.source { return id } else { return nil }
+        }
+        if Set(given).count < given.count {
+            throw ControlPlaneError.badRequest("Block Device Mapping is Invalid: a volume is named twice.")
+        }
         var image: Image?
         if bootPlan == nil {
             guard let imageID = ResourceID.normalized(command.imageRef),
@@ -114,14 +124,15 @@ public struct ServerService: Sendable {
             zone = portSite
         }
         try await networking.checkPortQuota(nicPlan, servers: command.minCount, project: projectID)
-        if let volumeSite = bootPlan?.site {
+        // Volumes attach only at their own site: the server goes where its volumes are.
+        for volumeSite in ([bootPlan] + dataPlans.map { $0 }).compactMap({ $0?.site }) {
             if let zone, zone != volumeSite {
                 throw ControlPlaneError.badRequest("Server and volumes are not in the same availability zone. Server is in: \(zone). Volumes are in: \(volumeSite).")
             }
             zone = volumeSite
         }
         let site = try await placement.chooseSite(zone: zone, flavor: flavor)
-        let bootImage = image, plan = bootPlan
+        let bootImage = image, plan = bootPlan, dataPlansAtBoot = dataPlans
         let lockKey = "usage/\(site.id)/\(projectID)"
         let servers: [Server] = try await locks.withLock(lockKey) {
             try await retryOnConflict {
@@ -148,7 +159,10 @@ public struct ServerService: Sendable {
                     server.schedulerHints = command.schedulerHints
                     server.imageProperties = (bootImage ?? plan?.image)?.standardProperties ?? [:]
                     if let plan {
-                        try await stageBootVolume(plan, for: &server, site: site, into: &txn, by: principal, now: now)
+                        try await stageBootVolume(plan, root: true, for: &server, site: site, into: &txn, by: principal, now: now)
+                    }
+                    for data in dataPlansAtBoot {
+                        try await stageBootVolume(data, root: false, for: &server, site: site, into: &txn, by: principal, now: now)
                     }
                     server.requestedHostname = count > 1 ? command.hostname.map { "\($0)-\(i + 1)" } : command.hostname
                     server.reservationID = reservation

@@ -103,9 +103,10 @@ public struct ServerWork: TaskWork {
         request.keyName = server.keyName
         request.hostname = server.hostname
         request.zone = server.site
-        if server.bootVolume != nil {
+        if !server.volumesAtBoot.isEmpty {
             do {
-                request.rootDisk = try await bootVolumes.rootDisk(of: server, host: host)
+                if let root = server.bootVolume { request.rootDisk = try await bootVolumes.disk(root, of: server, host: host) }
+                for data in server.dataVolumesAtBoot { request.disks.append(try await bootVolumes.disk(data, of: server, host: host)) }
             } catch let abort as BootVolumeMaker.Abort {
                 logger.info("boot aborted", metadata: ["server.id": "\(server.id)", "reason": "\(abort.reason)"])
                 try await commit(ServerLifecycle.apply(.buildAborted(abort.reason), to: server, now: clock.now()), from: current)
@@ -159,19 +160,20 @@ public struct ServerWork: TaskWork {
         }
         try await commit(ServerLifecycle.apply(.completed(power: .noState), to: server, now: clock.now()), from: current)
         await schedulers.scheduler(for: server.site).invalidate()
-        await dropUnrecordedRootVolume(of: server)
+        await dropUnrecordedBootVolumes(of: server)
     }
 
-    /// A root volume the boot made in the storage but did not record (its controller died in
+    /// A volume the boot made in the storage but did not record (its controller died in
     /// between) goes with the server: no record names it, so nothing else would remove it.
-    private func dropUnrecordedRootVolume(of server: Server) async {
-        guard let boot = server.bootVolume, boot.madeAtBoot else { return }
-        do {
-            guard try await store.volumes(server.site).find(boot.volumeID) == nil else { return }
-            try await bootVolumes.storage.driver(for: server.site).delete(boot.volumeID)
-        } catch {
-            logger.warning("root volume left in the storage", metadata: ["server.id": "\(server.id)", "volume.id": "\(boot.volumeID)",
-                                                                          "error": "\(error)"])
+    private func dropUnrecordedBootVolumes(of server: Server) async {
+        for boot in server.volumesAtBoot where boot.madeAtBoot {
+            do {
+                guard try await store.volumes(server.site).find(boot.volumeID) == nil else { continue }
+                try await bootVolumes.storage.driver(for: server.site).delete(boot.volumeID)
+            } catch {
+                logger.warning("boot volume left in the storage", metadata: ["server.id": "\(server.id)", "volume.id": "\(boot.volumeID)",
+                                                                              "error": "\(error)"])
+            }
         }
     }
 

@@ -5,11 +5,12 @@ import LUCBase
 import StateStore
 import StorageDriver
 
-/// A server's root volume during its boot (the spawn step of `ServerWork`): a volume from an
-/// image or a snapshot is made in the site's storage under the ID the server's record fixed,
-/// then recorded `in-use` and attached to the server at `/dev/vda`, within the project's volume
-/// quota; an existing one was attached when the server was created. Idempotent: a step repeated
-/// after a crash finds the storage's file and the record it made.
+/// A server's volumes at boot during its boot (the spawn step of `ServerWork`): a volume from
+/// an image or a snapshot, or blank, is made in the site's storage under the ID the server's
+/// record fixed, then recorded `in-use` and attached to the server at its device (`/dev/vda`
+/// for the root volume), within the project's volume quota; an existing one was attached when
+/// the server was created. Idempotent: a step repeated after a crash finds the storage's file
+/// and the record it made.
 struct BootVolumeMaker: Sendable {
     let store: Store
     let storage: SiteStorage
@@ -22,12 +23,13 @@ struct BootVolumeMaker: Sendable {
         var reason: String
     }
 
-    /// The root disk for the spawn request of `server`, placed on `host`.
+    /// The disk of `boot` (one of the server's volumes at boot) for the spawn request of
+    /// `server`, placed on `host`.
     /// - Throws: `Abort` when the volume cannot be made or is not the server's; other errors
     ///   (storage or store unreachable) for the step to be retried.
-    func rootDisk(of server: Server, host: ComputeHost) async throws -> SpawnRequest.Disk {
-        guard let boot = server.bootVolume, let ref = server.volumes.first(where: { $0.volumeID == boot.volumeID }) else {
-            throw Abort(reason: "the server's root volume is not in its record")
+    func disk(_ boot: BootVolume, of server: Server, host: ComputeHost) async throws -> SpawnRequest.Disk {
+        guard let ref = server.volumes.first(where: { $0.volumeID == boot.volumeID }) else {
+            throw Abort(reason: "volume \(boot.volumeID) is not in the server's record")
         }
         let driver = try storage.driver(for: server.site)
         if let found = try await store.volumes(server.site).find(boot.volumeID)?.value {
@@ -52,7 +54,7 @@ struct BootVolumeMaker: Sendable {
         let now = clock.now()
         var volume = Volume(id: boot.volumeID, name: "", description: "", projectID: server.projectID, userID: server.userID,
                             site: server.site, sizeGB: boot.sizeGB, typeName: boot.typeName, createdAt: now)
-        volume.bootable = true
+        volume.bootable = server.bootVolume?.volumeID == boot.volumeID
         do {
             switch boot.source {
             case let .image(imageID):
@@ -66,6 +68,7 @@ struct BootVolumeMaker: Sendable {
                 _ = try await driver.clone(boot.volumeID, fromImage: StorageImage(id: image.id, path: file.path, format: image.diskFormat ?? "raw"),
                                            sizeGB: boot.sizeGB)
                 volume.source = .image(image.id)
+                volume.bootable = true
                 volume.imageMetadata = VolumeService.imageMetadata(image)
             case let .snapshot(snapshotID):
                 guard let snapshot = try await store.snapshots(server.site).find(snapshotID)?.value, snapshot.status == .available else {
@@ -74,6 +77,9 @@ struct BootVolumeMaker: Sendable {
                 try await quotas.withReservation(project: server.projectID, volumes: 1, gigabytes: boot.sizeGB) {}
                 _ = try await driver.clone(boot.volumeID, fromSnapshot: snapshotID, sizeGB: boot.sizeGB)
                 volume.source = .snapshot(snapshotID)
+            case .blank:
+                try await quotas.withReservation(project: server.projectID, volumes: 1, gigabytes: boot.sizeGB) {}
+                _ = try await driver.create(boot.volumeID, sizeGB: boot.sizeGB)
             case .volume:
                 throw Abort(reason: "volume \(boot.volumeID) was deleted")
             }

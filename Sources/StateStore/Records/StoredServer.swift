@@ -48,6 +48,7 @@ struct StoredServer: Codable {
     var sgs: [String]?
     var vols: [StoredServerVolume]?
     var boot: StoredBootVolume?
+    var bootData: [StoredBootVolume]?
     var req: String
 
     init(_ s: Server) {
@@ -64,6 +65,7 @@ struct StoredServer: Codable {
         nics = s.nics.isEmpty ? nil : s.nics.map(StoredNIC.init); sgs = s.securityGroupNames.isEmpty ? nil : s.securityGroupNames
         vols = s.volumes.isEmpty ? nil : s.volumes.map(StoredServerVolume.init)
         boot = s.bootVolume.map(StoredBootVolume.init)
+        bootData = s.dataVolumesAtBoot.isEmpty ? nil : s.dataVolumesAtBoot.map(StoredBootVolume.init)
     }
 
     var model: Server {
@@ -79,6 +81,7 @@ struct StoredServer: Codable {
         s.nics = nics?.map(\.model) ?? []; s.securityGroupNames = sgs ?? []
         s.volumes = vols?.map(\.model) ?? []
         s.bootVolume = boot?.model
+        s.dataVolumesAtBoot = bootData?.compactMap(\.model) ?? []
         return s
     }
 }
@@ -139,7 +142,7 @@ struct StoredFault: Codable {
 
 /// Version 1 of the stored form of a `BootVolume`.
 struct StoredBootVolume: Codable {
-    /// `["image"|"snapshot"|"volume", id]`.
+    /// `["image"|"snapshot"|"volume", id]` or `["blank", ""]`.
     var src: [String]
     var vol: String
     var size: Int
@@ -151,6 +154,7 @@ struct StoredBootVolume: Codable {
         case let .image(i): src = ["image", i]
         case let .snapshot(s): src = ["snapshot", s]
         case let .volume(v): src = ["volume", v]
+        case .blank: src = ["blank", ""]
         }
         vol = b.volumeID; size = b.sizeGB; type = b.typeName; dot = b.deleteOnTermination
     }
@@ -162,6 +166,7 @@ struct StoredBootVolume: Codable {
         case "image": source = .image(src[1])
         case "snapshot": source = .snapshot(src[1])
         case "volume": source = .volume(src[1])
+        case "blank": source = .blank
         default: return nil
         }
         return BootVolume(source: source, volumeID: vol, sizeGB: size, typeName: type, deleteOnTermination: dot)
