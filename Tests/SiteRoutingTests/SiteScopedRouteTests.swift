@@ -30,6 +30,10 @@ struct SiteScopedRouteTests {
         let create = SiteScopedRoute(.post, "/volume/v3/*/volumes", home: .zoneInBody(["volume", "availability_zone"]))
         #expect(create.match(method: .post, path: "/volume/v3/p1/volumes") == .zoneInBody(["volume", "availability_zone"]))
         #expect(create.match(method: .post, path: "/volume/v3/p1/volumes/detail") == nil)
+        let backup = SiteScopedRoute(.post, "/volume/v3/*/backups", home: .zoneInBody(["backup", "availability_zone"]))
+        #expect(backup.match(method: .post, path: "/volume/v3/p1/backups") == .zoneInBody(["backup", "availability_zone"]))
+        let restore = SiteScopedRoute("/volume/v3/*/backups/{id}/**", home: .idInPath)
+        #expect(restore.match(method: .post, path: "/volume/v3/p1/backups/b1/restore") == .id("b1"))
     }
 
     @Test func overLimitIsEachServicesOwn() {
