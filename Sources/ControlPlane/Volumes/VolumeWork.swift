@@ -6,8 +6,9 @@ import LUCBase
 public import StateStore
 import StorageDriver
 
-/// The steps of volumes' tasks: create (empty or a copy), extend, attach (hot-plug into the
-/// server's host), detach (unplug) and delete. Each step reads the volume, does one thing at the
+/// The steps of volumes' tasks: create (empty, a copy of a volume, or from a snapshot, an image
+/// or a backup), extend, revert to a snapshot, attach (hot-plug into the server's host), detach
+/// (unplug) and delete. Each step reads the volume, does one thing at the
 /// site's storage or the server's agent, and records the outcome with compare-and-set on the
 /// volume (and the server, for attachments: one transaction at their site). A storage or agent
 /// refusal ends the task in an error or back where it started; an unreachable one is retried,
