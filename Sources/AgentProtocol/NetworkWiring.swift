@@ -4,6 +4,9 @@
 /// site, with a port on the network), the remote ports' MACs with their hosts' addresses, and the
 /// firewall of the host's own ports on it (`ports`: anti-spoofing and security groups, remote
 /// groups already resolved to addresses; nil leaves the host's firewall for the network as it is).
+/// With `neighbours` (the remote ports' IPv4 addresses → MACs) the host answers its guests' ARP
+/// requests itself and floods none to the other hosts; nil: ARP is flooded (a port without port
+/// security may answer for any address).
 /// With `uplink` the network is the site's external network: bridged flat onto the host's uplink
 /// interface, no VXLAN (`peers` and `macs` are then unused).
 /// `DELETE` on the same path removes the network from the host.
@@ -15,14 +18,17 @@ public struct NetworkWiring: Sendable, Hashable, Codable {
     public var macs: [String: String]
     public var ports: [Port]?
     public var uplink: Bool?
+    public var neighbours: [String: String]?
 
-    public init(vni: Int, mtu: Int, peers: [String], macs: [String: String] = [:], ports: [Port]? = nil, uplink: Bool? = nil) {
+    public init(vni: Int, mtu: Int, peers: [String], macs: [String: String] = [:], ports: [Port]? = nil, uplink: Bool? = nil,
+                neighbours: [String: String]? = nil) {
         self.vni = vni
         self.mtu = mtu
         self.peers = peers
         self.macs = macs
         self.ports = ports
         self.uplink = uplink
+        self.neighbours = neighbours
     }
 
     /// One of the host's ports on the network: its MAC and addresses (the only sources it may

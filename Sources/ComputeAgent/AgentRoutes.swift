@@ -106,10 +106,14 @@ public enum AgentRoutes {
             if let bad = wiring.peers.first(where: { !isIPv4($0) }) ?? wiring.macs.values.first(where: { !isIPv4($0) }) {
                 throw Failure(status: .badRequest, message: "\(bad) is not an IPv4 underlay address")
             }
-            if let bad = wiring.macs.keys.first(where: { !isMAC($0) }) {
+            if let bad = wiring.macs.keys.first(where: { !isMAC($0) }) ?? wiring.neighbours?.values.first(where: { !isMAC($0) }) {
                 throw Failure(status: .badRequest, message: "\(bad) is not a MAC address")
             }
-            let network = OverlayNetwork(networkID: try networkID(context), vni: wiring.vni, mtu: wiring.mtu)
+            if let bad = wiring.neighbours?.keys.first(where: { !isIPv4($0) }) {
+                throw Failure(status: .badRequest, message: "\(bad) is not an IPv4 address")
+            }
+            let network = OverlayNetwork(networkID: try networkID(context), vni: wiring.vni, mtu: wiring.mtu,
+                                         answersARP: wiring.neighbours != nil && wiring.uplink != true)
             let filters = wiring.ports.map { $0.map(Self.filter) }
             if let filters {
                 // Checked before anything changes: a bad value is the caller's, not the kernel's.
@@ -131,6 +135,7 @@ public enum AgentRoutes {
                         try await fabric.ensure(network)
                         try await fabric.setPeers(Set(wiring.peers), of: network)
                         try await fabric.setRemoteMACs(wiring.macs, of: network)
+                        try await fabric.setNeighbours(wiring.neighbours ?? [:], of: network)
                     }
                     if let filters { try await fabric.setFilters(filters, of: network) }
                 }

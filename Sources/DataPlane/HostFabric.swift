@@ -30,9 +30,16 @@ public actor HostFabric {
         self.uplink = uplink
     }
 
-    /// Makes the network's bridge and VXLAN device (up, at the network's MTU) if missing.
+    /// Makes the network's bridge and VXLAN device (up, at the network's MTU) if missing. A VXLAN
+    /// device made with the other ARP mode (`answersARP`) is made again: the kernel cannot change
+    /// it in place (its forwarding entries go with it; `setPeers` and `setRemoteMACs` restore them).
     public func ensure(_ network: OverlayNetwork) async throws {
-        let present = Set(try await links().map(\.name))
+        let found = try await links()
+        var present = Set(found.map(\.name))
+        if let vxlan = found.first(where: { $0.name == network.vxlan }), vxlan.proxy != network.answersARP {
+            try await ip(["link", "del", network.vxlan])
+            present.remove(network.vxlan)
+        }
         if !present.contains(network.bridge) {
             // A port's tap may be creating the bridge at the same moment (the driver plugs taps).
             let made = try await run("ip", ["link", "add", network.bridge, "type", "bridge"], check: false)
@@ -43,7 +50,7 @@ public actor HostFabric {
         try await ip(["link", "set", network.bridge, "up"])
         if !present.contains(network.vxlan) {
             var add = ["link", "add", network.vxlan, "type", "vxlan", "id", String(network.vni), "local", underlay,
-                       "dstport", String(Self.vxlanPort), "nolearning"]
+                       "dstport", String(Self.vxlanPort), "nolearning"] + (network.answersARP ? ["proxy"] : [])
             if let device { add += ["dev", device] }
             try await ip(add)
         }
@@ -100,6 +107,26 @@ public actor HostFabric {
         }
     }
 
+    /// Sets the network's neighbour table to exactly `neighbours` (the other hosts' ports: IPv4
+    /// address → MAC), from which a VXLAN device that `answersARP` answers the local guests' ARP
+    /// requests (a request for an address not in it is dropped, not flooded to every host).
+    public func setNeighbours(_ neighbours: [String: String], of network: OverlayNetwork) async throws {
+        let wanted = neighbours.mapValues { $0.lowercased() }
+        let text = try await ip(["-j", "neigh", "show", "dev", network.vxlan]).output
+        let list = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
+        var current: [String: String] = [:]
+        for item in list {
+            guard let address = item["dst"] as? String else { continue }
+            current[address] = (item["lladdr"] as? String)?.lowercased() ?? ""
+        }
+        for (address, mac) in wanted.sorted(by: { $0.key < $1.key }) where current[address] != mac {
+            try await ip(["neigh", "replace", address, "lladdr", mac, "dev", network.vxlan, "nud", "permanent"])
+        }
+        for address in current.keys.sorted() where wanted[address] == nil {
+            try await ip(["neigh", "del", address, "dev", network.vxlan])
+        }
+    }
+
     /// Removes the network's VXLAN device (with its entries) or takes the uplink off its bridge,
     /// removes its firewall tables, and its bridge once no port is left on it. Missing devices
     /// are fine.
@@ -131,6 +158,8 @@ public actor HostFabric {
         var name: String
         var master: String?
         var vni: Int?
+        /// A VXLAN device answering ARP from its neighbour table.
+        var proxy = false
     }
 
     struct RemoteEntry {
@@ -144,7 +173,7 @@ public actor HostFabric {
         return list.compactMap { item in
             guard let name = item["ifname"] as? String else { return nil }
             let data = (item["linkinfo"] as? [String: Any])?["info_data"] as? [String: Any]
-            return Link(name: name, master: item["master"] as? String, vni: data?["id"] as? Int)
+            return Link(name: name, master: item["master"] as? String, vni: data?["id"] as? Int, proxy: data?["proxy"] as? Bool ?? false)
         }
     }
 

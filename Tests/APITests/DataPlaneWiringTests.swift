@@ -90,6 +90,8 @@ struct DataPlaneWiringTests {
                     && told(alpha[0])?.macs[b.mac] == "10.255.2.1" && told(beta[0])?.macs[a.mac] == "10.255.1.1"
             }
             #expect(told(alpha[0])?.ports?.map(\.id) == [a.port], "a host is told only its own ports")
+            #expect(told(alpha[0])?.neighbours == [b.ip: b.mac] && told(beta[0])?.neighbours == [a.ip: a.mac],
+                    "every port has port security: each host answers ARP for the other hosts' ports")
 
             let groups = try await api.call(.get, "/networking/v2.0/security-groups?name=default", token: admin).json?["security_groups"]?.array
             let group = try #require(groups?.first?["id"]?.string)
@@ -109,6 +111,8 @@ struct DataPlaneWiringTests {
             try await eventually("port security off: not filtered, and no longer a member of the default group") {
                 filter(beta[0], b.port)?.security == false && filter(alpha[0], a.port)?.ingress.contains { $0.remote == [a.ip] } == true
             }
+            #expect(told(alpha[0])?.neighbours == nil && told(beta[0])?.neighbours == nil,
+                    "a port without port security may answer for any address: ARP is flooded again")
         }
     }
 

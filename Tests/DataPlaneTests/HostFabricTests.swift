@@ -37,6 +37,17 @@ struct HostFabricTests {
             return try await Shell.ping(in: guests[guest], guestIPs[other])
         }
 
+        func mac(of guest: String) async throws -> String {
+            try #require(try await sh(["ip", "-n", guest, "-br", "link", "show", "eth0"]).output
+                .split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first.map(String.init))
+        }
+
+        /// The VXLAN device's neighbour entries on `host`, as "address mac".
+        func neighbours(_ host: Int, _ network: OverlayNetwork) async throws -> [String] {
+            try await sh(["ip", "-n", hosts[host], "neigh", "show", "dev", network.vxlan]).output.split(separator: "\n")
+                .map { $0.split(separator: " ") }.filter { $0.count >= 3 }.map { "\($0[0]) \($0[2])" }
+        }
+
         func floodEntries(_ host: Int, _ network: OverlayNetwork) async throws -> [String] {
             try await sh(["bridge", "-n", hosts[host], "fdb", "show", "dev", network.vxlan]).output
                 .split(separator: "\n").filter { $0.hasPrefix("00:00:00:00:00:00") }.map(String.init)
@@ -45,6 +56,40 @@ struct HostFabricTests {
 
     @Test func guestsOnTwoHostsTalkOnlyThroughTheFloodListTheyAreGiven() async throws {
         try await Self.withLab { lab in try await Self.flood(lab) }
+    }
+
+    @Test func hostsAnswerARPFromTheirNeighbourTableAndFloodNone() async throws {
+        try await Self.withLab { lab in
+            var network = OverlayNetwork(networkID: "6a4c8a79-4750-422c-ad63-3e83fb2b6862", vni: 4243, mtu: 1450, answersARP: true)
+            let fabrics = (0..<2).map { HostFabric(namespace: lab.hosts[$0], underlay: lab.underlay[$0], device: "u0") }
+            var macs: [String] = []
+            for guest in lab.guests { macs.append(try await lab.mac(of: guest)) }
+            for (i, fabric) in fabrics.enumerated() {
+                try await fabric.ensure(network)
+                try await fabric.attach("tp0", to: network)
+                try await fabric.setPeers([lab.underlay[1 - i]], of: network)
+                try await fabric.setRemoteMACs([macs[1 - i]: lab.underlay[1 - i]], of: network)
+                try await fabric.setNeighbours([lab.guestIPs[1 - i]: macs[1 - i]], of: network)
+                try await fabric.setNeighbours([lab.guestIPs[1 - i]: macs[1 - i]], of: network)  // idempotent
+            }
+            #expect(try await lab.neighbours(0, network) == ["\(lab.guestIPs[1]) \(macs[1])"])
+            #expect(try await lab.ping(from: 0, to: 1), "the ARP request is answered on host 1's side from its table")
+
+            try await fabrics[0].setNeighbours([:], of: network)
+            #expect(try await lab.neighbours(0, network).isEmpty)
+            #expect(try await !lab.ping(from: 0, to: 1), "an address not in the table: the ARP request is dropped, not flooded")
+
+            // Back to flooding: the VXLAN device is made again without the responder, entries restored.
+            network.answersARP = false
+            for (i, fabric) in fabrics.enumerated() {
+                try await fabric.ensure(network)
+                try await fabric.setPeers([lab.underlay[1 - i]], of: network)
+                try await fabric.setRemoteMACs([macs[1 - i]: lab.underlay[1 - i]], of: network)
+                try await fabric.setNeighbours([:], of: network)
+            }
+            #expect(try await lab.floodEntries(0, network).count == 1)
+            #expect(try await lab.ping(from: 0, to: 1), "flooded ARP reaches guest 2 again")
+        }
     }
 
     /// Runs `body` on a fresh lab and removes the lab afterwards, also when `body` fails.

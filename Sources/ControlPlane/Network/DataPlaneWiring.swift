@@ -9,6 +9,10 @@ public import StateStore
 /// other hosts' ports' MACs, and the firewall of the host's own ports (anti-spoofing and their
 /// security groups, remote groups resolved to the members' addresses on the network).
 ///
+/// ARP is answered on each host from the other hosts' ports (`NetworkWiring.neighbours`) while
+/// every port of the network has port security, so a guest asking for an address nobody holds
+/// (a peer not booted yet) costs the other hosts nothing.
+///
 /// Every member host of a network learns a new port before its machine starts (`prepare`: a
 /// server is ACTIVE only once its NICs are wired, as Nova waits for Neutron's vif-plugged; only
 /// the boot host's answer is waited for), and every member host is restated after a change (`bound`, `released`, `portsChanged`, `groupsChanged`): what a
@@ -150,15 +154,19 @@ public struct DataPlaneWiring: Sendable {
             if !targets.isEmpty {
                 let ports = try await self.ports(of: networkID, at: sites, extra: extra)
                 let filters = try await PortFilters(ports: ports, store: store)
+                let answersARP = Self.answersARP(ports)
                 for member in targets {
                     let peers = Set(members.values.filter { $0.id != member.id }.map(\.address)).sorted()
-                    var macs: [String: String] = [:]
+                    var macs: [String: String] = [:], neighbours: [String: String] = [:]
                     for port in ports {
-                        if let host = port.hostID, host != member.id, let other = members[host] { macs[port.macAddress] = other.address }
+                        guard let host = port.hostID, host != member.id, let other = members[host] else { continue }
+                        macs[port.macAddress] = other.address
+                        for fixed in port.fixedIPs { neighbours["\(fixed.address)"] = port.macAddress }
                     }
                     let wiring = NetworkWiring(vni: network.segmentationID, mtu: network.mtu, peers: peers, macs: macs,
                                                ports: ports.filter { $0.hostID == member.id }.map(filters.wired),
-                                               uplink: network.external ? true : nil)
+                                               uplink: network.external ? true : nil,
+                                               neighbours: answersARP && !network.external ? neighbours : nil)
                     do {
                         let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
                         await memory.markBare(member.id, !wired)
@@ -178,6 +186,14 @@ public struct DataPlaneWiring: Sendable {
             logger.warning("network rewire stopped: hosts keep their last wiring", metadata: ["network.id": "\(networkID)", "error": "\(error)"])
         }
         return failed
+    }
+
+    /// Whether the hosts answer the network's ARP themselves (no ARP request crosses to another
+    /// host): only when no guest may answer for an address its port does not hold, that is when
+    /// every bound port has port security on (anti-spoofing drops any other ARP reply) or is a
+    /// router's leg (it answers for its own address only).
+    static func answersARP(_ ports: [NetworkPort]) -> Bool {
+        ports.allSatisfy { $0.hostID == nil || $0.portSecurityEnabled || $0.deviceOwner.hasPrefix("network:router") }
     }
 
     /// Every port of the network at `sites`, with `extra` in place of their stored versions.
