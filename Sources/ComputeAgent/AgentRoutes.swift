@@ -133,8 +133,7 @@ public enum AgentRoutes {
                         try await fabric.ensureUplink(network)
                     } else {
                         try await fabric.ensure(network)
-                        try await fabric.setPeers(Set(wiring.peers), of: network)
-                        try await fabric.setRemoteMACs(wiring.macs, of: network)
+                        try await fabric.setForwarding(peers: Set(wiring.peers), macs: wiring.macs, of: network)
                         try await fabric.setNeighbours(wiring.neighbours ?? [:], of: network)
                     }
                     if let filters { try await fabric.setFilters(filters, of: network) }

@@ -3,15 +3,21 @@ import LUCBase
 
 extension HostFabric {
     /// Makes the network's firewall on this host exactly `ports`' filters (anti-spoofing and
-    /// security groups, `FirewallRuleset`), in one nftables transaction.
+    /// security groups, `FirewallRuleset`), in one nftables transaction; nothing runs when it is
+    /// the script this fabric last applied to the network (a restate of an unchanged network).
     public func setFilters(_ ports: [PortFilter], of network: OverlayNetwork) async throws {
         guard Self.nftAvailable else { throw DataPlaneError("nft (nftables) is not installed: security groups cannot be enforced") }
-        try await nft(try FirewallRuleset.render(network, ports: ports))
+        let script = try FirewallRuleset.render(network, ports: ports)
+        guard appliedFilters[network.bridge] != script else { return }
+        appliedFilters[network.bridge] = nil
+        try await nft(script)
+        appliedFilters[network.bridge] = script
     }
 
     /// Removes the network's firewall tables from this host (missing ones are fine).
     public func removeFilters(of network: OverlayNetwork) async throws {
         guard Self.nftAvailable else { return }  // without nft no table was ever made
+        appliedFilters[network.bridge] = nil
         try await nft(FirewallRuleset.removal(network))
     }
 

@@ -21,6 +21,9 @@ public actor HostFabric {
     /// The host's interface on its site's uplink LAN (where the site's external network is), if any.
     public nonisolated let uplink: String?
     public static let vxlanPort = 4789
+    /// The firewall script this fabric last applied per network bridge (`setFilters`): the same
+    /// script is not applied again. A new agent (after a crash) starts empty and applies it once.
+    var appliedFilters: [String: String] = [:]
     static let flood = "00:00:00:00:00:00"
 
     public init(namespace: String? = nil, underlay: String, device: String? = nil, uplink: String? = nil) {
@@ -34,27 +37,32 @@ public actor HostFabric {
     /// device made with the other ARP mode (`answersARP`) is made again: the kernel cannot change
     /// it in place (its forwarding entries go with it; `setPeers` and `setRemoteMACs` restore them).
     public func ensure(_ network: OverlayNetwork) async throws {
-        let found = try await links()
-        var present = Set(found.map(\.name))
+        var found = try await links()
         if let vxlan = found.first(where: { $0.name == network.vxlan }), vxlan.proxy != network.answersARP {
             try await ip(["link", "del", network.vxlan])
-            present.remove(network.vxlan)
+            found.removeAll { $0.name == network.vxlan }
         }
-        if !present.contains(network.bridge) {
+        let bridge = found.first { $0.name == network.bridge }
+        if bridge == nil {
             // A port's tap may be creating the bridge at the same moment (the driver plugs taps).
             let made = try await run("ip", ["link", "add", network.bridge, "type", "bridge"], check: false)
             if made.status != 0, try await !links().contains(where: { $0.name == network.bridge }) {
                 throw DataPlaneError("cannot create bridge \(network.bridge): \(made.output)")
             }
         }
-        try await ip(["link", "set", network.bridge, "up"])
-        if !present.contains(network.vxlan) {
+        // What is already as wanted is not set again: a restate of an unchanged network runs one
+        // command here (the read), not three.
+        if bridge?.up != true { try await ip(["link", "set", network.bridge, "up"]) }
+        let vxlan = found.first { $0.name == network.vxlan }
+        if vxlan == nil {
             var add = ["link", "add", network.vxlan, "type", "vxlan", "id", String(network.vni), "local", underlay,
                        "dstport", String(Self.vxlanPort), "nolearning"] + (network.answersARP ? ["proxy"] : [])
             if let device { add += ["dev", device] }
             try await ip(add)
         }
-        try await ip(["link", "set", network.vxlan, "mtu", String(network.mtu), "master", network.bridge, "up"])
+        if vxlan?.mtu != network.mtu || vxlan?.master != network.bridge || vxlan?.up != true {
+            try await ip(["link", "set", network.vxlan, "mtu", String(network.mtu), "master", network.bridge, "up"])
+        }
     }
 
     /// Makes the external network's bridge with the host's uplink interface on it (flat: the
@@ -84,27 +92,35 @@ public actor HostFabric {
     /// Sets the network's flood list to exactly `peers` (the underlay addresses of the other
     /// hosts with a port on it): broadcast and unknown frames go to those hosts and no others.
     public func setPeers(_ peers: Set<String>, of network: OverlayNetwork) async throws {
-        let current = Set(try await remoteEntries(network).filter { $0.mac == Self.flood }.map(\.dst))
-        for peer in peers.subtracting(current).sorted() {
-            try await bridge(["fdb", "append", Self.flood, "dev", network.vxlan, "dst", peer])
-        }
-        for peer in current.subtracting(peers).sorted() {
-            try await bridge(["fdb", "del", Self.flood, "dev", network.vxlan, "dst", peer])
-        }
+        try await setForwarding(peers: peers, macs: nil, of: network)
     }
 
     /// Sets the network's remote MACs to exactly `macs` (a port's MAC → its host's underlay
     /// address), so unicast frames to them go straight to their host.
     public func setRemoteMACs(_ macs: [String: String], of network: OverlayNetwork) async throws {
-        let wanted = Dictionary(macs.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        let current = Dictionary(try await remoteEntries(network).filter { $0.mac != Self.flood }.map { ($0.mac, $0.dst) },
-                                 uniquingKeysWith: { first, _ in first })
-        for (mac, dst) in wanted.sorted(by: { $0.key < $1.key }) where current[mac] != dst {
-            try await bridge(["fdb", "replace", mac, "dev", network.vxlan, "dst", dst])
+        try await setForwarding(peers: nil, macs: macs, of: network)
+    }
+
+    /// Sets the flood list (`peers`) and the remote MACs (`macs`) of the network together, each as
+    /// `setPeers` and `setRemoteMACs` do (nil: left as it is): one read of the VXLAN device's
+    /// entries and at most one `bridge -batch` for all the changes.
+    public func setForwarding(peers: Set<String>?, macs: [String: String]?, of network: OverlayNetwork) async throws {
+        let entries = try await remoteEntries(network)
+        var changes: [String] = []
+        if let peers {
+            let current = Set(entries.filter { $0.mac == Self.flood }.map(\.dst))
+            for peer in peers.subtracting(current).sorted() { changes.append("fdb append \(Self.flood) dev \(network.vxlan) dst \(peer)") }
+            for peer in current.subtracting(peers).sorted() { changes.append("fdb del \(Self.flood) dev \(network.vxlan) dst \(peer)") }
         }
-        for mac in current.keys.sorted() where wanted[mac] == nil {
-            try await bridge(["fdb", "del", mac, "dev", network.vxlan])
+        if let macs {
+            let wanted = Dictionary(macs.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            let current = Dictionary(entries.filter { $0.mac != Self.flood }.map { ($0.mac, $0.dst) }, uniquingKeysWith: { first, _ in first })
+            for (mac, dst) in wanted.sorted(by: { $0.key < $1.key }) where current[mac] != dst {
+                changes.append("fdb replace \(mac) dev \(network.vxlan) dst \(dst)")
+            }
+            for mac in current.keys.sorted() where wanted[mac] == nil { changes.append("fdb del \(mac) dev \(network.vxlan)") }
         }
+        try await batch("bridge", changes)
     }
 
     /// Sets the network's neighbour table to exactly `neighbours` (the other hosts' ports: IPv4
@@ -119,12 +135,12 @@ public actor HostFabric {
             guard let address = item["dst"] as? String else { continue }
             current[address] = (item["lladdr"] as? String)?.lowercased() ?? ""
         }
+        var changes: [String] = []
         for (address, mac) in wanted.sorted(by: { $0.key < $1.key }) where current[address] != mac {
-            try await ip(["neigh", "replace", address, "lladdr", mac, "dev", network.vxlan, "nud", "permanent"])
+            changes.append("neigh replace \(address) lladdr \(mac) dev \(network.vxlan) nud permanent")
         }
-        for address in current.keys.sorted() where wanted[address] == nil {
-            try await ip(["neigh", "del", address, "dev", network.vxlan])
-        }
+        for address in current.keys.sorted() where wanted[address] == nil { changes.append("neigh del \(address) dev \(network.vxlan)") }
+        try await batch("ip", changes)
     }
 
     /// Removes the network's VXLAN device (with its entries) or takes the uplink off its bridge,
@@ -160,6 +176,9 @@ public actor HostFabric {
         var vni: Int?
         /// A VXLAN device answering ARP from its neighbour table.
         var proxy = false
+        /// Administratively up.
+        var up = false
+        var mtu: Int?
     }
 
     struct RemoteEntry {
@@ -173,7 +192,8 @@ public actor HostFabric {
         return list.compactMap { item in
             guard let name = item["ifname"] as? String else { return nil }
             let data = (item["linkinfo"] as? [String: Any])?["info_data"] as? [String: Any]
-            return Link(name: name, master: item["master"] as? String, vni: data?["id"] as? Int, proxy: data?["proxy"] as? Bool ?? false)
+            return Link(name: name, master: item["master"] as? String, vni: data?["id"] as? Int, proxy: data?["proxy"] as? Bool ?? false,
+                        up: (item["flags"] as? [String])?.contains("UP") ?? false, mtu: item["mtu"] as? Int)
         }
     }
 
@@ -197,6 +217,17 @@ public actor HostFabric {
         try await run("bridge", arguments)
     }
 
+    /// Runs `lines` (commands of `tool`, one per line, without the tool's name) in one `tool
+    /// -batch` process; stops at the first that fails. Nothing to run: nothing is started.
+    private func batch(_ tool: String, _ lines: [String]) async throws {
+        guard !lines.isEmpty else { return }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("luc-\(tool)-\(UUID().uuidString).batch")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await run(tool, ["-batch", file.path])
+    }
+
+    @discardableResult
     private func run(_ tool: String, _ arguments: [String], check: Bool = true) async throws -> HostCommand.Result {
         let scoped = (namespace.map { ["-n", $0] } ?? []) + arguments
         do {

@@ -155,6 +155,7 @@ public struct DataPlaneWiring: Sendable {
                 let ports = try await self.ports(of: networkID, at: sites, extra: extra)
                 let filters = try await PortFilters(ports: ports, store: store)
                 let answersARP = Self.answersARP(ports)
+                var wirings: [(Member, NetworkWiring)] = []
                 for member in targets {
                     let peers = Set(members.values.filter { $0.id != member.id }.map(\.address)).sorted()
                     var macs: [String: String] = [:], neighbours: [String: String] = [:]
@@ -163,17 +164,29 @@ public struct DataPlaneWiring: Sendable {
                         macs[port.macAddress] = other.address
                         for fixed in port.fixedIPs { neighbours["\(fixed.address)"] = port.macAddress }
                     }
-                    let wiring = NetworkWiring(vni: network.segmentationID, mtu: network.mtu, peers: peers, macs: macs,
-                                               ports: ports.filter { $0.hostID == member.id }.map(filters.wired),
-                                               uplink: network.external ? true : nil,
-                                               neighbours: answersARP && !network.external ? neighbours : nil)
-                    do {
-                        let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
-                        await memory.markBare(member.id, !wired)
-                    } catch {
-                        failed.insert(member.id)
-                        logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
+                    wirings.append((member, NetworkWiring(vni: network.segmentationID, mtu: network.mtu, peers: peers, macs: macs,
+                                                          ports: ports.filter { $0.hostID == member.id }.map(filters.wired),
+                                                          uplink: network.external ? true : nil,
+                                                          neighbours: answersARP && !network.external ? neighbours : nil)))
+                }
+                // The hosts are told together: an update takes as long as the slowest host, not
+                // the sum of them (a network on 12 hosts is 12 agents' kernel changes).
+                failed = await withTaskGroup(of: ComputeHost.ID?.self) { group in
+                    for (member, wiring) in wirings {
+                        group.addTask {
+                            do {
+                                let wired = try await agents.wire(wiring, network: networkID, host: member.id, at: member.agentURL)
+                                await memory.markBare(member.id, !wired)
+                                return nil
+                            } catch {
+                                logger.warning("network wiring failed", metadata: ["network.id": "\(networkID)", "host": "\(member.id)", "error": "\(error)"])
+                                return member.id
+                            }
+                        }
                     }
+                    var failed: Set<ComputeHost.ID> = []
+                    for await host in group { if let host { failed.insert(host) } }
+                    return failed
                 }
             } else if joining == nil {
                 await memory.markAllBare(networkID)
